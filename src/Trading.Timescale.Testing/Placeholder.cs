@@ -1,0 +1,1 @@
+namespace Trading.Timescale.Testing; internal static class Placeholder { }

@@ -1,0 +1,1 @@
+namespace Trading.Timescale.IntegrationTests; internal static class Placeholder { }
