@@ -1,1 +1,0 @@
-namespace Trading.Timescale.Testing; internal static class Placeholder { }

@@ -1,1 +1,0 @@
-namespace Trading.Timescale.IntegrationTests; internal static class Placeholder { }
