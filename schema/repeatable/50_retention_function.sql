@@ -1,0 +1,39 @@
+-- trading.apply_retention(): drops the chunks of every raw hypertable that are older than its
+-- retention_* setting (read from trading.settings, so it works from any session) and returns how
+-- many chunks it dropped per hypertable. The apache edition has no retention policies, so the
+-- library calls it from its maintenance API; on the community edition it does what the policies do.
+-- Before system_events chunks go, their CRITICAL events are copied into system_events_critical (the
+-- trigger of 0006 already did, unless it was bypassed, for example with session_replication_role).
+CREATE OR REPLACE FUNCTION trading.apply_retention()
+RETURNS TABLE (hypertable TEXT, dropped_chunks INTEGER)
+LANGUAGE plpgsql AS $$
+DECLARE
+    raw_table TEXT;
+    keep INTERVAL;
+    cutoff TIMESTAMPTZ;
+BEGIN
+    FOREACH raw_table IN ARRAY ARRAY['stock_prices', 'options_data', 'signals', 'performance_metrics',
+                                     'data_quality', 'system_events', 'system_events_critical'] LOOP
+        SELECT s.value::INTERVAL INTO keep FROM trading.settings AS s WHERE s.name = 'retention_' || raw_table;
+        IF keep IS NULL THEN
+            RAISE EXCEPTION 'trading.settings has no value for retention_%', raw_table
+                USING ERRCODE = '22023', HINT = 'Run the schema migration, which stores the settings.';
+        END IF;
+        cutoff := NOW() - keep;
+
+        IF raw_table = 'system_events' THEN
+            INSERT INTO trading.system_events_critical AS c
+                (id, event_type, severity, source, message, details, timestamp, created_at, updated_at)
+            SELECT e.id, e.event_type, e.severity, e.source, e.message, e.details, e.timestamp, e.created_at, e.updated_at
+            FROM trading.system_events AS e
+            WHERE e.severity = 'CRITICAL' AND e.timestamp < cutoff
+            ON CONFLICT (id, timestamp) DO NOTHING;
+        END IF;
+
+        hypertable := 'trading.' || raw_table;
+        SELECT count(*)::INTEGER INTO dropped_chunks
+        FROM drop_chunks(format('trading.%I', raw_table)::REGCLASS, older_than => cutoff);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
