@@ -1,0 +1,537 @@
+// Conformance of the trading schema on a real TimescaleDB.
+//   node conformance.mjs                              community edition, in process (PGlite with TimescaleDB)
+//   node conformance.mjs --script trading.sql         the same with a ready script (trading-timescale script output)
+//   node conformance.mjs --edition apache --server "host=127.0.0.1 port=55432 user=postgres dbname=postgres"
+//   node conformance.mjs --print-script --edition apache   prints the assembled script
+// Ends with "Conformance: N passed, N failed[, N skipped]" and exits non-zero on any failure.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pgliteBackend, psqlBackend } from './backends.mjs';
+import { copiedEvents, sampleData } from './data.mjs';
+import { assembleScript, defaultSettings } from './schema-script.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values: options } = parseArgs({
+  options: {
+    edition: { type: 'string', default: 'community' },
+    script: { type: 'string' },
+    schema: { type: 'string', default: resolve(here, '../../schema') },
+    server: { type: 'string' },
+    database: { type: 'string', default: `tt_conformance_${process.pid}` },
+    'print-script': { type: 'boolean', default: false },
+  },
+});
+const edition = options.edition;
+if (!['community', 'apache'].includes(edition)) throw new Error(`--edition must be community or apache, not ${edition}`);
+if (options['print-script']) {
+  process.stdout.write(assembleScript(options.schema, edition));
+  process.exit(0);
+}
+const community = edition === 'community';
+
+// ---- checks ---------------------------------------------------------------------------------
+const counts = { passed: 0, failed: 0, skipped: 0 };
+async function check(name, body, { communityOnly = false, apacheOnly = false } = {}) {
+  if ((communityOnly && !community) || (apacheOnly && community)) {
+    counts.skipped++;
+    console.log(`SKIP  ${name} (needs the ${community ? 'apache' : 'community'} edition)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await body();
+    counts.passed++;
+    console.log(`PASS  ${name} (${Date.now() - started} ms)`);
+  } catch (error) {
+    counts.failed++;
+    console.log(`FAIL  ${name}\n      ${String(error.message ?? error).replaceAll('\n', '\n      ')}`);
+  }
+}
+function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+function near(actual, expected, what, tolerance = 1e-9) {
+  if (actual === null || Math.abs(Number(actual) - expected) > tolerance) throw new Error(`${what}: expected ${expected}, got ${actual}`);
+}
+function truthy(condition, what) {
+  if (!condition) throw new Error(what);
+}
+
+// ---- setup ----------------------------------------------------------------------------------
+const startedAt = Date.now();
+const db = community
+  ? await pgliteBackend()
+  : await psqlBackend(options.server ?? (() => { throw new Error('--server is required for the apache edition'); })(), options.database);
+const rows = (sql) => db.rows(sql);
+const one = async (sql) => (await db.rows(sql))[0];
+const value = async (sql) => Object.values((await db.rows(sql))[0] ?? {})[0];
+async function errorOf(sql) {
+  try {
+    await db.rows(sql);
+    return null;
+  } catch (error) {
+    return String(error.message ?? error);
+  }
+}
+const repeatableOnly = (settings) =>
+  assembleScript(options.schema, edition, settings).split('\n-- file: ').filter((part, i) => i === 0 || part.startsWith('repeatable/'))
+    .join('\n-- file: ');
+
+console.log(`Trading schema conformance, ${edition} edition, on ${db.name}`);
+const script = options.script ? readFileSync(options.script, 'utf8') : assembleScript(options.schema, edition);
+
+await check('schema script applies', async () => {
+  await db.exec(script);
+  equal(await value(`SELECT count(*)::int FROM timescaledb_information.hypertables WHERE hypertable_schema = 'trading'`), 7, 'trading hypertables');
+});
+await check('schema script applies a second time (idempotent)', async () => {
+  await db.exec(script);
+  equal(await value(`SELECT count(*)::int FROM trading.settings`), 34, 'stored settings');
+});
+await check('edition server mismatch is refused', async () => {
+  const other = community ? 'apache' : 'community';
+  const error = await errorOf(`SELECT 1 FROM (SELECT 1) x WHERE false`);
+  equal(error, null, 'probe');
+  try {
+    await db.exec(repeatableOnly({ ...defaultSettings(edition), edition: other }).split('\n-- file: repeatable/10')[0]);
+    throw new Error('the settings script accepted the wrong edition');
+  } catch (e) {
+    truthy(String(e.message).includes(`edition = '${other}'`), `unexpected error: ${e.message}`);
+  }
+});
+
+await check('sample data loads, COPY included', async () => {
+  await db.exec(sampleData);
+  await db.copyCsv('trading.system_events', ['event_type', 'severity', 'source', 'message', 'timestamp'], copiedEvents());
+  equal(await value(`SELECT count(*)::int FROM trading.stock_prices`), 4 + 3 * 1380 + 48, 'stock_prices rows');
+});
+
+// ---- objects --------------------------------------------------------------------------------
+const aggregateColumns = {
+  stock_prices_1m: 'bucket timestamp with time zone,symbol character varying,open numeric,high numeric,low numeric,close numeric,volume bigint,vwap numeric',
+  options_volume_1h: 'bucket timestamp with time zone,underlying_symbol character varying,total_volume bigint,put_volume bigint,call_volume bigint,total_open_interest bigint,avg_implied_volatility numeric,vw_implied_volatility numeric,quote_count bigint',
+  signal_performance_1d: 'bucket timestamp with time zone,symbol character varying,total_signals bigint,buy_signals bigint,sell_signals bigint,hold_signals bigint,avg_confidence numeric,max_confidence numeric,min_confidence numeric',
+};
+for (const name of ['stock_prices_5m', 'stock_prices_1h', 'stock_prices_1d']) aggregateColumns[name] = aggregateColumns.stock_prices_1m;
+
+await check('aggregates have the contract columns and types', async () => {
+  for (const [name, columns] of Object.entries(aggregateColumns)) {
+    const actual = await value(`SELECT string_agg(column_name || ' ' || data_type, ',' ORDER BY ordinal_position)
+      FROM information_schema.columns WHERE table_schema = 'trading' AND table_name = '${name}'`);
+    equal(actual, columns, name);
+  }
+});
+await check('aggregates are continuous aggregates with real-time aggregation', async () => {
+  const caggs = await rows(`SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates
+    WHERE view_schema = 'trading' ORDER BY view_name`);
+  equal(caggs.map((c) => `${c.view_name}:${c.materialized_only}`),
+    ['options_volume_1h:false', 'signal_performance_1d:false', 'stock_prices_1d:false', 'stock_prices_1h:false', 'stock_prices_1m:false', 'stock_prices_5m:false'],
+    'continuous aggregates');
+  const sources = await rows(`SELECT view_name, substring(view_definition from 'FROM ([a-z_.0-9]+)') AS source
+    FROM timescaledb_information.continuous_aggregates WHERE view_schema = 'trading' AND view_name LIKE 'stock_prices_%' ORDER BY view_name`);
+  equal(sources.map((s) => `${s.view_name}<${s.source.replace('trading.', '')}`),
+    ['stock_prices_1d<stock_prices_1h', 'stock_prices_1h<stock_prices_5m', 'stock_prices_1m<stock_prices', 'stock_prices_5m<stock_prices_1m'],
+    'hierarchy');
+}, { communityOnly: true });
+await check('aggregates are plain views computed from the raw tables (apache)', async () => {
+  equal(await value(`SELECT count(*)::int FROM pg_views WHERE schemaname = 'trading'
+    AND viewname IN ('stock_prices_1m','stock_prices_5m','stock_prices_1h','stock_prices_1d','options_volume_1h','signal_performance_1d')`), 6, 'views');
+  equal(await value(`SELECT count(*)::int FROM timescaledb_information.continuous_aggregates`), 0, 'continuous aggregates');
+}, { apacheOnly: true });
+
+const expectedIndexes = [
+  'stock_prices_high_volume_idx', 'options_data_underlying_timestamp_idx', 'options_data_chain_idx', 'options_data_type_idx',
+  'options_data_iv_idx', 'options_data_delta_idx', 'options_data_traded_idx', 'options_data_high_open_interest_idx',
+  'signals_symbol_timestamp_idx', 'signals_high_confidence_idx', 'signals_features_gin_idx', 'performance_metrics_symbol_timestamp_idx',
+  'performance_metrics_tags_gin_idx', 'data_quality_symbol_timestamp_idx', 'data_quality_not_passed_idx', 'data_quality_details_gin_idx',
+  'system_events_severity_timestamp_idx', 'system_events_details_gin_idx', 'system_events_critical_source_timestamp_idx',
+  'positions_account_status_idx', 'positions_symbol_idx',
+  'stock_prices_timestamp_idx', 'options_data_timestamp_idx', 'signals_timestamp_idx', 'performance_metrics_timestamp_idx',
+  'data_quality_timestamp_idx', 'system_events_timestamp_idx', 'system_events_critical_timestamp_idx'];
+await check('indexes exist', async () => {
+  const present = (await rows(`SELECT indexname FROM pg_indexes WHERE schemaname = 'trading'`)).map((r) => r.indexname);
+  const missing = expectedIndexes.filter((i) => !present.includes(i));
+  equal(missing, [], 'missing indexes');
+});
+const planUses = async (sql, index) => {
+  const plan = await db.plan(sql, 'SET enable_seqscan = off');
+  truthy(plan.includes(index), `plan does not use ${index}:\n${plan}`);
+};
+await check('partial and GIN indexes serve their queries (sequential scans off)', async () => {
+  await planUses(`SELECT symbol, signal_type, confidence FROM trading.signals WHERE confidence > 0.8 AND timestamp >= NOW() - INTERVAL '1 day' ORDER BY timestamp DESC`, 'signals_high_confidence_idx');
+  await planUses(`SELECT * FROM trading.signals WHERE features @> '{"rsi": 70}'`, 'signals_features_gin_idx');
+  await planUses(`SELECT * FROM trading.performance_metrics WHERE tags @> '{"env": "prod"}'`, 'performance_metrics_tags_gin_idx');
+  await planUses(`SELECT * FROM trading.system_events WHERE details ? 'lag_ms'`, 'system_events_details_gin_idx');
+  await planUses(`SELECT * FROM trading.data_quality WHERE details @> '{"gaps": ["09:31"]}'`, 'data_quality_details_gin_idx');
+  await planUses(`SELECT * FROM trading.system_events WHERE severity = 'ERROR' AND timestamp > NOW() - INTERVAL '1 day'`, 'system_events_severity_timestamp_idx');
+  await planUses(`SELECT * FROM trading.options_data WHERE underlying_symbol = 'AAPL' AND delta BETWEEN 0.4 AND 0.5`, 'options_data_delta_idx');
+  await planUses(`SELECT * FROM trading.stock_prices WHERE volume >= 200000 AND timestamp > NOW() - INTERVAL '1 hour'`, 'stock_prices_high_volume_idx');
+  equal((await rows(`SELECT metric_name FROM trading.performance_metrics WHERE tags @> '{"env": "prod"}' AND timestamp > NOW() - INTERVAL '1 year'`)).length, 1, 'prod metrics');
+});
+
+// ---- aggregates -----------------------------------------------------------------------------
+const refresh = async (names, from, to) => {
+  for (const name of names) await db.exec(`CALL refresh_continuous_aggregate('trading.${name}', ${from}, ${to})`);
+};
+const hierarchy = ['stock_prices_1m', 'stock_prices_5m', 'stock_prices_1h', 'stock_prices_1d'];
+
+await check('hierarchical refresh materializes every level', async () => {
+  await refresh([...hierarchy, 'signal_performance_1d'], `'2024-03-09'`, `'2024-03-13'`);
+  for (const name of [...hierarchy, 'signal_performance_1d']) {
+    const table = await one(`SELECT materialization_hypertable_schema AS s, materialization_hypertable_name AS t
+      FROM timescaledb_information.continuous_aggregates WHERE view_name = '${name}'`);
+    truthy((await value(`SELECT count(*)::int FROM ${table.s}.${table.t}`)) >= 1, `${name} has no materialized rows`);
+  }
+}, { communityOnly: true });
+
+const ohlcv = (r) => [r.bucket, r.open, r.high, r.low, r.close, r.volume, Number(Number(r.vwap ?? NaN).toFixed(9))];
+await check('daily buckets follow New York days across the daylight-saving change', async () => {
+  const days = await rows(`SELECT bucket, open, high, low, close, volume, vwap FROM trading.stock_prices_1d WHERE symbol = 'NYD' ORDER BY bucket`);
+  equal(days.map(ohlcv), [
+    ['2024-03-10T05:00:00+00:00', 10, 12, 9, 11, 400, 10.8],
+    ['2024-03-11T04:00:00+00:00', 20, 22, 19, 21, 200, 20],
+  ], 'NYD days');
+  const signalDays = await rows(`SELECT bucket, total_signals, buy_signals, sell_signals FROM trading.signal_performance_1d WHERE symbol = 'NYD' ORDER BY bucket`);
+  equal(signalDays.map((d) => [d.bucket, d.total_signals, d.buy_signals, d.sell_signals]),
+    [['2024-03-10T05:00:00+00:00', 1, 1, 0], ['2024-03-11T04:00:00+00:00', 1, 0, 1]], 'NYD signal days');
+});
+await check('1m, 5m and 1h buckets carry volume-weighted vwap', async () => {
+  const at = async (name) => (await rows(`SELECT bucket, open, high, low, close, volume, vwap FROM trading.${name} WHERE symbol = 'NYD' ORDER BY bucket`)).map(ohlcv);
+  equal(await at('stock_prices_1m'), [
+    ['2024-03-11T03:30:00+00:00', 10, 12, 9, 11, 400, 10.8],
+    ['2024-03-11T04:30:00+00:00', 20, 21, 19, 20.5, 50, 20],
+    ['2024-03-11T04:31:00+00:00', 20.5, 22, 20, 21, 150, NaN],
+  ], '1m');
+  equal(await at('stock_prices_5m'), [['2024-03-11T03:30:00+00:00', 10, 12, 9, 11, 400, 10.8], ['2024-03-11T04:30:00+00:00', 20, 22, 19, 21, 200, 20]], '5m');
+  equal(await at('stock_prices_1h'), [['2024-03-11T03:00:00+00:00', 10, 12, 9, 11, 400, 10.8], ['2024-03-11T04:00:00+00:00', 20, 22, 19, 21, 200, 20]], '1h');
+});
+await check('a late row in a materialized bucket appears after refresh through the hierarchy', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    VALUES ('NYD', '2024-03-11 03:31:00+00', 11, 13, 10, 12, 1000, 12.0)`);
+  const before = await value(`SELECT volume FROM trading.stock_prices_1d WHERE symbol = 'NYD' AND bucket = '2024-03-10 05:00+00'`);
+  equal(before, 400, 'daily volume before refresh (materialized)');
+  await refresh(hierarchy, `'2024-03-09'`, `'2024-03-13'`);
+  const after = await one(`SELECT volume, vwap FROM trading.stock_prices_1d WHERE symbol = 'NYD' AND bucket = '2024-03-10 05:00+00'`);
+  equal(after.volume, 1400, 'daily volume after refresh');
+  near(after.vwap, (10.8 * 400 + 12 * 1000) / 1400, 'daily vwap after refresh');
+}, { communityOnly: true });
+await check('a late row shows at once in the views (apache)', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    VALUES ('NYD', '2024-03-11 03:31:00+00', 11, 13, 10, 12, 1000, 12.0)`);
+  equal(await value(`SELECT volume FROM trading.stock_prices_1d WHERE symbol = 'NYD' AND bucket = '2024-03-10 05:00+00'`), 1400, 'daily volume');
+}, { apacheOnly: true });
+
+await check('real-time aggregation shows rows inserted after the last refresh', async () => {
+  await refresh([...hierarchy, 'options_volume_1h', 'signal_performance_1d'], `'2024-03-09'`, `date_trunc('hour', NOW()) - INTERVAL '2 hours'`);
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    VALUES ('RT', date_trunc('minute', NOW()), 5, 6, 4, 5.5, 777, 5.25)`);
+  for (const name of hierarchy) {
+    const row = await one(`SELECT volume, vwap FROM trading.${name} WHERE symbol = 'RT'`);
+    equal(row?.volume, 777, `${name} volume of the new row`);
+    near(row.vwap, 5.25, `${name} vwap of the new row`);
+  }
+}, { communityOnly: true });
+
+const mismatches = (name, width, zone) => `
+  SELECT count(*)::int FROM (
+    SELECT time_bucket(INTERVAL '${width}', timestamp${zone ? `, '${zone}'` : ''}) AS bucket, symbol, first(open_price, timestamp) AS open,
+           max(high_price) AS high, min(low_price) AS low, last(close_price, timestamp) AS close, sum(volume) AS volume,
+           sum(vwap * volume) FILTER (WHERE vwap IS NOT NULL) / NULLIF(sum(volume) FILTER (WHERE vwap IS NOT NULL), 0) AS vwap
+    FROM trading.stock_prices GROUP BY 1, 2) AS r
+  FULL JOIN trading.${name} AS a ON a.bucket = r.bucket AND a.symbol = r.symbol
+  WHERE a.bucket IS NULL OR r.bucket IS NULL OR a.open <> r.open OR a.high <> r.high OR a.low <> r.low OR a.close <> r.close
+     OR a.volume <> r.volume OR abs(coalesce(a.vwap, -1) - coalesce(r.vwap, -1)) > 1e-9`;
+await check('every stock_prices aggregate equals the raw rows aggregated directly', async () => {
+  equal(await value(mismatches('stock_prices_1m', '1 minute')), 0, '1m mismatches');
+  equal(await value(mismatches('stock_prices_5m', '5 minutes')), 0, '5m mismatches');
+  equal(await value(mismatches('stock_prices_1h', '1 hour')), 0, '1h mismatches');
+  equal(await value(mismatches('stock_prices_1d', '1 day', 'America/New_York')), 0, '1d mismatches');
+  truthy((await value(`SELECT count(*)::int FROM trading.stock_prices_1m`)) > 4000, '1m rows');
+});
+await check('options_volume_1h and signal_performance_1d equal the raw rows aggregated directly', async () => {
+  const options = await one(`SELECT sum(total_volume)::int AS total, sum(put_volume)::int AS puts, sum(call_volume)::int AS calls,
+    sum(quote_count)::int AS quotes, sum(total_open_interest)::int AS oi FROM trading.options_volume_1h WHERE underlying_symbol = 'AAPL'`);
+  equal(options, { total: 830, puts: 440, calls: 390, quotes: 10, oi: 1500 * 8 + 800 + 100 }, 'AAPL options totals');
+  const hour = await one(`SELECT total_volume, avg_implied_volatility, vw_implied_volatility, quote_count FROM trading.options_volume_1h
+    WHERE underlying_symbol = 'MSFT'`);
+  equal([hour.total_volume, hour.quote_count], [70, 1], 'MSFT hour');
+  near(hour.vw_implied_volatility, 0.21, 'MSFT volume-weighted IV');
+  const diff = await value(`SELECT count(*)::int FROM (
+      SELECT time_bucket(INTERVAL '1 day', timestamp, 'America/New_York') AS bucket, symbol, count(*) AS n, avg(confidence) AS a,
+             max(confidence) AS mx, min(confidence) AS mn, count(*) FILTER (WHERE signal_type = 'BUY') AS b
+      FROM trading.signals GROUP BY 1, 2) r
+    FULL JOIN trading.signal_performance_1d s ON s.bucket = r.bucket AND s.symbol = r.symbol
+    WHERE s.bucket IS NULL OR r.bucket IS NULL OR s.total_signals <> r.n OR s.avg_confidence <> r.a OR s.max_confidence <> r.mx
+       OR s.min_confidence <> r.mn OR s.buy_signals <> r.b`);
+  equal(diff, 0, 'signal_performance_1d mismatches');
+});
+
+// ---- policies -------------------------------------------------------------------------------
+const jobConfig = async (proc, relation) =>
+  one(`SELECT job_id, schedule_interval::text AS schedule, config FROM timescaledb_information.jobs
+    WHERE proc_name = '${proc}' AND hypertable_schema = 'trading' AND hypertable_name = '${relation}'`);
+await check('refresh, compression and retention policies exist with the configured settings', async () => {
+  const jobs = await rows(`SELECT proc_name, count(*)::int AS n FROM timescaledb_information.jobs
+    WHERE hypertable_schema = 'trading' GROUP BY proc_name ORDER BY proc_name`);
+  equal(jobs.map((j) => `${j.proc_name}:${j.n}`), ['policy_compression:7', 'policy_refresh_continuous_aggregate:6', 'policy_retention:7'], 'jobs');
+  const oneMinute = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1m');
+  equal([oneMinute.schedule, oneMinute.config.start_offset, oneMinute.config.end_offset], ['00:01:00', '03:00:00', '00:01:00'], '1m refresh');
+  const daily = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1d');
+  equal([daily.schedule, daily.config.start_offset, daily.config.end_offset], ['01:00:00', '10 days', '01:00:00'], '1d refresh');
+  equal((await jobConfig('policy_compression', 'options_data')).config.compress_after, '7 days', 'compress_after');
+  equal((await jobConfig('policy_retention', 'stock_prices')).config.drop_after, '90 days', 'stock_prices retention');
+  equal((await jobConfig('policy_retention', 'system_events')).config.drop_after, '3 mons', 'system_events retention');
+  equal((await jobConfig('policy_retention', 'system_events_critical')).config.drop_after, '2 years', 'critical retention');
+  equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c
+    ON j.hypertable_name = c.materialization_hypertable_name WHERE j.proc_name = 'policy_retention'`), 0, 'retention on aggregates');
+}, { communityOnly: true });
+await check('a refresh policy job runs and the aggregate still equals the raw rows', async () => {
+  const job = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1m');
+  const table = await one(`SELECT materialization_hypertable_schema AS s, materialization_hypertable_name AS t
+    FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1m'`);
+  const materialized = () => value(`SELECT count(*)::int FROM ${table.s}.${table.t}`);
+  const before = await materialized();
+  await db.exec(`CALL run_job(${job.job_id})`);
+  truthy((await materialized()) > before, `the job materialized nothing (${before} rows before)`);
+  equal(await value(mismatches('stock_prices_1m', '1 minute')), 0, '1m mismatches');
+  equal(await value(mismatches('stock_prices_5m', '5 minutes')), 0, '5m mismatches');
+}, { communityOnly: true });
+
+// ---- critical events ------------------------------------------------------------------------
+await check('CRITICAL events are copied on INSERT, COPY and UPDATE, idempotently', async () => {
+  const copies = async () => (await rows(`SELECT source, message FROM trading.system_events_critical ORDER BY timestamp, id`))
+    .map((r) => `${r.source}:${r.message}`);
+  equal(await copies(), ['db:server crash', 'db:disk full', 'broker:connection lost, orders halted', 'ingest:feed lost', 'broker:recent outage'], 'copies');
+  await db.exec(`INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+    SELECT event_type, severity, source, 'replayed', timestamp FROM trading.system_events WHERE message = 'disk full'
+    ON CONFLICT (source, event_type, timestamp) DO NOTHING`);
+  await db.exec(`UPDATE trading.system_events SET message = 'outage resolved' WHERE message = 'recent outage'`);
+  await db.exec(`UPDATE trading.system_events SET severity = 'ERROR' WHERE message = 'server crash'`);
+  equal(await copies(), ['db:server crash', 'db:disk full', 'broker:connection lost, orders halted', 'ingest:feed lost', 'broker:outage resolved'], 'copies after replay, update, downgrade');
+  equal(await value(`SELECT count(*)::int FROM trading.system_events_critical WHERE severity <> 'CRITICAL'`), 0, 'non-critical copies');
+});
+
+// ---- compression ----------------------------------------------------------------------------
+await check('compression policy compresses chunks older than compress_after; data reads the same', async () => {
+  const before = await one(`SELECT count(*)::int AS n, sum(volume)::bigint AS v FROM trading.stock_prices`);
+  const job = await jobConfig('policy_compression', 'stock_prices');
+  await db.exec(`CALL run_job(${job.job_id})`);
+  const chunks = await one(`SELECT count(*) FILTER (WHERE is_compressed)::int AS compressed,
+      count(*) FILTER (WHERE range_end <= NOW() - INTERVAL '7 days')::int AS old
+    FROM timescaledb_information.chunks WHERE hypertable_schema = 'trading' AND hypertable_name = 'stock_prices'`);
+  equal(chunks, { compressed: 5, old: 5 }, 'compressed and old chunks');
+  equal(await one(`SELECT count(*)::int AS n, sum(volume)::bigint AS v FROM trading.stock_prices`), before, 'rows after compression');
+  equal(await value(`SELECT count(*)::int FROM (SELECT compress_chunk(c) FROM show_chunks('trading.options_data', older_than => INTERVAL '7 days') c) x`), 1, 'compress_chunk');
+  equal(await value(`SELECT sum(volume)::int FROM trading.options_data WHERE underlying_symbol = 'AAPL' AND option_symbol = 'AAPL-OLD-C150'`), 10, 'compressed option row');
+}, { communityOnly: true });
+await check('natural-key replay into a compressed chunk inserts nothing, a new row goes in', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, close_price, volume)
+    VALUES ('NYD', '2024-03-11 03:30:00+00', 1, 1, 1) ON CONFLICT (symbol, timestamp) DO NOTHING`);
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, close_price, volume)
+    VALUES ('NYD', '2024-03-11 06:00:00+00', 1, 1, 1) ON CONFLICT (symbol, timestamp) DO NOTHING`);
+  equal(await value(`SELECT string_agg(volume::text, ',' ORDER BY timestamp) FROM trading.stock_prices WHERE symbol = 'NYD'`), '100,300,1000,50,150,1', 'NYD volumes');
+}, { communityOnly: true });
+
+// ---- spec queries, verbatim -----------------------------------------------------------------
+await check('spec: latest prices for all symbols', async () => {
+  const latest = await rows(`-- Get latest prices for all symbols
+SELECT DISTINCT ON (symbol) 
+    symbol, timestamp, close_price, volume
+FROM trading.stock_prices 
+ORDER BY symbol, timestamp DESC;`);
+  const expected = await rows(`SELECT symbol, max(timestamp) AS timestamp FROM trading.stock_prices GROUP BY symbol ORDER BY symbol`);
+  equal(latest.map((r) => [r.symbol, r.timestamp]), expected.map((r) => [r.symbol, r.timestamp]), 'latest per symbol');
+});
+await check('spec: 5-minute OHLCV for AAPL', async () => {
+  const bars = await rows(`-- Get 5-minute OHLCV data for AAPL
+SELECT * FROM trading.stock_prices_5m 
+WHERE symbol = 'AAPL' 
+AND bucket >= NOW() - INTERVAL '1 day'
+ORDER BY bucket DESC;`);
+  const expected = await one(`SELECT count(DISTINCT time_bucket(INTERVAL '5 minutes', timestamp))::int AS n, sum(volume)::bigint AS v
+    FROM trading.stock_prices WHERE symbol = 'AAPL' AND timestamp >= NOW() - INTERVAL '23 hours 5 minutes'`);
+  equal([bars.length, bars.reduce((s, b) => s + Number(b.volume), 0)], [expected.n, Number(expected.v)], 'AAPL 5m buckets and volume');
+  truthy(bars[0].bucket > bars.at(-1).bucket, 'newest first');
+});
+await check('spec: options chain for AAPL expiring this week', async () => {
+  const chain = await rows(`-- Get options chain for AAPL expiring this week
+SELECT 
+    option_symbol, strike_price, option_type,
+    last_price, volume, open_interest, implied_volatility
+FROM trading.options_data 
+WHERE underlying_symbol = 'AAPL'
+AND expiration_date BETWEEN CURRENT_DATE AND CURRENT_DATE + INTERVAL '7 days'
+AND timestamp >= NOW() - INTERVAL '1 hour'
+ORDER BY option_type, strike_price;`);
+  equal(chain.map((c) => `${c.option_type} ${c.strike_price} ${c.volume}`), ['CALL 180 100', 'CALL 190 200', 'PUT 180 150', 'PUT 190 250'], 'chain');
+});
+await check('spec: put/call ratio', async () => {
+  const ratios = await rows(`-- Calculate put/call ratio
+SELECT 
+    underlying_symbol,
+    SUM(CASE WHEN option_type = 'PUT' THEN volume ELSE 0 END) as put_volume,
+    SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END) as call_volume,
+    CASE 
+        WHEN SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END) > 0 
+        THEN SUM(CASE WHEN option_type = 'PUT' THEN volume ELSE 0 END)::DECIMAL / 
+             SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END)::DECIMAL
+        ELSE NULL 
+    END as put_call_ratio
+FROM trading.options_data 
+WHERE timestamp >= NOW() - INTERVAL '1 day'
+GROUP BY underlying_symbol;`);
+  const bySymbol = Object.fromEntries(ratios.map((r) => [r.underlying_symbol, r]));
+  equal(Object.keys(bySymbol).sort(), ['AAPL', 'MSFT'], 'underlyings');
+  equal([bySymbol.AAPL.put_volume, bySymbol.AAPL.call_volume], [440, 380], 'AAPL volumes');
+  near(bySymbol.AAPL.put_call_ratio, 440 / 380, 'AAPL ratio', 1e-12);
+  equal(bySymbol.MSFT.put_call_ratio, null, 'MSFT ratio without calls');
+});
+await check('spec: recent high-confidence signals', async () => {
+  const signals = await rows(`-- Get recent high-confidence signals
+SELECT 
+    symbol, signal_type, confidence, target_price, reasoning, timestamp
+FROM trading.signals 
+WHERE confidence > 0.8
+AND timestamp >= NOW() - INTERVAL '1 day'
+ORDER BY timestamp DESC;`);
+  equal(signals.map((s) => `${s.symbol} ${s.signal_type} ${s.confidence}`), ['MSFT BUY 0.95', 'AAPL BUY 0.9', 'AAPL SELL 0.85'], 'signals');
+});
+await check('spec: signal performance by symbol', async () => {
+  const performance = await rows(`-- Signal performance by symbol
+SELECT 
+    symbol,
+    COUNT(*) as total_signals,
+    AVG(confidence) as avg_confidence,
+    COUNT(CASE WHEN signal_type = 'BUY' THEN 1 END) as buy_signals,
+    COUNT(CASE WHEN signal_type = 'SELL' THEN 1 END) as sell_signals,
+    COUNT(CASE WHEN signal_type = 'HOLD' THEN 1 END) as hold_signals
+FROM trading.signals 
+WHERE timestamp >= NOW() - INTERVAL '7 days'
+GROUP BY symbol
+ORDER BY total_signals DESC;`);
+  equal(performance.map((p) => `${p.symbol} ${p.total_signals} ${p.buy_signals}/${p.sell_signals}/${p.hold_signals}`),
+    ['AAPL 3 1/1/1', 'MSFT 2 1/1/0', 'SPY 1 0/0/1'], 'performance');
+  near(performance[0].avg_confidence, 0.75, 'AAPL average confidence');
+});
+await check('spec: hypertable health and continuous aggregate status', async () => {
+  const hypertables = await rows(`-- Check hypertable health
+SELECT * FROM timescaledb_information.hypertables;`);
+  equal(hypertables.filter((h) => h.hypertable_schema === 'trading').length, 7, 'trading hypertables');
+  const caggs = await rows(`-- Check continuous aggregate status
+SELECT * FROM timescaledb_information.continuous_aggregates;`);
+  equal(caggs.filter((c) => c.view_schema === 'trading').length, community ? 6 : 0, 'continuous aggregates');
+});
+await check('spec: compression status (TimescaleDB 2 shape: trading.compression_status)', async () => {
+  const verbatim = await errorOf(`-- Check compression status
+SELECT 
+    hypertable_name,
+    compression_enabled,
+    compressed_chunks,
+    uncompressed_chunks
+FROM timescaledb_information.hypertables 
+WHERE schema_name = 'trading';`);
+  truthy(verbatim && verbatim.includes('does not exist'), `the spec's query was expected to fail on TimescaleDB 2, got: ${verbatim}`);
+  const status = await rows(`SELECT hypertable_name, compression_enabled, compressed_chunks, uncompressed_chunks
+    FROM trading.compression_status ORDER BY hypertable_name`);
+  equal(status.length, 7, 'hypertables');
+  const prices = status.find((s) => s.hypertable_name === 'stock_prices');
+  equal([prices.compression_enabled, prices.compressed_chunks], community ? [true, 5] : [false, 0], 'stock_prices compression');
+});
+await check('spec: chunk compression (TimescaleDB 2 shape: trading.chunk_compression)', async () => {
+  const verbatim = await errorOf(`-- Monitor chunk compression
+SELECT 
+    chunk_schema, chunk_name, compression_status,
+    before_compression_total_bytes, after_compression_total_bytes
+FROM timescaledb_information.chunks 
+WHERE compression_status = 'Compressed';`);
+  truthy(verbatim && verbatim.includes('does not exist'), `the spec's query was expected to fail on TimescaleDB 2, got: ${verbatim}`);
+  const chunks = await rows(`SELECT chunk_schema, chunk_name, compression_status, before_compression_total_bytes, after_compression_total_bytes
+    FROM trading.chunk_compression WHERE compression_status = 'Compressed'`);
+  equal(chunks.length, community ? 6 : 0, 'compressed chunks');
+  truthy(chunks.every((c) => c.before_compression_total_bytes > 0 && c.after_compression_total_bytes > 0), 'sizes');
+});
+await check('spec: table sizes', async () => {
+  const sizes = await rows(`SELECT 
+    schemaname, tablename,
+    pg_size_pretty(pg_total_relation_size(schemaname||'.'||tablename)) as size
+FROM pg_tables 
+WHERE schemaname = 'trading'
+ORDER BY pg_total_relation_size(schemaname||'.'||tablename) DESC;`);
+  truthy(sizes.some((s) => s.tablename === 'stock_prices'), 'stock_prices listed');
+});
+
+// ---- retention ------------------------------------------------------------------------------
+await check('retention policies drop old raw chunks; aggregates and CRITICAL events survive', async () => {
+  for (const table of ['stock_prices', 'options_data', 'signals', 'performance_metrics', 'data_quality', 'system_events', 'system_events_critical']) {
+    await db.exec(`CALL run_job(${(await jobConfig('policy_retention', table)).job_id})`);
+  }
+  equal(await value(`SELECT count(*)::int FROM trading.stock_prices WHERE timestamp < NOW() - INTERVAL '90 days'`), 0, 'old bars');
+  equal(await value(`SELECT count(*)::int FROM trading.system_events WHERE timestamp < NOW() - INTERVAL '3 months'`), 0, 'old events');
+  equal(await value(`SELECT string_agg(message, '|' ORDER BY timestamp, id) FROM trading.system_events_critical`),
+    'disk full|connection lost, orders halted|feed lost|outage resolved', 'CRITICAL copies (800-day-old one past 2 years)');
+  equal((await rows(`SELECT volume FROM trading.stock_prices_1d WHERE symbol = 'NYD' ORDER BY bucket`)).map((r) => r.volume), [1400, 200], 'daily history after raw retention');
+  equal(await value(`SELECT count(*)::int FROM trading.signal_performance_1d WHERE symbol = 'NYD'`), 2, 'signal days after raw retention');
+}, { communityOnly: true });
+await check('trading.apply_retention() drops old chunks per table and keeps CRITICAL events, even untriggered ones', async () => {
+  if (community) {
+    // Fresh old rows, since the policies above already dropped the sample's.
+    await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, close_price, volume) VALUES ('OLD', NOW() - INTERVAL '120 days', 1, 1)`);
+    await db.exec(`INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+      VALUES ('noise', 'INFO', 'ingest', 'old heartbeat', NOW() - INTERVAL '100 days')`);
+  }
+  // Written with triggers off, as a replica or a bulk restore would: only apply_retention's sweep saves it.
+  await db.exec(`SET session_replication_role = replica;
+    INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+    VALUES ('restore', 'CRITICAL', 'backup', 'restored without triggers', date_trunc('day', NOW() - INTERVAL '100 days') + INTERVAL '15 hours');
+    SET session_replication_role = origin;`);
+  const dropped = await rows(`SELECT hypertable, dropped_chunks FROM trading.apply_retention()`);
+  const expected = community
+    ? { stock_prices: 1, options_data: 0, signals: 0, performance_metrics: 0, data_quality: 0, system_events: 1, system_events_critical: 0 }
+    : { stock_prices: 3, options_data: 1, signals: 2, performance_metrics: 1, data_quality: 1, system_events: 2, system_events_critical: 1 };
+  equal(Object.fromEntries(dropped.map((d) => [d.hypertable.replace('trading.', ''), d.dropped_chunks])), expected, 'dropped chunks');
+  equal(await value(`SELECT string_agg(message, '|' ORDER BY timestamp, id) FROM trading.system_events_critical WHERE timestamp < NOW() - INTERVAL '3 months'`),
+    'disk full|connection lost, orders halted|feed lost|restored without triggers', 'old CRITICAL copies');
+  equal(await value(`SELECT count(*)::int FROM trading.system_events WHERE timestamp < NOW() - INTERVAL '3 months'`), 0, 'old events');
+  equal((await rows(`SELECT hypertable, dropped_chunks FROM trading.apply_retention()`)).every((d) => d.dropped_chunks === 0), true, 'second run drops nothing');
+});
+
+// ---- changed settings -----------------------------------------------------------------------
+await check('changed settings are applied by the repeatable scripts', async () => {
+  const changed = {
+    ...defaultSettings(edition),
+    chunk_interval_stock_prices: '12 hours',
+    retention_stock_prices: '100 days',
+    compress_after: '14 days',
+    refresh_stock_prices_1h_start_offset: '4 days',
+    refresh_stock_prices_1h_schedule: '20 minutes',
+  };
+  await db.exec(repeatableOnly(changed));
+  equal(await value(`SELECT time_interval::text FROM timescaledb_information.dimensions
+    WHERE hypertable_schema = 'trading' AND hypertable_name = 'stock_prices'`), '12:00:00', 'chunk interval');
+  equal(await value(`SELECT value FROM trading.settings WHERE name = 'retention_stock_prices'`), '100 days', 'stored retention');
+  if (community) {
+    equal((await jobConfig('policy_retention', 'stock_prices')).config.drop_after, '100 days', 'retention policy');
+    equal((await jobConfig('policy_compression', 'signals')).config.compress_after, '14 days', 'compression policy');
+    const hourly = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1h');
+    equal([hourly.schedule, hourly.config.start_offset], ['00:20:00', '4 days'], '1h refresh policy');
+    equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs WHERE hypertable_schema = 'trading'`), 20, 'jobs (no duplicates)');
+  }
+});
+await check('a changed exchange_time_zone is refused with the installed zone named', async () => {
+  try {
+    await db.exec(repeatableOnly({ ...defaultSettings(edition), exchange_time_zone: 'Europe/London' }));
+    throw new Error('the zone change was accepted');
+  } catch (e) {
+    truthy(String(e.message).includes(`differs from 'America/New_York'`), `unexpected error: ${e.message}`);
+  }
+  equal(await value(`SELECT value FROM trading.settings WHERE name = 'exchange_time_zone'`), 'America/New_York', 'stored zone');
+});
+
+await db.close();
+console.log(`Finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+console.log(`Conformance: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+process.exit(counts.failed === 0 ? 0 : 1);
