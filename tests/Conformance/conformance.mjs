@@ -532,6 +532,25 @@ await check('a changed exchange_time_zone is refused with the installed zone nam
 });
 
 await db.close();
+
+await check('an exchange zone with a half-hour offset builds stock_prices_1d on stock_prices_5m, by its days', async () => {
+  const kolkata = await pgliteBackend();
+  try {
+    await kolkata.exec(assembleScript(options.schema, edition, { ...defaultSettings(edition), exchange_time_zone: 'Asia/Kolkata' }));
+    const source = await kolkata.rows(`SELECT substring(view_definition from 'FROM ([a-z_.0-9]+)') AS source
+      FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1d'`);
+    equal(source[0].source.replace('trading.', ''), 'stock_prices_5m', 'daily source');
+    // 18:15 and 18:45 UTC fall on two Kolkata days (+05:30): midnight there is 18:30 UTC.
+    await kolkata.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap) VALUES
+      ('INF', '2024-03-11 18:15:00+00', 10, 10, 10, 10, 100, 10), ('INF', '2024-03-11 18:45:00+00', 20, 20, 20, 20, 300, 20)`);
+    for (const name of hierarchy) await kolkata.exec(`CALL refresh_continuous_aggregate('trading.${name}', '2024-03-10', '2024-03-14')`);
+    const days = await kolkata.rows(`SELECT bucket, volume FROM trading.stock_prices_1d WHERE symbol = 'INF' ORDER BY bucket`);
+    equal(days.map((d) => [d.bucket, d.volume]), [['2024-03-10T18:30:00+00:00', 100], ['2024-03-11T18:30:00+00:00', 300]], 'Kolkata days');
+  } finally {
+    await kolkata.close();
+  }
+}, { communityOnly: true });
+
 console.log(`Finished in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 console.log(`Conformance: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
 process.exit(counts.failed === 0 ? 0 : 1);
