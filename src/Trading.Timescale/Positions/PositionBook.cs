@@ -348,9 +348,8 @@ public sealed class PositionBook
                     locked = await ReadSingleAsync(select, cancellationToken).ConfigureAwait(false) ?? throw NotFound(positionId);
                 }
 
-                TradePlanner.EnsureOpen(locked);
-                PositionValidation.EnsureNotBeforeOpening(locked, at, executedAtName);
                 var trade = plan(locked);
+                PositionValidation.EnsureNotBeforeOpening(locked, at, executedAtName);
 
                 Position updated;
                 using (var update = new NpgsqlCommand(PositionSql.UpdateAfterTrade, connection, transaction))

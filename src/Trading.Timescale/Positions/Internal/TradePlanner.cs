@@ -64,7 +64,7 @@ internal static class TradePlanner
     internal static TradePlan Close(Position position, decimal price, decimal fees) =>
         Reduce(position, Math.Abs(position.Quantity), price, fees);
 
-    internal static void EnsureOpen(Position position)
+    private static void EnsureOpen(Position position)
     {
         if (position.Status == PositionStatus.Closed)
         {
