@@ -1,0 +1,213 @@
+using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Trading.Timescale.Positions.Internal;
+
+/// <summary>The SQL of the position book and the mapping of its rows.</summary>
+internal static class PositionSql
+{
+    private static readonly string[] PositionColumnNames =
+    [
+        "id", "account", "symbol", "instrument_type", "option_symbol", "option_type", "strike_price", "expiration_date",
+        "multiplier", "quantity", "average_cost", "status", "realized_pnl", "unrealized_pnl", "mark_price", "marked_at",
+        "signal_id", "signal_timestamp", "opened_at", "closed_at", "notes", "created_at", "updated_at",
+    ];
+
+    internal const string TradeColumns =
+        "id, position_id, trade_type, side, quantity, price, fees, realized_pnl, position_quantity_after, average_cost_after, executed_at, notes, created_at";
+
+    internal static readonly int PositionColumnCount = PositionColumnNames.Length;
+
+    internal static readonly string PositionColumns = Columns(null);
+
+    /// <summary>The unique index that allows one OPEN position per account and instrument (migration 0026).</summary>
+    internal const string OpenInstrumentIndex = "positions_open_instrument_key";
+
+    internal static readonly string SelectOpenByInstrument =
+        $"""
+        SELECT {PositionColumns} FROM trading.positions
+        WHERE account = $1 AND instrument_type = $2 AND COALESCE(option_symbol, symbol) = $3 AND status = 'OPEN'
+        """;
+
+    internal static readonly string SelectForUpdate = $"SELECT {PositionColumns} FROM trading.positions WHERE id = $1 FOR UPDATE";
+
+    internal static readonly string SelectById = $"SELECT {PositionColumns} FROM trading.positions WHERE id = $1";
+
+    internal static readonly string SelectOpen =
+        $"""
+        SELECT {PositionColumns} FROM trading.positions
+        WHERE status = 'OPEN' AND ($1::text IS NULL OR account = $1)
+        ORDER BY account, symbol, id
+        """;
+
+    internal static readonly string SelectUnmarked =
+        $"""
+        SELECT {PositionColumns} FROM trading.positions
+        WHERE status = 'OPEN' AND mark_price IS NULL AND ($1::text IS NULL OR account = $1)
+        ORDER BY id
+        """;
+
+    internal static readonly string InsertPosition =
+        $"""
+        INSERT INTO trading.positions (account, symbol, instrument_type, option_symbol, option_type, strike_price, expiration_date,
+            multiplier, quantity, average_cost, status, realized_pnl, signal_id, signal_timestamp, opened_at, notes, created_at, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'OPEN', $11, $12, $13, $14, $15, $16, $16)
+        RETURNING {PositionColumns}
+        """;
+
+    internal static readonly string UpdateAfterTrade =
+        $"""
+        UPDATE trading.positions
+        SET quantity = $2, average_cost = $3, realized_pnl = $4, unrealized_pnl = $5, status = $6, closed_at = $7, updated_at = $8
+        WHERE id = $1
+        RETURNING {PositionColumns}
+        """;
+
+    internal const string InsertTrade =
+        $"""
+        INSERT INTO trading.position_trades (position_id, trade_type, side, quantity, price, fees, realized_pnl,
+            position_quantity_after, average_cost_after, executed_at, notes, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        RETURNING {TradeColumns}
+        """;
+
+    /// <summary>Rows: the position exists with no trades gives one row of nulls; no row means no position.</summary>
+    internal const string SelectTrades =
+        """
+        SELECT t.id, t.position_id, t.trade_type, t.side, t.quantity, t.price, t.fees, t.realized_pnl,
+               t.position_quantity_after, t.average_cost_after, t.executed_at, t.notes, t.created_at
+        FROM trading.positions p
+        LEFT JOIN trading.position_trades t ON t.position_id = p.id
+        WHERE p.id = $1
+        ORDER BY t.id
+        """;
+
+    internal const string SymbolSummary =
+        """
+        SELECT symbol,
+               count(*) FILTER (WHERE status = 'OPEN')::int AS open_positions,
+               count(*) FILTER (WHERE status = 'OPEN' AND mark_price IS NULL)::int AS unmarked_positions,
+               COALESCE(sum(abs(round(mark_price * quantity * multiplier, 4))) FILTER (WHERE status = 'OPEN' AND mark_price IS NOT NULL), 0) AS gross_exposure,
+               COALESCE(sum(round(mark_price * quantity * multiplier, 4)) FILTER (WHERE status = 'OPEN' AND mark_price IS NOT NULL), 0) AS net_exposure,
+               sum(realized_pnl) AS realized_pnl,
+               COALESCE(sum(unrealized_pnl) FILTER (WHERE status = 'OPEN' AND mark_price IS NOT NULL), 0) AS unrealized_pnl
+        FROM trading.positions
+        WHERE $1::text IS NULL OR account = $1
+        GROUP BY symbol
+        ORDER BY symbol
+        """;
+
+    /// <summary>
+    /// Locks the open positions in id order (so concurrent runs cannot deadlock), prices them from the latest tables,
+    /// updates those with a price and returns every locked position: marked ones with their source, unmarked ones with
+    /// the price columns that explain why.
+    /// </summary>
+    internal static readonly string MarkToMarket =
+        $"""
+        WITH priced AS (
+            SELECT {Columns("p")},
+                   (s.symbol IS NOT NULL OR q.option_symbol IS NOT NULL) AS has_price_row,
+                   s.close_price AS stock_close, q.bid_price AS quote_bid, q.ask_price AS quote_ask, q.last_price AS quote_last,
+                   CASE
+                       WHEN p.instrument_type = 'STOCK' THEN s.close_price
+                       WHEN q.bid_price IS NOT NULL AND q.ask_price IS NOT NULL AND q.bid_price <= q.ask_price
+                           THEN round((q.bid_price + q.ask_price) / 2, 4)
+                       ELSE q.last_price
+                   END AS new_mark,
+                   CASE
+                       WHEN p.instrument_type = 'STOCK' THEN 'STOCK_CLOSE'
+                       WHEN q.bid_price IS NOT NULL AND q.ask_price IS NOT NULL AND q.bid_price <= q.ask_price THEN 'OPTION_MID'
+                       ELSE 'OPTION_LAST'
+                   END AS mark_source,
+                   COALESCE(s.timestamp, q.timestamp) AS price_timestamp
+            FROM trading.positions p
+            LEFT JOIN trading.latest_stock_prices s ON p.instrument_type = 'STOCK' AND s.symbol = p.symbol
+            LEFT JOIN trading.latest_option_quotes q ON p.instrument_type = 'OPTION' AND q.option_symbol = p.option_symbol
+            WHERE p.status = 'OPEN' AND ($1::text IS NULL OR p.account = $1)
+            ORDER BY p.id
+            FOR UPDATE OF p
+        ), marked AS (
+            UPDATE trading.positions p
+            SET mark_price = pr.new_mark,
+                marked_at = pr.price_timestamp,
+                unrealized_pnl = round((pr.new_mark - p.average_cost) * p.quantity * p.multiplier, 4),
+                updated_at = $2
+            FROM priced pr
+            WHERE p.id = pr.id AND pr.new_mark IS NOT NULL
+            RETURNING {Columns("p")}
+        )
+        SELECT {Columns("m")}, pr.mark_source, NULL::boolean, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric
+        FROM marked m JOIN priced pr ON pr.id = m.id
+        UNION ALL
+        SELECT {Columns("pr")}, NULL::text, pr.has_price_row, pr.stock_close, pr.quote_bid, pr.quote_ask, pr.quote_last
+        FROM priced pr
+        WHERE pr.new_mark IS NULL
+        ORDER BY 1
+        """;
+
+    internal static NpgsqlParameter Value(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
+
+    internal static Position ReadPosition(NpgsqlDataReader reader)
+    {
+        var instrumentType = PositionCodes.ParseInstrumentType(reader.GetString(3));
+        OptionLeg? option = null;
+        if (instrumentType == InstrumentType.Option)
+        {
+            option = new OptionLeg(
+                reader.GetString(4),
+                PositionCodes.ParseOptionRight(reader.GetString(5)),
+                reader.GetDecimal(6),
+                reader.GetFieldValue<LocalDate>(7));
+        }
+
+        return new Position
+        {
+            Id = reader.GetInt64(0),
+            Account = reader.GetString(1),
+            Symbol = reader.GetString(2),
+            InstrumentType = instrumentType,
+            Option = option,
+            Multiplier = reader.GetInt32(8),
+            Quantity = reader.GetDecimal(9),
+            AverageCost = reader.GetDecimal(10),
+            Status = PositionCodes.ParseStatus(reader.GetString(11)),
+            RealizedPnl = reader.GetDecimal(12),
+            UnrealizedPnl = NullableDecimal(reader, 13),
+            MarkPrice = NullableDecimal(reader, 14),
+            MarkedAt = NullableInstant(reader, 15),
+            SignalId = reader.IsDBNull(16) ? null : reader.GetInt64(16),
+            SignalTimestamp = NullableInstant(reader, 17),
+            OpenedAt = reader.GetFieldValue<Instant>(18),
+            ClosedAt = NullableInstant(reader, 19),
+            Notes = reader.IsDBNull(20) ? null : reader.GetString(20),
+            CreatedAt = NullableInstant(reader, 21),
+            UpdatedAt = NullableInstant(reader, 22),
+        };
+    }
+
+    internal static PositionTrade ReadTrade(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetInt64(0),
+        PositionId = reader.GetInt64(1),
+        Kind = PositionCodes.ParseKind(reader.GetString(2)),
+        Side = PositionCodes.ParseSide(reader.GetString(3)),
+        Quantity = reader.GetDecimal(4),
+        Price = reader.GetDecimal(5),
+        Fees = reader.GetDecimal(6),
+        RealizedPnl = reader.GetDecimal(7),
+        PositionQuantityAfter = reader.GetDecimal(8),
+        AverageCostAfter = reader.GetDecimal(9),
+        ExecutedAt = reader.GetFieldValue<Instant>(10),
+        Notes = reader.IsDBNull(11) ? null : reader.GetString(11),
+        CreatedAt = reader.GetFieldValue<Instant>(12),
+    };
+
+    internal static decimal? NullableDecimal(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
+
+    private static Instant? NullableInstant(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<Instant>(ordinal);
+
+    private static string Columns(string? alias) =>
+        string.Join(", ", PositionColumnNames.Select(name => alias is null ? name : $"{alias}.{name}"));
+}
