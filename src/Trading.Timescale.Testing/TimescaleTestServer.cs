@@ -162,7 +162,15 @@ public sealed class TimescaleTestServer : IAsyncDisposable
     /// <c>PostgreSQL 15.18, TimescaleDB 2.19.3 (apache edition) via local cluster on 127.0.0.1:54321</c>.
     /// </summary>
     /// <returns>One line for logs and test output; it never contains a password.</returns>
-    public string Describe() => $"{ServerInfo} via {_via}";
+    public string Describe()
+    {
+        // server_version may carry a packager's suffix, such as "15.20 (Debian 15.20-0+deb12u1)".
+        var version = ServerInfo.ServerVersion.Split(' ', 2)[0];
+        var timescale = ServerInfo.TimescaleVersion is { } v
+            ? $"TimescaleDB {v} ({ServerInfo.Edition.ToString().ToLowerInvariant()} edition)"
+            : "no TimescaleDB";
+        return $"PostgreSQL {version}, {timescale} via {_via}";
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Describe();

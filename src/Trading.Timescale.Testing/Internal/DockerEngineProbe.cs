@@ -14,9 +14,12 @@ internal sealed record DockerProbeResult(bool Available, string Endpoint, string
 /// </summary>
 internal static class DockerEngineProbe
 {
-    public static async Task<DockerProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<DockerProbeResult> ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        ProbeAsync(Environment.GetEnvironmentVariable("DOCKER_HOST"), timeout, cancellationToken);
+
+    /// <summary>Probes <paramref name="dockerHost"/> (a <c>DOCKER_HOST</c> value), else the usual local sockets.</summary>
+    public static async Task<DockerProbeResult> ProbeAsync(string? dockerHost, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var dockerHost = Environment.GetEnvironmentVariable("DOCKER_HOST");
         var endpoints = new List<string>();
         if (!string.IsNullOrWhiteSpace(dockerHost))
         {

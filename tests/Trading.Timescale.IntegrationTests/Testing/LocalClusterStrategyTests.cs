@@ -28,7 +28,11 @@ public sealed class LocalClusterStrategyTests
             Assert.Equal(LocalClusterTesting.ExpectedEdition(installation), server.Edition);
             Assert.Equal(installation.TimescaleVersion, server.ServerInfo.TimescaleVersion);
             Assert.StartsWith($"{installation.MajorVersion}.", server.ServerInfo.ServerVersion, StringComparison.Ordinal);
-            Assert.Equal($"{server.ServerInfo} via local cluster on 127.0.0.1:{cluster.Port}", server.Describe());
+            Assert.Equal(
+                $"PostgreSQL {server.ServerInfo.ServerVersion.Split(' ')[0]}, TimescaleDB {installation.TimescaleVersion} " +
+                $"({server.Edition.ToString().ToLowerInvariant()} edition) via local cluster on 127.0.0.1:{cluster.Port}",
+                server.Describe());
+            Assert.Matches(@"^PostgreSQL \d+\.\d+, ", server.Describe());
             Assert.Equal(server.Describe(), server.ToString());
 
             var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString);
