@@ -32,8 +32,17 @@ internal static class LocalClusterTesting
         ClusterRoot = clusterRoot,
     };
 
-    /// <summary>A fresh, short cluster root under /tmp (Unix socket paths must stay short).</summary>
-    public static string NewClusterRoot() => Path.Combine("/tmp", "tt-" + RandomNumberGenerator.GetHexString(8, lowercase: true));
+    /// <summary>
+    /// A fresh cluster root of its own inside the default root, marked as this process's, so that if this test
+    /// process is killed the next start removes it like any abandoned cluster directory.
+    /// </summary>
+    public static string NewClusterRoot(PostgresInstallation installation)
+    {
+        var root = Path.Combine(LocalCluster.DefaultRoot(), "test-" + RandomNumberGenerator.GetHexString(8, lowercase: true));
+        Directory.CreateDirectory(root);
+        ClusterMarker.ForCurrentProcess(installation.BinDirectory).Write(root);
+        return root;
+    }
 
     public static TimescaleEdition ExpectedEdition(PostgresInstallation installation) =>
         installation.HasTimescaleTslModule ? TimescaleEdition.Community : TimescaleEdition.Apache;

@@ -13,7 +13,7 @@ public sealed class StaleClusterCleanupTests
     {
         var ct = TestContext.Current.CancellationToken;
         var installation = LocalClusterTesting.InstallationOrSkip();
-        var root = LocalClusterTesting.NewClusterRoot();
+        var root = LocalClusterTesting.NewClusterRoot(installation);
         var options = LocalClusterTesting.LocalOnly(root);
         try
         {
@@ -51,6 +51,7 @@ public sealed class StaleClusterCleanupTests
             // Disposing the server whose cluster was reaped is harmless.
             await stale.DisposeAsync();
             Assert.Equal([live], Directory.GetDirectories(root));
+            Assert.Equal([Path.Combine(root, ClusterMarker.FileName)], Directory.GetFiles(root));
         }
         finally
         {
@@ -63,7 +64,7 @@ public sealed class StaleClusterCleanupTests
     {
         var ct = TestContext.Current.CancellationToken;
         var installation = LocalClusterTesting.InstallationOrSkip();
-        var root = LocalClusterTesting.NewClusterRoot();
+        var root = LocalClusterTesting.NewClusterRoot(installation);
         try
         {
             await using var server = await TimescaleTestServer.StartAsync(LocalClusterTesting.LocalOnly(root), ct);
