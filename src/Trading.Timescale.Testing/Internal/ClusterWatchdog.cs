@@ -12,15 +12,16 @@ namespace Trading.Timescale.Testing.Internal;
 /// </summary>
 internal static class ClusterWatchdog
 {
-    public static void Start(string clusterDirectory, string pgCtl, OsCommand command) =>
+    /// <returns>The watchdog process, or <see langword="null"/> where there is no POSIX shell; the caller ends it after a normal stop.</returns>
+    public static Process? Start(string clusterDirectory, string pgCtl, OsCommand command) =>
         Start(clusterDirectory, pgCtl, command, Environment.ProcessId);
 
     /// <summary>Watches <paramref name="ownerProcessId"/> instead of this process.</summary>
-    internal static void Start(string clusterDirectory, string pgCtl, OsCommand command, int ownerProcessId)
+    internal static Process? Start(string clusterDirectory, string pgCtl, OsCommand command, int ownerProcessId)
     {
         if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh"))
         {
-            return;
+            return null;
         }
 
         var dataDirectory = Path.Combine(clusterDirectory, "data");
@@ -62,12 +63,40 @@ internal static class ClusterWatchdog
         info.ArgumentList.Add("trading-timescale-watchdog");
         try
         {
-            using var process = Process.Start(info);
+            var process = Process.Start(info);
             process?.StandardInput.Close();
+            return process;
         }
         catch (Win32Exception)
         {
             // No shell: the reaper on the next start still removes what a dead process leaves.
+            return null;
+        }
+    }
+
+    /// <summary>Ends a watchdog whose cluster was stopped normally.</summary>
+    public static void Stop(Process? watchdog)
+    {
+        if (watchdog is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!watchdog.HasExited)
+            {
+                watchdog.Kill();
+                watchdog.WaitForExit(2000);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
+        {
+            // Already gone.
+        }
+        finally
+        {
+            watchdog.Dispose();
         }
     }
 }

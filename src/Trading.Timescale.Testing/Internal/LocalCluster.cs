@@ -21,6 +21,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly OsCommand _command;
     private readonly string _password = RandomNumberGenerator.GetHexString(32, lowercase: true);
     private int _stopped;
+    private Process? _watchdog;
 
     private LocalCluster(string clusterDirectory, PostgresInstallation installation, OsCommand command)
     {
@@ -81,7 +82,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         try
         {
             ClusterMarker.ForCurrentProcess(installation.BinDirectory).Write(cluster.ClusterDirectory);
-            ClusterWatchdog.Start(cluster.ClusterDirectory, installation.Tool("pg_ctl"), command);
+            cluster._watchdog = ClusterWatchdog.Start(cluster.ClusterDirectory, installation.Tool("pg_ctl"), command);
             await cluster.InitializeAsync(options, cancellationToken).ConfigureAwait(false);
             await cluster.LaunchAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
             return cluster;
@@ -102,7 +103,11 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
 
         ClusterRegistry.Remove(this);
-        await Task.Run(() => Teardown(ClusterDirectory, Installation.BinDirectory, _command, fast: true)).ConfigureAwait(false);
+        await Task.Run(() =>
+        {
+            Teardown(ClusterDirectory, Installation.BinDirectory, _command, fast: true);
+            ClusterWatchdog.Stop(_watchdog);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server at once and deletes the directory; for process exit.</summary>
@@ -111,6 +116,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
             Teardown(ClusterDirectory, Installation.BinDirectory, _command, fast: false);
+            ClusterWatchdog.Stop(_watchdog);
         }
     }
 
