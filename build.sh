@@ -12,6 +12,21 @@ configuration="${CONFIGURATION:-Release}"
 
 ensure_server() { bash scripts/ensure-timescaledb.sh; }
 
+# Prints the edition the integration tests ran on and one closing line, "Tests: N passed, N failed, N skipped",
+# summed over the per-assembly summaries of the console log.
+summarize_tests() {
+  local log="$1"
+  grep -h -o 'Tested edition: .*' "$log" | sort -u || true
+  awk '
+    /^Total tests: [0-9]+/ { block = 1; next }
+    block && /^ +Passed: [0-9]+ *$/  { passed += $2 }
+    block && /^ +Failed: [0-9]+ *$/  { failed += $2 }
+    block && /^ +Skipped: [0-9]+ *$/ { skipped += $2 }
+    /^ *Total time:/ { block = 0 }
+    END { printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }
+  ' "$log"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -22,7 +37,15 @@ case "$cmd" in
   test)
     ensure_server
     dotnet build Trading.Timescale.sln -c "$configuration" -nologo -clp:NoSummary
-    dotnet test Trading.Timescale.sln -c "$configuration" --no-build --logger "console;verbosity=normal" "$@"
+    results="artifacts/test-results"
+    rm -rf "$results" && mkdir -p "$results"
+    set +e
+    dotnet test Trading.Timescale.sln -c "$configuration" --no-build --logger "console;verbosity=normal" \
+      --logger trx --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    summarize_tests "$results/console.log"
+    exit "$status"
     ;;
   pack)
     rm -rf artifacts/packages

@@ -24,16 +24,17 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
     /// <summary>A superuser connection string to this database.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>The server's versions and edition.</summary>
+    /// <summary>The server's versions and edition, read in this database (with the extension created).</summary>
     public TimescaleServerInfo ServerInfo { get; }
 
     /// <summary>The server's TimescaleDB edition.</summary>
     public TimescaleEdition Edition => ServerInfo.Edition;
 
-    /// <inheritdoc/>
+    /// <summary>Drops the database, closing any connections still open to it.</summary>
+    /// <returns>A task that completes when the database is dropped.</returns>
     public async ValueTask DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
+        NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
         var admin = new NpgsqlConnection(_adminConnectionString);
         await using (admin.ConfigureAwait(false))
         {

@@ -1,20 +1,38 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Sockets;
+using System.Text;
 using Npgsql;
+using Testcontainers.PostgreSql;
 using Trading.Timescale.Schema;
+using Trading.Timescale.Testing.Internal;
 
 namespace Trading.Timescale.Testing;
 
 /// <summary>
-/// A PostgreSQL + TimescaleDB server for integration tests. <see cref="StartAsync"/> uses, in order:
-/// <c>TRADING_TIMESCALE_CONNECTION</c>, a Testcontainers container when a Docker engine answers, or a
-/// throwaway local cluster. Disposing it stops and deletes what it started.
+/// A PostgreSQL + TimescaleDB server for integration tests. <see cref="StartAsync(CancellationToken)"/> uses, in order:
+/// the server named by <c>TRADING_TIMESCALE_CONNECTION</c>; a Testcontainers container when a Docker engine answers;
+/// a throwaway cluster started from the PostgreSQL binaries on this machine. Disposing it stops and deletes what it started.
 /// </summary>
+/// <example>
+/// <code>
+/// await using var server = await TimescaleTestServer.StartAsync(cancellationToken);
+/// await using var database = await server.CreateDatabaseAsync("orders_tests", cancellationToken);
+/// Console.WriteLine(server.Describe());
+/// </code>
+/// </example>
 public sealed class TimescaleTestServer : IAsyncDisposable
 {
-    private TimescaleTestServer(string connectionString, TimescaleTestServerKind kind, TimescaleServerInfo serverInfo)
+    private readonly IAsyncDisposable? _owned;
+    private readonly string _via;
+    private int _disposed;
+
+    private TimescaleTestServer(string connectionString, TimescaleTestServerKind kind, TimescaleServerInfo serverInfo, string via, IAsyncDisposable? owned)
     {
         ConnectionString = connectionString;
         Kind = kind;
         ServerInfo = serverInfo;
+        _via = via;
+        _owned = owned;
     }
 
     /// <summary>A superuser connection string to the server's maintenance database.</summary>
@@ -26,59 +44,343 @@ public sealed class TimescaleTestServer : IAsyncDisposable
     /// <summary>The server's PostgreSQL version and TimescaleDB version and edition.</summary>
     public TimescaleServerInfo ServerInfo { get; }
 
-    /// <summary>Starts or connects to a server.</summary>
-    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <summary>The server's TimescaleDB edition.</summary>
+    public TimescaleEdition Edition => ServerInfo.Edition;
+
+    /// <summary>The local cluster behind this server, when <see cref="Kind"/> is <see cref="TimescaleTestServerKind.LocalCluster"/>.</summary>
+    internal LocalCluster? LocalCluster => _owned as LocalCluster;
+
+    /// <summary>Starts or connects to a server with the default <see cref="TimescaleTestServerOptions"/>.</summary>
+    /// <param name="cancellationToken">Cancels the start; anything half-started is removed.</param>
     /// <returns>The running server.</returns>
-    /// <exception cref="InvalidOperationException">No strategy could provide a server; the message says what to do.</exception>
-    public static async Task<TimescaleTestServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">No strategy could provide a server, or the configured server cannot be reached; the message says what to do.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter, so no call is ambiguous.")]
+    public static Task<TimescaleTestServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(new TimescaleTestServerOptions(), cancellationToken);
+
+    /// <summary>Starts or connects to a server, trying the strategies <paramref name="options"/> allows.</summary>
+    /// <param name="options">Which strategies to try and how.</param>
+    /// <param name="cancellationToken">Cancels the start; anything half-started is removed.</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (a non-positive timeout, an empty image or OS user, an invalid setting name).</exception>
+    /// <exception cref="InvalidOperationException">No strategy could provide a server, or the configured server cannot be reached; the message says what to do.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in their first parameter, so no call is ambiguous.")]
+    public static async Task<TimescaleTestServer> StartAsync(TimescaleTestServerOptions options, CancellationToken cancellationToken = default)
     {
-        var configured = Environment.GetEnvironmentVariable(TradingConnectionString.EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(configured))
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+
+        if (ConfiguredServer(options) is { } configured)
         {
-            throw new InvalidOperationException(
-                $"No test server: set {TradingConnectionString.EnvironmentVariable} to a PostgreSQL server with TimescaleDB.");
+            return await ConnectExistingAsync(configured.Value, configured.Origin, cancellationToken).ConfigureAwait(false);
         }
 
-        var connectionString = TradingConnectionString.Normalize(configured);
+        var tried = new List<string>
+        {
+            options.ConnectionStringVariable is null
+                ? "Existing server: no connection string in the options, and the environment is not read (ConnectionStringVariable is null)."
+                : $"Existing server: {options.ConnectionStringVariable} is not set.",
+        };
+        Exception? lastError = null;
+
+        if (options.UseContainer)
+        {
+            var probe = await DockerEngineProbe.ProbeAsync(options.DockerProbeTimeout, cancellationToken).ConfigureAwait(false);
+            if (probe.Available)
+            {
+                try
+                {
+                    return await StartContainerAsync(options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    tried.Add($"Docker ({options.ContainerImage}): {probe.Reason}, but the container did not start: {ex.Message}");
+                    lastError = ex;
+                }
+            }
+            else
+            {
+                tried.Add($"Docker ({options.ContainerImage}): {probe.Reason}.");
+            }
+        }
+        else
+        {
+            tried.Add("Docker: not tried (UseContainer is false).");
+        }
+
+        if (options.UseLocalCluster)
+        {
+            try
+            {
+                return await StartLocalClusterAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                tried.Add($"Local cluster: {ex.Message}");
+                lastError = ex;
+            }
+        }
+        else
+        {
+            tried.Add("Local cluster: not tried (UseLocalCluster is false).");
+        }
+
+        throw new InvalidOperationException(NoServerMessage(tried, options), lastError);
+    }
+
+    /// <summary>Creates a fresh, uniquely named database with the timescaledb extension (when the server has it).</summary>
+    /// <param name="namePrefix">A readable prefix for the database name, such as the test class name; it is lower-cased and shortened.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    /// <returns>The database; dispose it to drop it.</returns>
+    /// <exception cref="ObjectDisposedException">The server has been disposed.</exception>
+    public async Task<TimescaleTestDatabase> CreateDatabaseAsync(string? namePrefix = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var name = TimescaleTestDatabase.MakeName(namePrefix);
+        await ExecuteAsync(ConnectionString, $"CREATE DATABASE \"{name}\"", cancellationToken).ConfigureAwait(false);
+
+        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+        var info = ServerInfo;
         var connection = new NpgsqlConnection(connectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var info = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
-            return new TimescaleTestServer(connectionString, TimescaleTestServerKind.ExistingServer, info);
-        }
-    }
-
-    /// <summary>Creates a fresh, uniquely named database with the timescaledb extension (when available).</summary>
-    /// <param name="namePrefix">A readable prefix for the database name, such as the test class name.</param>
-    /// <param name="cancellationToken">Cancels the creation.</param>
-    /// <returns>The database; dispose it to drop it.</returns>
-    public async Task<TimescaleTestDatabase> CreateDatabaseAsync(string? namePrefix = null, CancellationToken cancellationToken = default)
-    {
-        var name = TimescaleTestDatabase.MakeName(namePrefix);
-        var admin = new NpgsqlConnection(ConnectionString);
-        await using (admin.ConfigureAwait(false))
-        {
-            await admin.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
-        if (ServerInfo.Edition != TimescaleEdition.None)
-        {
-            var connection = new NpgsqlConnection(connectionString);
-            await using (connection.ConfigureAwait(false))
+            if (ServerInfo.TimescaleVersion is not null)
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
                 using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS timescaledb", connection);
                 await extension.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                info = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        return new TimescaleTestDatabase(name, connectionString, ConnectionString, ServerInfo);
+        return new TimescaleTestDatabase(name, connectionString, ConnectionString, info);
+    }
+
+    /// <summary>
+    /// Says what this server is and how it was obtained, for example
+    /// <c>PostgreSQL 15.18, TimescaleDB 2.19.3 (apache edition) via local cluster on 127.0.0.1:54321</c>.
+    /// </summary>
+    /// <returns>One line for logs and test output; it never contains a password.</returns>
+    public string Describe()
+    {
+        // server_version may carry a packager's suffix, such as "15.20 (Debian 15.20-0+deb12u1)".
+        var version = ServerInfo.ServerVersion.Split(' ', 2)[0];
+        var timescale = ServerInfo.TimescaleVersion is { } v
+            ? $"TimescaleDB {v} ({ServerInfo.Edition.ToString().ToLowerInvariant()} edition)"
+            : "no TimescaleDB";
+        return $"PostgreSQL {version}, {timescale} via {_via}";
     }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override string ToString() => Describe();
+
+    /// <summary>Stops and deletes a container or local cluster this instance started; an existing server is left alone.</summary>
+    /// <returns>A task that completes when the server is stopped and its files are deleted.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        if (_owned is not null)
+        {
+            NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+            await _owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Validate(TimescaleTestServerOptions options)
+    {
+        if (options.StartTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"TimescaleTestServerOptions.StartTimeout must be positive, not {options.StartTimeout}.", nameof(options));
+        }
+
+        if (options.DockerProbeTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"TimescaleTestServerOptions.DockerProbeTimeout must be positive, not {options.DockerProbeTimeout}.", nameof(options));
+        }
+
+        if (options.UseContainer && string.IsNullOrWhiteSpace(options.ContainerImage))
+        {
+            throw new ArgumentException("TimescaleTestServerOptions.ContainerImage is empty; name a TimescaleDB image such as " +
+                TimescaleTestServerOptions.DefaultContainerImage + ".", nameof(options));
+        }
+
+        // Refuses invalid setting names before anything starts.
+        _ = ServerSettings.Build(options, preloadTimescaleDb: false, apacheOnly: false);
+
+        if (options.UseLocalCluster && string.IsNullOrWhiteSpace(options.ServerOsUser))
+        {
+            throw new ArgumentException("TimescaleTestServerOptions.ServerOsUser is empty; name the OS user that runs a local cluster under root, such as postgres.",
+                nameof(options));
+        }
+    }
+
+    private static (string Value, string Origin)? ConfiguredServer(TimescaleTestServerOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return (options.ConnectionString, "TimescaleTestServerOptions.ConnectionString");
+        }
+
+        if (options.ConnectionStringVariable is { } variable &&
+            Environment.GetEnvironmentVariable(variable) is { } value && !string.IsNullOrWhiteSpace(value))
+        {
+            return (value, variable);
+        }
+
+        return null;
+    }
+
+    private static async Task<TimescaleTestServer> ConnectExistingAsync(string configured, string origin, CancellationToken cancellationToken)
+    {
+        string connectionString;
+        try
+        {
+            connectionString = TradingConnectionString.Normalize(configured);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException(
+                $"{origin} is neither a valid connection string nor a postgresql:// URL: {ex.Message} Fix it, or unset it to let Docker or a local cluster provide a server.", ex);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        TimescaleServerInfo info;
+        try
+        {
+            info = await DetectServerInfoAsync(connectionString, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"{origin} names {TradingConnectionString.Redact(connectionString)}, but connecting to it failed: {ex.Message} " +
+                $"Start that server or fix {origin}; unset it to let Docker or a local cluster provide a server.", ex);
+        }
+
+        return new TimescaleTestServer(connectionString, TimescaleTestServerKind.ExistingServer, info, $"{origin} ({builder.Host}:{builder.Port})", owned: null);
+    }
+
+    private static async Task<TimescaleTestServer> StartContainerAsync(TimescaleTestServerOptions options, CancellationToken cancellationToken)
+    {
+        PostgreSqlContainer container = await ContainerServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connectionString = TradingConnectionString.Normalize(container.GetConnectionString());
+            var info = await DetectServerInfoAsync(connectionString, cancellationToken).ConfigureAwait(false);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            return new TimescaleTestServer(connectionString, TimescaleTestServerKind.Container, info,
+                $"Testcontainers ({options.ContainerImage}) on {builder.Host}:{builder.Port}", container);
+        }
+        catch
+        {
+            await container.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<TimescaleTestServer> StartLocalClusterAsync(TimescaleTestServerOptions options, CancellationToken cancellationToken)
+    {
+        var cluster = await LocalCluster.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var info = await DetectServerInfoAsync(cluster.ConnectionString, cancellationToken).ConfigureAwait(false);
+            return new TimescaleTestServer(cluster.ConnectionString, TimescaleTestServerKind.LocalCluster, info,
+                $"local cluster on 127.0.0.1:{cluster.Port}", cluster);
+        }
+        catch
+        {
+            await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the server's versions and edition. <c>timescaledb.license</c> only exists in a database where the
+    /// extension is loaded (unless the server configuration sets it), so when the maintenance database cannot tell,
+    /// the edition is read in a scratch database with the extension.
+    /// </summary>
+    internal static async Task<TimescaleServerInfo> DetectServerInfoAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        TimescaleServerInfo info;
+        bool licenseKnown;
+        var connection = new NpgsqlConnection(connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            info = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
+            using var license = new NpgsqlCommand("SELECT current_setting('timescaledb.license', true) IS NOT NULL", connection);
+            licenseKnown = await license.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
+        }
+
+        if (info.TimescaleVersion is null || info.ExtensionInstalled || licenseKnown)
+        {
+            return info;
+        }
+
+        var scratch = TimescaleTestDatabase.MakeName("edition_probe");
+        try
+        {
+            await ExecuteAsync(connectionString, $"CREATE DATABASE \"{scratch}\"", cancellationToken).ConfigureAwait(false);
+            var scratchConnection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Database = scratch, Pooling = false }.ConnectionString);
+            await using (scratchConnection.ConfigureAwait(false))
+            {
+                await scratchConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                using var extension = new NpgsqlCommand("CREATE EXTENSION IF NOT EXISTS timescaledb", scratchConnection);
+                await extension.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var probed = await TimescaleServerInfo.DetectAsync(scratchConnection, cancellationToken).ConfigureAwait(false);
+                return info with { TimescaleVersion = probed.TimescaleVersion, Edition = probed.Edition };
+            }
+        }
+        catch (PostgresException)
+        {
+            // No right to create databases, or the extension cannot be created: keep what the maintenance database says.
+            return info;
+        }
+        finally
+        {
+            try
+            {
+                await ExecuteAsync(connectionString, $"DROP DATABASE IF EXISTS \"{scratch}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (PostgresException)
+            {
+                // It was never created.
+            }
+        }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string NoServerMessage(List<string> tried, TimescaleTestServerOptions options)
+    {
+        var variable = options.ConnectionStringVariable ?? TradingConnectionString.EnvironmentVariable;
+        var message = new StringBuilder("No PostgreSQL server with TimescaleDB is available for the tests. Tried, in order:");
+        for (var i = 0; i < tried.Count; i++)
+        {
+            message.AppendLine().Append("  ").Append(i + 1).Append(". ").Append(tried[i]);
+        }
+
+        return message.AppendLine()
+            .AppendLine("Do one of these:")
+            .AppendLine($"  - set {variable} to a PostgreSQL server with TimescaleDB, as a connection string")
+            .AppendLine("    (Host=localhost;Port=5432;Username=postgres;Password=...;Database=postgres) or a postgresql://user:password@host:port/db URL;")
+            .AppendLine($"  - start a Docker engine: the tests then run {options.ContainerImage} through Testcontainers;")
+            .AppendLine("  - install PostgreSQL with the TimescaleDB extension on this machine: in the Trading.Timescale repository run")
+            .AppendLine("    scripts/ensure-timescaledb.sh as root on Debian/Ubuntu (./build.sh test does it), or install postgresql-NN and")
+            .Append("    timescaledb-2-postgresql-NN; set TimescaleTestServerOptions.PostgresBinDirectory when the binaries are not in a standard place.")
+            .ToString();
+    }
 }

@@ -4,9 +4,12 @@ using Trading.Timescale.Testing;
 
 namespace Trading.Timescale.IntegrationTests.Infrastructure;
 
-/// <summary>One server for the whole test run.</summary>
+/// <summary>One server for the whole test run: TRADING_TIMESCALE_CONNECTION, else Docker, else a throwaway local cluster.</summary>
 public sealed class TimescaleServerFixture : IAsyncLifetime
 {
+    /// <summary>The start of the line that names the edition under test; build.sh repeats it next to the test summary.</summary>
+    public const string EditionLinePrefix = "Tested edition:";
+
     private TimescaleTestServer? _server;
 
     public TimescaleTestServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
@@ -14,7 +17,9 @@ public sealed class TimescaleServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _server = await TimescaleTestServer.StartAsync(TestContext.Current.CancellationToken);
-        TestContext.Current.SendDiagnosticMessage($"Integration tests run on {_server.ServerInfo} ({_server.Kind}).");
+        // Shown by the runner because xunit.runner.json turns diagnostic messages on.
+        TestContext.Current.SendDiagnosticMessage(
+            $"{EditionLinePrefix} {_server.Edition.ToString().ToLowerInvariant()} ({_server.Describe()})");
     }
 
     public async ValueTask DisposeAsync()
