@@ -30,7 +30,8 @@ public sealed record TimescaleServerInfo(string ServerVersion, string? Timescale
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var serverVersion = reader.GetString(0);
+        // Distributions append build details ("15.20 (Debian 15.20-0+deb12u1)"); keep the version number.
+        var serverVersion = reader.GetString(0).Split(' ', 2)[0];
         var installed = reader.IsDBNull(1) ? null : reader.GetString(1);
         var available = reader.IsDBNull(2) ? null : reader.GetString(2);
         var license = reader.IsDBNull(3) ? null : reader.GetString(3);
