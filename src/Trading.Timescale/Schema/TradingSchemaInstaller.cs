@@ -358,7 +358,7 @@ public sealed class TradingSchemaInstaller
         }
     }
 
-    private static TradingSchemaException NotAvailable(TimescaleServerInfo server)
+    internal static TradingSchemaException NotAvailable(TimescaleServerInfo server)
     {
         var major = server.ServerVersion.Split('.', ' ')[0];
         return new TradingSchemaException(
