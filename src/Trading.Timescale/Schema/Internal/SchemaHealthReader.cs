@@ -80,10 +80,9 @@ internal static class SchemaHealthReader
     private static async Task<List<ContinuousAggregateHealth>> ReadAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT c.view_name, c.materialized_only, coalesce(h.num_chunks, 0)::bigint
+            SELECT c.view_name, c.materialized_only,
+                   (SELECT count(*) FROM show_chunks(format('%I.%I', c.view_schema, c.view_name)::regclass))
             FROM timescaledb_information.continuous_aggregates c
-            LEFT JOIN timescaledb_information.hypertables h
-              ON h.hypertable_schema = c.materialization_hypertable_schema AND h.hypertable_name = c.materialization_hypertable_name
             WHERE c.view_schema = 'trading'
             ORDER BY c.view_name
             """;
@@ -99,7 +98,7 @@ internal static class SchemaHealthReader
     private static async Task<List<JobHealth>> ReadJobsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT j.job_id, j.application_name, coalesce(c.view_name, j.hypertable_name, j.proc_schema || '.' || j.proc_name),
+            SELECT j.job_id, j.application_name, coalesce(c.view_name, j.hypertable_name, j.proc_schema || '.' || j.proc_name) AS target,
                    j.schedule_interval, j.scheduled, s.last_run_status,
                    CASE WHEN isfinite(s.last_run_started_at) THEN (extract(epoch FROM s.last_run_started_at) * 1000000)::bigint END,
                    CASE WHEN isfinite(s.next_start) THEN (extract(epoch FROM s.next_start) * 1000000)::bigint END,
