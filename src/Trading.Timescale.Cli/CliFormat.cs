@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NodaTime;
+using NodaTime.Text;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale.Cli;
+
+/// <summary>Shared pieces of the human and JSON output.</summary>
+internal static class CliFormat
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string Time(Instant? instant) =>
+        instant is null ? "-" : InstantPattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm':'ss'Z'").Format(instant.Value);
+
+    public static string? Iso(Instant? instant) => instant is null ? null : InstantPattern.ExtendedIso.Format(instant.Value);
+
+    public static string Edition(TimescaleEdition edition) => edition.ToString().ToLowerInvariant();
+
+    public static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => (bytes / (double)(1L << 30)).ToString("0.0 'GiB'", CultureInfo.InvariantCulture),
+        >= 1L << 20 => (bytes / (double)(1L << 20)).ToString("0.0 'MiB'", CultureInfo.InvariantCulture),
+        >= 1L << 10 => (bytes / (double)(1L << 10)).ToString("0.0 'KiB'", CultureInfo.InvariantCulture),
+        _ => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+    };
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static JsonObject Server(TimescaleServerInfo server) => new()
+    {
+        ["postgresVersion"] = server.ServerVersion,
+        ["timescaleVersion"] = server.TimescaleVersion,
+        ["edition"] = Edition(server.Edition),
+        ["extensionInstalled"] = server.ExtensionInstalled,
+    };
+
+    public static JsonObject Record(SchemaMigrationRecord record) => new()
+    {
+        ["id"] = record.Id,
+        ["kind"] = record.Kind.ToString().ToLowerInvariant(),
+        ["edition"] = record.Edition,
+        ["file"] = record.FileName,
+        ["checksum"] = record.Checksum,
+        ["appliedAt"] = Iso(record.AppliedAt),
+        ["executionMs"] = (long)record.ExecutionTime.TotalMilliseconds,
+        ["installedBy"] = record.InstalledBy,
+        ["productVersion"] = record.ProductVersion,
+    };
+
+    public static async Task WriteJsonAsync(TextWriter writer, JsonNode node) =>
+        await writer.WriteLineAsync(node.ToJsonString(Indented)).ConfigureAwait(false);
+}

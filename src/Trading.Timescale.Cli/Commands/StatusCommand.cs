@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale.Cli.Commands;
+
+/// <summary><c>trading-timescale status</c>: applied and pending schema files with checksums.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var settings = CliOptions.Settings();
+        var command = new Command("status", "Lists every schema file for the server's edition: applied (when, checksum) or pending. Changes nothing.");
+        command.Options.Add(settings);
+        command.SetAction(CliContext.Action(async (context, cancellationToken) =>
+        {
+            var options = context.Options(settings: settings);
+            var dataSource = context.OpenDataSource();
+            await using var dataSourceScope = dataSource.ConfigureAwait(false);
+            var status = await new TradingSchemaInstaller(dataSource, options).GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                await CliFormat.WriteJsonAsync(context.Output, new JsonObject
+                {
+                    ["database"] = status.Database,
+                    ["server"] = CliFormat.Server(status.Server),
+                    ["upToDate"] = status.IsUpToDate,
+                    ["migrations"] = new JsonArray([.. status.Migrations.Select(m => (JsonNode)new JsonObject
+                    {
+                        ["id"] = m.Id,
+                        ["kind"] = m.Kind.ToString().ToLowerInvariant(),
+                        ["file"] = m.FileName,
+                        ["status"] = m.Status.ToString().ToLowerInvariant(),
+                        ["checksum"] = m.Checksum,
+                        ["applied"] = m.Applied is null ? null : CliFormat.Record(m.Applied),
+                    })]),
+                }).ConfigureAwait(false);
+                return 0;
+            }
+
+            var output = context.Output;
+            await output.WriteLineAsync($"Database {status.Database} on {status.Server}").ConfigureAwait(false);
+            var table = new TextTable("ID", "KIND", "STATUS", "APPLIED AT", "CHECKSUM", "FILE");
+            foreach (var m in status.Migrations)
+            {
+                table.Add(m.Id, m.Kind.ToString().ToLowerInvariant(), m.Status.ToString().ToLowerInvariant(), CliFormat.Time(m.Applied?.AppliedAt), m.Checksum[..12], m.FileName);
+            }
+
+            await table.WriteAsync(output).ConfigureAwait(false);
+            var applied = status.Migrations.Count - status.Pending.Count;
+            await output.WriteLineAsync(status.IsUpToDate
+                ? $"{applied} applied, up to date."
+                : $"{applied} applied, {status.Pending.Count} pending: run `trading-timescale migrate`.").ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+}

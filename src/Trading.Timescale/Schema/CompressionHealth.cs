@@ -1,0 +1,33 @@
+namespace Trading.Timescale.Schema;
+
+/// <summary>Compression of one hypertable of the trading schema (community edition).</summary>
+public sealed class CompressionHealth
+{
+    internal CompressionHealth(string hypertable, bool enabled, long totalChunks, long compressedChunks, long? bytesBeforeCompression, long? bytesAfterCompression)
+    {
+        Hypertable = hypertable;
+        Enabled = enabled;
+        TotalChunks = totalChunks;
+        CompressedChunks = compressedChunks;
+        BytesBeforeCompression = bytesBeforeCompression;
+        BytesAfterCompression = bytesAfterCompression;
+    }
+
+    /// <summary>The hypertable name.</summary>
+    public string Hypertable { get; }
+
+    /// <summary>Whether compression is enabled on it.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>The number of chunks.</summary>
+    public long TotalChunks { get; }
+
+    /// <summary>The number of compressed chunks.</summary>
+    public long CompressedChunks { get; }
+
+    /// <summary>The size of the compressed chunks before compression, when any chunk is compressed.</summary>
+    public long? BytesBeforeCompression { get; }
+
+    /// <summary>The size of the compressed chunks after compression, when any chunk is compressed.</summary>
+    public long? BytesAfterCompression { get; }
+}

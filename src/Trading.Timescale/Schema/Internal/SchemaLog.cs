@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace Trading.Timescale.Schema.Internal;
+
+internal static partial class SchemaLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "PostgreSQL {Severity}: {Message}")]
+    public static partial void ServerNotice(ILogger logger, string severity, string message);
+
+    [LoggerMessage(2, LogLevel.Information, "Waiting for the schema lock of database {Database}, held by process {Pid}")]
+    public static partial void WaitingForLock(ILogger logger, string database, int? pid);
+
+    [LoggerMessage(3, LogLevel.Information, "Created the timescaledb extension {Version} in database {Database}")]
+    public static partial void ExtensionCreated(ILogger logger, string? version, string database);
+
+    [LoggerMessage(4, LogLevel.Information, "Applied {Kind} migration {Id} ({File}) to database {Database} in {ElapsedMs} ms")]
+    public static partial void Applied(ILogger logger, string kind, string id, string file, string database, long elapsedMs);
+
+    [LoggerMessage(5, LogLevel.Information, "Schema of database {Database} is up to date ({Edition} edition): nothing to apply")]
+    public static partial void UpToDate(ILogger logger, string database, string edition);
+
+    [LoggerMessage(6, LogLevel.Information, "Applied {Count} schema file(s) to database {Database} ({Edition} edition) in {ElapsedMs} ms")]
+    public static partial void Finished(ILogger logger, int count, string database, string edition, long elapsedMs);
+
+    [LoggerMessage(7, LogLevel.Debug, "Running {File} statement at line {Line}")]
+    public static partial void RunningStatement(ILogger logger, string file, int line);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not release the schema lock of database {Database}; it is released when the connection closes")]
+    public static partial void UnlockFailed(ILogger logger, Exception exception, string database);
+}

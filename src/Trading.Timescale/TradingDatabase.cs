@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Trading.Timescale.Internal;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale;
+
+/// <summary>
+/// The trading database: the entry point of the library. It holds the Npgsql data source (with NodaTime types),
+/// the options, and one object per capability, starting with <see cref="Schema"/>. Resolve it from dependency
+/// injection (<c>services.AddTradingTimescale(...)</c>) or create it with <see cref="Create"/>.
+/// </summary>
+public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
+{
+    private readonly bool _ownsDataSource;
+
+    /// <summary>Creates the database over an existing data source, which stays the caller's to dispose.</summary>
+    /// <param name="dataSource">The data source; it should be built with <c>UseNodaTime()</c>.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="loggerFactory">Creates the loggers of the capabilities; none when omitted.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
+    public TradingDatabase(NpgsqlDataSource dataSource, TradingTimescaleOptions options, ILoggerFactory? loggerFactory = null)
+        : this(dataSource, options, loggerFactory, ownsDataSource: false)
+    {
+    }
+
+    private TradingDatabase(NpgsqlDataSource dataSource, TradingTimescaleOptions options, ILoggerFactory? loggerFactory, bool ownsDataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        DataSource = dataSource;
+        Options = options;
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _ownsDataSource = ownsDataSource;
+        Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
+    }
+
+    /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>The options.</summary>
+    public TradingTimescaleOptions Options { get; }
+
+    /// <summary>The schema installer: migrate, status, health, assert and export.</summary>
+    public TradingSchemaInstaller Schema { get; }
+
+    /// <summary>Creates the loggers of the capabilities.</summary>
+    internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>
+    /// Creates the database and its own data source (with <c>UseNodaTime()</c>) from a connection string or
+    /// <c>postgresql://</c> URL; disposing the database disposes that data source.
+    /// </summary>
+    /// <param name="connectionStringOrUrl">An Npgsql connection string or a <c>postgresql://user:password@host:port/database</c> URL.</param>
+    /// <param name="configure">Changes the options from their defaults.</param>
+    /// <param name="loggerFactory">Creates the loggers (of Npgsql too); none when omitted.</param>
+    /// <returns>The database.</returns>
+    /// <exception cref="ArgumentException"><paramref name="connectionStringOrUrl"/> is empty or cannot be read.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each setting.</exception>
+    public static TradingDatabase Create(string connectionStringOrUrl, Action<TradingTimescaleOptions>? configure = null, ILoggerFactory? loggerFactory = null)
+    {
+        var connectionString = TradingConnectionString.Normalize(connectionStringOrUrl);
+        var options = new TradingTimescaleOptions { ConnectionString = connectionString };
+        configure?.Invoke(options);
+        TradingTimescaleOptionsValidator.ThrowIfInvalid(options, requireConnectionString: true);
+        var dataSource = TradingDataSourceFactory.Build(TradingConnectionString.Normalize(options.ConnectionString!), loggerFactory);
+        return new TradingDatabase(dataSource, options, loggerFactory, ownsDataSource: true);
+    }
+
+    /// <summary>Disposes the data source when this database created it.</summary>
+    /// <returns>A task that completes when disposed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsDataSource)
+        {
+            await DataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Disposes the data source when this database created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            DataSource.Dispose();
+        }
+    }
+}

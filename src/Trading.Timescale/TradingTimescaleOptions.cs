@@ -1,0 +1,39 @@
+namespace Trading.Timescale;
+
+/// <summary>
+/// Settings of the trading database: where it is, the exchange's time zone, and the chunk, compression,
+/// retention and continuous-aggregate refresh intervals the schema installer writes into the database.
+/// Binds from the configuration section <see cref="SectionName"/>; defaults follow the spec.
+/// </summary>
+public sealed class TradingTimescaleOptions
+{
+    /// <summary>The configuration section these options are read from: <c>TradingTimescale</c>.</summary>
+    public const string SectionName = "TradingTimescale";
+
+    /// <summary>An Npgsql connection string or a <c>postgresql://</c> URL. Not needed when a data source is supplied.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The tz database name of the exchange's time zone, which decides the calendar day of daily aggregates.</summary>
+    public string ExchangeTimeZone { get; set; } = "America/New_York";
+
+    /// <summary>Chunk intervals of the hypertables.</summary>
+    public ChunkIntervalOptions ChunkIntervals { get; set; } = new();
+
+    /// <summary>Age after which chunks are compressed (community edition): 7 days by default.</summary>
+    public TimescaleInterval CompressAfter { get; set; } = TimescaleInterval.FromDays(7);
+
+    /// <summary>How long each table keeps its rows.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
+    /// <summary>Refresh windows and schedules of the continuous aggregates (community edition).</summary>
+    public RefreshOptions Refresh { get; set; } = new();
+
+    /// <summary>Whether the hosted service applies pending migrations when the application starts.</summary>
+    public bool ApplySchemaOnStartup { get; set; }
+
+    /// <summary>How long a migration waits for another installer's lock before it gives up: 10 minutes by default.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The time one schema statement may run: 30 minutes by default.</summary>
+    public TimeSpan SchemaCommandTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}
