@@ -12,22 +12,22 @@ internal static class JsonText
     /// <summary>Returns <see langword="null"/> when <paramref name="json"/> is valid, else what is wrong.</summary>
     public static string? Check(string json)
     {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return "it is empty";
+        }
+
         var length = Encoding.UTF8.GetMaxByteCount(json.Length);
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             var count = Encoding.UTF8.GetBytes(json, rented);
             var reader = new Utf8JsonReader(rented.AsSpan(0, count), Options);
-            if (!reader.Read())
-            {
-                return "it is empty";
-            }
+            reader.Read();
 
+            // Skips the value; a second value after it throws.
             reader.Skip();
-            if (reader.Read())
-            {
-                return $"more than one value (unexpected {reader.TokenType} at byte {reader.TokenStartIndex})";
-            }
+            reader.Read();
         }
         catch (JsonException ex)
         {
