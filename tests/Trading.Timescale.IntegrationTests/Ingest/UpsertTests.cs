@@ -99,4 +99,16 @@ public sealed class UpsertTests(TimescaleServerFixture server) : IngestTest(serv
         Assert.Equal("FAIL", await ScalarAsync<string>("SELECT string_agg(status, ',') FROM trading.data_quality"));
         Assert.Equal("second", await ScalarAsync<string>("SELECT string_agg(message, ',') FROM trading.system_events"));
     }
+
+    [Fact]
+    public async Task Instants_that_differ_below_a_microsecond_are_the_same_key()
+    {
+        var bar = MarketData.Bar(0, 1, MarketData.Start);
+        StockPrice[] input = [bar with { Volume = 1 }, bar with { Timestamp = bar.Timestamp + Duration.FromNanoseconds(400), Volume = 2 }];
+
+        var result = await Ingest.UpsertAsync(input, cancellationToken: Ct);
+
+        Assert.Equal(1, result.RowsChanged);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT volume FROM trading.stock_prices"));
+    }
 }

@@ -54,6 +54,11 @@ internal abstract class Column<T>
 
     public abstract NpgsqlParameter CreateArrayParameter(IReadOnlyList<T> rows);
 
+    /// <summary>Whether two rows hold the same value here, as the database will compare them (natural keys).</summary>
+    public abstract bool KeyEquals(T x, T y);
+
+    public abstract int KeyHash(T row);
+
     protected ColumnError Missing() => new(Name, null, $"{Name} is missing");
 
     protected static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
@@ -85,6 +90,10 @@ internal abstract class Column<T, TValue>(string name, string sqlType, NpgsqlDbT
 
         return new NpgsqlParameter<TValue[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | DbType };
     }
+
+    public override bool KeyEquals(T x, T y) => EqualityComparer<TValue>.Default.Equals(Get(x), Get(y));
+
+    public override int KeyHash(T row) => Get(row) is { } value ? EqualityComparer<TValue>.Default.GetHashCode(value) : 0;
 }
 
 /// <summary><c>varchar(n)</c> or <c>text</c>.</summary>
@@ -245,9 +254,18 @@ internal sealed class InstantColumn<T>(string name, bool required, bool notInFut
     : Column<T, Instant?>(name, "timestamptz", NpgsqlDbType.TimestampTz, required, false, get)
     where T : TradingRecord
 {
+    private static readonly Instant PostgresEpoch = Instant.FromUtc(2000, 1, 1, 0, 0);
+
     public override string? Format(T row) => Get(row) is { } value ? ValidationContext.Format(value) : null;
 
     public override object Parse(string text) => InstantText.Parse(Name, text);
+
+    /// <summary>timestamptz keeps microseconds: instants that differ below that are the same key.</summary>
+    public override bool KeyEquals(T x, T y) => Microseconds(Get(x)) == Microseconds(Get(y));
+
+    public override int KeyHash(T row) => Microseconds(Get(row)).GetHashCode();
+
+    private static long? Microseconds(Instant? value) => value is { } instant ? (instant - PostgresEpoch).BclCompatibleTicks / 10 : null;
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -359,6 +377,10 @@ internal sealed class EnumColumn<T, TEnum> : Column<T>
 
         return new NpgsqlParameter<string?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Varchar };
     }
+
+    public override bool KeyEquals(T x, T y) => Index(x) == Index(y);
+
+    public override int KeyHash(T row) => Index(row);
 
     private int Index(T row)
     {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -38,6 +37,8 @@ internal sealed partial class IngestRun<T>
     private long _latestPending;
     private int _batchesPending;
 
+    private HashSet<T>? _keys;
+    private bool[]? _superseded;
     private int _batchNumber;
     private long _batchFirstRow;
     private long _batchLastRow;
@@ -133,9 +134,10 @@ internal sealed partial class IngestRun<T>
                 _batchNumber++;
                 _phase = Phase.Writing;
                 transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var sent = count;
                 if (_mode == IngestMode.Append)
                 {
-                    await CopyAsync(connection, _map.CopySql, batch, count, null, cancellationToken).ConfigureAwait(false);
+                    await CopyAsync(connection, _map.CopySql, batch, count, cancellationToken).ConfigureAwait(false);
                     _changedPending += count;
                 }
                 else
@@ -146,12 +148,13 @@ internal sealed partial class IngestRun<T>
                         stagingReady = true;
                     }
 
-                    await CopyAsync(connection, _map.StagingCopySql, batch, count, rowNumbers, cancellationToken).ConfigureAwait(false);
+                    sent = KeepLastPerKey(batch, count);
+                    await CopyAsync(connection, _map.StagingCopySql, batch, sent, cancellationToken).ConfigureAwait(false);
                     _changedPending += await ExecuteAsync(connection, _map.MergeSql, cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
                 }
 
-                _latest?.Offer(batch, count);
+                _latest?.Offer(batch, sent);
                 _rowsPending += count;
                 _batchesPending++;
                 Array.Clear(batch, 0, count);
@@ -246,7 +249,43 @@ internal sealed partial class IngestRun<T>
             };
     }
 
-    private async Task CopyAsync(NpgsqlConnection connection, string sql, T[] batch, int count, long[]? ordinals, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the last row of each natural key to the front of <paramref name="batch"/>, in input order, and returns how
+    /// many there are: a merge may touch each key once, and the later row is the newer value.
+    /// </summary>
+    private int KeepLastPerKey(T[] batch, int count)
+    {
+        _keys ??= new HashSet<T>(count, _map.KeyComparer);
+        _superseded ??= new bool[batch.Length];
+        _keys.Clear();
+        var duplicates = 0;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var seen = !_keys.Add(batch[i]);
+            _superseded[i] = seen;
+            duplicates += seen ? 1 : 0;
+        }
+
+        _keys.Clear();
+        if (duplicates == 0)
+        {
+            return count;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!_superseded[i])
+            {
+                batch[kept++] = batch[i];
+            }
+        }
+
+        Array.Clear(batch, kept, count - kept);
+        return kept;
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, string sql, T[] batch, int count, CancellationToken cancellationToken)
     {
         var columns = _map.Columns;
         var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
@@ -256,11 +295,6 @@ internal sealed partial class IngestRun<T>
             {
                 var row = batch[i];
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                if (ordinals is not null)
-                {
-                    await importer.WriteAsync(ordinals[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                }
-
                 foreach (var column in columns)
                 {
                     await column.WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);

@@ -51,15 +51,17 @@ internal abstract class TableMap<T> : TableMap
         SelectSql = $"SELECT {ColumnList}, \"id\", \"created_at\", \"updated_at\" FROM {QualifiedTable}";
 
         StagingTable = "trading_ingest_stage_" + table;
-        StagingDdl = $"CREATE TEMP TABLE IF NOT EXISTS {StagingTable} (ordinal bigint NOT NULL, "
+        StagingDdl = $"CREATE TEMP TABLE IF NOT EXISTS {StagingTable} ("
             + string.Join(", ", columns.Select(c => c.Quoted + " " + c.SqlType)) + ") ON COMMIT DELETE ROWS";
-        StagingCopySql = $"COPY pg_temp.{StagingTable} (ordinal, {ColumnList}) FROM STDIN (FORMAT BINARY)";
+        StagingCopySql = $"COPY pg_temp.{StagingTable} ({ColumnList}) FROM STDIN (FORMAT BINARY)";
+        KeyComparer = new NaturalKeyComparer<T>(naturalKey.Select(k => columns[IndexOf(k)]).ToArray());
 
         var update = string.Join(", ", nonKey.Select(c => $"{c.Quoted} = excluded.{c.Quoted}")) + ", \"updated_at\" = now()";
         var changed = $"({string.Join(", ", nonKey.Select(c => "t." + c.Quoted))}) IS DISTINCT FROM ({string.Join(", ", nonKey.Select(c => "excluded." + c.Quoted))})";
+        // The staged batch holds one row per key (the input's last), so the merge needs no DISTINCT ON.
         MergeSql = $"""
             INSERT INTO {QualifiedTable} AS t ({ColumnList})
-            SELECT DISTINCT ON ({keyList}) {ColumnList} FROM pg_temp.{StagingTable} ORDER BY {keyList}, ordinal DESC
+            SELECT {ColumnList} FROM pg_temp.{StagingTable}
             ON CONFLICT ({keyList}) DO UPDATE SET {update}
             WHERE {changed}
             """;
@@ -80,6 +82,9 @@ internal abstract class TableMap<T> : TableMap
 
     /// <summary>The columns of the table's unique natural key (with <c>timestamp</c>).</summary>
     public string[] NaturalKey { get; }
+
+    /// <summary>Equal when two rows have the same natural key.</summary>
+    public NaturalKeyComparer<T> KeyComparer { get; }
 
     /// <summary>The latest-snapshot table kept current by ingestion, if the table has one.</summary>
     public LatestSnapshot<T>? Latest { get; }
