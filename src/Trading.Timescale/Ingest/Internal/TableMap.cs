@@ -22,6 +22,9 @@ internal abstract class TableMap(string table, IngestTable id, Type recordType)
     public static IReadOnlyList<string> ServerColumns { get; } = ["id", "created_at", "updated_at"];
 
     public abstract Task<IngestResult> ImportCsvAsync(TradingIngest ingest, TextReader reader, IngestMode mode, IngestOptions options, CancellationToken cancellationToken);
+
+    /// <summary>The written column values of <paramref name="record"/> as CSV text (<see langword="null"/> for NULL), in <see cref="ColumnNames"/> order.</summary>
+    public abstract IReadOnlyList<string?> Format(TradingRecord record);
 }
 
 /// <summary>
@@ -140,6 +143,8 @@ internal abstract class TableMap<T> : TableMap
 
         return CheckRow(row, context);
     }
+
+    public override IReadOnlyList<string?> Format(TradingRecord record) => Array.ConvertAll(Columns, c => c.Format((T)record));
 
     public override Task<IngestResult> ImportCsvAsync(TradingIngest ingest, TextReader reader, IngestMode mode, IngestOptions options, CancellationToken cancellationToken) =>
         ingest.RunAsync(this, new CsvRowSource<T>(this, reader), mode, options, cancellationToken);
