@@ -111,4 +111,30 @@ public sealed class UpsertTests(TimescaleServerFixture server) : IngestTest(serv
         Assert.Equal(1, result.RowsChanged);
         Assert.Equal(2L, await ScalarAsync<long>("SELECT volume FROM trading.stock_prices"));
     }
+
+    [Fact]
+    public async Task A_call_that_meets_existing_keys_mid_way_still_upserts_every_row()
+    {
+        var bars = MarketData.Bars(1_000, symbols: 10).ToList();
+        await Ingest.AppendAsync(bars.Skip(500).Take(200).Select(b => b with { Volume = 1 }), cancellationToken: Ct);
+
+        // Batches of 300: the first inserts new keys only; the second meets existing keys at row 501.
+        var result = await Ingest.UpsertAsync(bars, IngestOptions.Default with { BatchSize = 300 }, Ct);
+
+        Assert.Equal(1_000, result.RowsChanged);
+        Assert.Equal(1_000L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+        Assert.Equal(bars.Sum(b => b.Volume!.Value), await ScalarAsync<long>("SELECT sum(volume) FROM trading.stock_prices"));
+    }
+
+    [Fact]
+    public async Task A_long_single_transaction_of_many_batches_upserts_every_row()
+    {
+        var bars = MarketData.Bars(400, symbols: 4).ToList();
+
+        var result = await Ingest.UpsertAsync(bars, IngestOptions.Default with { BatchSize = 10 }, Ct);
+        var replay = await Ingest.UpsertAsync(bars.Select(b => b with { Volume = b.Volume + 1 }), IngestOptions.Default with { BatchSize = 10 }, Ct);
+
+        Assert.Equal((40, 400L, 400L), (result.Batches, result.RowsChanged, replay.RowsChanged));
+        Assert.Equal(bars.Sum(b => b.Volume!.Value) + 400, await ScalarAsync<long>("SELECT sum(volume) FROM trading.stock_prices"));
+    }
 }

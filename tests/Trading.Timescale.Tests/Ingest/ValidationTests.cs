@@ -92,6 +92,11 @@ public sealed class ValidationTests : IDisposable
         Invalid(Bar with { OpenPrice = 100_000_000m, HighPrice = 100_000_001m },
             "row 1: open_price 100000000 does not fit DECIMAL(12,4): its magnitude must be below 100,000,000 for AAPL 2026-05-04T13:30:00Z");
         Valid(Bar with { OpenPrice = 99_999_999.9999m, HighPrice = 99_999_999.9999m, ClosePrice = 99_999_999.9999m, LowPrice = 1m });
+        Valid(Quote with { Theta = -99.999999m, TimeValue = -99_999_999.9999m });
+        Invalid(Quote with { TimeValue = -100_000_000.0m }, "row 1: time_value -100000000.0 does not fit DECIMAL(12,4): its magnitude must be below 100,000,000 for AAPL 2026-12-18 C 150");
+        Invalid(Bar with { Vwap = 1e20m }, "row 1: vwap 100000000000000000000 does not fit DECIMAL(12,4): its magnitude must be below 100,000,000 for AAPL 2026-05-04T13:30:00Z");
+        Invalid(Bar with { Vwap = 0.0000000000000000000000000001m },
+            "row 1: vwap 0.0000000000000000000000000001 has 28 decimal places; DECIMAL(12,4) keeps 4, so round it before ingesting for AAPL 2026-05-04T13:30:00Z");
         var scale = Invalid(Bar with { ClosePrice = 10.23456m },
             "row 1: close_price 10.23456 has 5 decimal places; DECIMAL(12,4) keeps 4, so round it before ingesting for AAPL 2026-05-04T13:30:00Z");
         Assert.Equal("10.23456", scale.Value);

@@ -166,26 +166,48 @@ internal sealed class DecimalColumn<T>(string name, int precision, int scale, Nu
             return Required ? Missing() : null;
         }
 
-        if (Math.Abs(value) >= _limit)
+        // Read sign, scale and mantissa once: cheaper than decimal comparisons on the hot path.
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var scale = (bits[3] >> 16) & 0xFF;
+        if (!FitsPrecision(value, bits, scale))
         {
             return new ColumnError(Name, Invariant(value),
                 $"{Name} {Invariant(value)} does not fit DECIMAL({Precision},{Scale}): its magnitude must be below {_limit.ToString("N0", CultureInfo.InvariantCulture)}");
         }
 
-        if (value.Scale > Scale && decimal.Round(value, Scale) != value)
+        if (scale > Scale && decimal.Round(value, Scale) != value)
         {
             var places = (value / 1.0000000000000000000000000000m).Scale;
             return new ColumnError(Name, Invariant(value),
                 $"{Name} {Invariant(value)} has {places} decimal places; DECIMAL({Precision},{Scale}) keeps {Scale}, so round it before ingesting");
         }
 
+        var zero = (bits[0] | bits[1] | bits[2]) == 0;
+        var negative = bits[3] < 0 && !zero;
         return Range switch
         {
-            NumberRange.Positive when value <= 0 => new ColumnError(Name, Invariant(value), $"{Name} {Invariant(value)} is not positive"),
-            NumberRange.NonNegative when value < 0 => new ColumnError(Name, Invariant(value), $"{Name} {Invariant(value)} is negative"),
+            NumberRange.Positive when negative || zero => new ColumnError(Name, Invariant(value), $"{Name} {Invariant(value)} is not positive"),
+            NumberRange.NonNegative when negative => new ColumnError(Name, Invariant(value), $"{Name} {Invariant(value)} is negative"),
             _ => null,
         };
     }
+
+    /// <summary>|value| &lt; 10^(p-s), that is mantissa &lt; 10^(p-s+scale).</summary>
+    private bool FitsPrecision(decimal value, ReadOnlySpan<int> bits, int scale)
+    {
+        var exponent = Precision - Scale + scale;
+        if (bits[2] == 0)
+        {
+            var mantissa = (uint)bits[0] | ((ulong)(uint)bits[1] << 32);
+            return exponent >= PowersOfTen.Length || mantissa < PowersOfTen[exponent];
+        }
+
+        // The mantissa is at least 2^64, above 10^19.
+        return exponent >= PowersOfTen.Length && Math.Abs(value) < _limit;
+    }
+
+    private static readonly ulong[] PowersOfTen = [.. Enumerable.Range(0, 20).Select(e => (ulong)Pow10(e))];
 
     private static decimal Pow10(int exponent)
     {

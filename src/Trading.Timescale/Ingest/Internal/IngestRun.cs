@@ -37,6 +37,10 @@ internal sealed partial class IngestRun<T>
     private long _latestPending;
     private int _batchesPending;
 
+    private const int MaxSavepointsPerTransaction = 32;
+
+    private bool _keysMayExist;
+    private int _savepoints;
     private HashSet<T>? _keys;
     private bool[]? _superseded;
     private int _batchNumber;
@@ -150,8 +154,7 @@ internal sealed partial class IngestRun<T>
 
                     sent = KeepLastPerKey(batch, count);
                     await CopyAsync(connection, _map.StagingCopySql, batch, sent, cancellationToken).ConfigureAwait(false);
-                    _changedPending += await ExecuteAsync(connection, _map.MergeSql, cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+                    _changedPending += await MergeAsync(connection, cancellationToken).ConfigureAwait(false);
                 }
 
                 _latest?.Offer(batch, sent);
@@ -165,6 +168,7 @@ internal sealed partial class IngestRun<T>
                     await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     await transaction.DisposeAsync().ConfigureAwait(false);
                     transaction = null;
+                    _savepoints = 0;
                 }
                 else if (_latest is { } latest && latest.Count >= _options.BatchSize)
                 {
@@ -283,6 +287,35 @@ internal sealed partial class IngestRun<T>
 
         Array.Clear(batch, kept, count - kept);
         return kept;
+    }
+
+    /// <summary>
+    /// Merges the staged batch into the table. While no batch of this call has met an existing key, it first tries a
+    /// plain INSERT under a savepoint, which skips the per-row speculative insertion of ON CONFLICT; the first unique
+    /// violation rolls back to the savepoint and switches the call to the ON CONFLICT merge. Either way the outcome is
+    /// the upsert's. Savepoints per transaction are capped to stay within PostgreSQL's subtransaction cache.
+    /// </summary>
+    /// <returns>Rows inserted or changed.</returns>
+    private async Task<long> MergeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_keysMayExist || _savepoints >= MaxSavepointsPerTransaction)
+        {
+            return await ExecuteAsync(connection, _map.MergeSql + ";\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+        }
+
+        _savepoints++;
+        try
+        {
+            var inserted = await ExecuteAsync(connection, "SAVEPOINT trading_ingest_insert;\n" + _map.InsertFromStagingSql, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "RELEASE SAVEPOINT trading_ingest_insert;\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+            return inserted;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            _keysMayExist = true;
+            await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT trading_ingest_insert", cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(connection, _map.MergeSql + ";\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task CopyAsync(NpgsqlConnection connection, string sql, T[] batch, int count, CancellationToken cancellationToken)

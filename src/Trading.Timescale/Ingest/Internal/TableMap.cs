@@ -69,6 +69,7 @@ internal abstract class TableMap<T> : TableMap
             WHERE {changed}
             """;
         TruncateStagingSql = $"TRUNCATE pg_temp.{StagingTable}";
+        InsertFromStagingSql = $"INSERT INTO {QualifiedTable} ({ColumnList}) SELECT {ColumnList} FROM pg_temp.{StagingTable}";
         InsertReturningIdSql = $"""
             INSERT INTO {QualifiedTable} AS t ({ColumnList})
             VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})
@@ -109,6 +110,9 @@ internal abstract class TableMap<T> : TableMap
     public string MergeSql { get; }
 
     public string TruncateStagingSql { get; }
+
+    /// <summary>The merge when no staged key exists yet: a plain insert (a unique violation says otherwise).</summary>
+    public string InsertFromStagingSql { get; }
 
     public string InsertReturningIdSql { get; }
 
