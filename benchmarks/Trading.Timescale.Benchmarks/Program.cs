@@ -7,5 +7,10 @@ if (args.Length > 0 && args[0] == "quick")
     return await QuickBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "client")
+{
+    return ClientCost.Run();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(IngestBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,3 +1,4 @@
+using System.Data;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -96,7 +97,7 @@ public sealed partial class TradingIngest
                 command.Parameters.Add(parameter);
             }
 
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Runtime.CompilerServices;
 using NodaTime;
 using Npgsql;
@@ -102,7 +103,8 @@ public sealed partial class TradingIngest
             command.Parameters.Add(filterValue);
             command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter<Instant> { TypedValue = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // Columns are read once, in order: sequential access skips buffering each row.
+            var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
