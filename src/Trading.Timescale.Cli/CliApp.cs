@@ -16,6 +16,7 @@ internal static class CliApp
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(ScriptCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
         return root;
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Trading.Timescale.Ingest;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Positions;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale;
@@ -34,6 +36,8 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ownsDataSource = ownsDataSource;
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
+        Ingest = new TradingIngest(dataSource, IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone });
+        Positions = new PositionBook(dataSource);
     }
 
     /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>
@@ -44,6 +48,12 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>The schema installer: migrate, status, health, assert and export.</summary>
     public TradingSchemaInstaller Schema { get; }
+
+    /// <summary>Ingestion: validated binary COPY and upsert for every hypertable, the latest-quote snapshots and typed reads.</summary>
+    public TradingIngest Ingest { get; }
+
+    /// <summary>Positions: open, add, reduce and close with a trade ledger, mark to market and the portfolio summary.</summary>
+    public PositionBook Positions { get; }
 
     /// <summary>Creates the loggers of the capabilities.</summary>
     internal ILoggerFactory LoggerFactory { get; }

@@ -21,7 +21,7 @@ public abstract class PositionBookTest(TimescaleServerFixture server) : Database
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
-        await PositionsSchema.InstallAsync(DataSource, Edition, Ct);
+        await Database.InstallSchemaAsync(cancellationToken: Ct);
         _book = new PositionBook(DataSource, Clock);
     }
 

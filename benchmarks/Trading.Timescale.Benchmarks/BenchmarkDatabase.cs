@@ -1,0 +1,58 @@
+using Npgsql;
+using Trading.Timescale.Schema;
+using Trading.Timescale.Testing;
+
+namespace Trading.Timescale.Benchmarks;
+
+/// <summary>A throwaway database with the schema installed, on the server TimescaleTestServer provides.</summary>
+internal sealed class BenchmarkDatabase : IAsyncDisposable
+{
+    private readonly TimescaleTestServer _server;
+    private readonly TimescaleTestDatabase _database;
+
+    private BenchmarkDatabase(TimescaleTestServer server, TimescaleTestDatabase database, NpgsqlDataSource dataSource)
+    {
+        _server = server;
+        _database = database;
+        DataSource = dataSource;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public TimescaleServerInfo ServerInfo => _database.ServerInfo;
+
+    public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var server = await TimescaleTestServer.StartAsync(cancellationToken);
+        var database = await server.CreateDatabaseAsync("bench", cancellationToken);
+        await using (var trading = TradingDatabase.Create(database.ConnectionString))
+        {
+            await trading.Schema.MigrateAsync(cancellationToken);
+        }
+
+        var builder = new NpgsqlDataSourceBuilder(database.ConnectionString);
+        builder.UseNodaTime();
+        return new BenchmarkDatabase(server, database, builder.Build());
+    }
+
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Empties the stock tables (dropping chunks) and checkpoints, so every measured path starts alike.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await ExecuteAsync("TRUNCATE trading.stock_prices, trading.latest_stock_prices", cancellationToken);
+        await ExecuteAsync("CHECKPOINT", cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await _database.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+}

@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Running;
+using Trading.Timescale.Benchmarks;
+
+// `quick` prints one JSON object (what ./build.sh bench runs); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "quick")
+{
+    return await QuickBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "client")
+{
+    return ClientCost.Run();
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(IngestBenchmarks).Assembly).Run(args);
+return 0;

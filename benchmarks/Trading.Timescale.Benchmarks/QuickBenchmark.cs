@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using NodaTime;
+using Trading.Timescale.Ingest;
+
+namespace Trading.Timescale.Benchmarks;
+
+/// <summary>
+/// <c>quick</c>: every ingest path on the same generated bars, in one process, a few runs each (median), printed as one
+/// JSON object. Each path starts from truncated tables after a checkpoint.
+/// </summary>
+internal static class QuickBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = Option(args, "--rows", 300_000);
+        var symbols = Option(args, "--symbols", 500);
+        var runs = Option(args, "--runs", 5);
+        var days = Option(args, "--days", 30);
+        var total = Stopwatch.StartNew();
+
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        var clock = new FixedClock(Bars.Start + Duration.FromDays(400));
+        var ingest = new TradingIngest(db.DataSource, clock: clock);
+        var data = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1));
+        var changed = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1), shift: 1m);
+        var perBatch = IngestOptions.Default with { TransactionMode = IngestTransactionMode.TransactionPerBatch };
+        var readFrom = Bars.Start;
+        var readTo = Bars.Start + Duration.FromMinutes((rows / symbols) + 1);
+        var names = data.Take(symbols).Select(r => r.Symbol).ToArray();
+
+        var samples = new Dictionary<string, List<double>>();
+        void Add(string name, double value) => (samples.TryGetValue(name, out var list) ? list : samples[name] = []).Add(value);
+
+        async Task<double> Measure(Func<Task> action)
+        {
+            var watch = Stopwatch.StartNew();
+            await action();
+            return rows / watch.Elapsed.TotalSeconds;
+        }
+
+        Log($"warming up on {db.ServerInfo}");
+        var warm = data.Take(20_000).ToArray();
+        await db.ResetAsync();
+        await Baselines.RawCopyAsync(db.DataSource, warm);
+        await db.ResetAsync();
+        await Baselines.MultiRowInsertAsync(db.DataSource, warm);
+        await db.ResetAsync();
+        await ingest.AppendAsync(warm);
+        await db.ResetAsync();
+        await ingest.UpsertAsync(warm);
+        await ingest.UpsertAsync(warm);
+        foreach (var name in names.Take(20))
+        {
+            await Baselines.RawReadAsync(db.DataSource, name, readFrom, readTo);
+            await ReadTypedAsync(ingest, name, readFrom, readTo);
+        }
+
+        for (var run = 1; run <= runs; run++)
+        {
+            Log($"run {run}/{runs}");
+            await db.ResetAsync();
+            Add("rawCopy", await Measure(() => Baselines.RawCopyAsync(db.DataSource, data)));
+            await db.ResetAsync();
+            Add("append", await Measure(() => ingest.AppendAsync(data)));
+            await db.ResetAsync();
+            Add("appendTransactionPerBatch", await Measure(() => ingest.AppendAsync(data, perBatch)));
+            await db.ResetAsync();
+            Add("multiRowInsert", await Measure(() => Baselines.MultiRowInsertAsync(db.DataSource, data)));
+            await db.ResetAsync();
+            Add("upsertEmpty", await Measure(() => ingest.UpsertAsync(data)));
+            Add("upsertReplayChanged", await Measure(() => ingest.UpsertAsync(changed)));
+            Add("upsertReplayUnchanged", await Measure(() => ingest.UpsertAsync(changed)));
+
+            // Reads alternate order per run; both read every symbol's rows with one query per symbol.
+            for (var pass = 0; pass < 2; pass++)
+            {
+                if ((run + pass) % 2 == 0)
+                {
+                    Add("rawRead", await Measure(async () =>
+                    {
+                        foreach (var name in names)
+                        {
+                            await Baselines.RawReadAsync(db.DataSource, name, readFrom, readTo);
+                        }
+                    }));
+                }
+                else
+                {
+                    Add("typedRead", await Measure(async () =>
+                    {
+                        foreach (var name in names)
+                        {
+                            await ReadTypedAsync(ingest, name, readFrom, readTo);
+                        }
+                    }));
+                }
+            }
+        }
+
+        var perSecond = samples.ToDictionary(s => s.Key, s => Math.Round(Median(s.Value)));
+        double Ratio(string path, string baseline) => Math.Round(perSecond[path] / perSecond[baseline], 3);
+
+        Log($"latest snapshot: {symbols} symbols, {days} days of 5-minute bars");
+        var latest = await MeasureLatestAsync(db, ingest, symbols, days);
+
+        var info = db.ServerInfo;
+        var result = new
+        {
+            benchmark = "Trading.Timescale quick ingest benchmark",
+            command = "dotnet run -c Release --project benchmarks/Trading.Timescale.Benchmarks -- quick",
+            machine = new
+            {
+                cores = Environment.ProcessorCount,
+                os = RuntimeInformation.OSDescription,
+                runtime = RuntimeInformation.FrameworkDescription,
+            },
+            server = new { postgres = info.ServerVersion, timescaledb = info.TimescaleVersion, edition = info.Edition.ToString().ToLowerInvariant() },
+            workload = new { rows, symbols, runs, batchSize = IngestOptions.DefaultBatchSize, statistic = "median" },
+            rowsPerSecond = perSecond,
+            ratios = new
+            {
+                appendVsRawCopy = Ratio("append", "rawCopy"),
+                appendTransactionPerBatchVsRawCopy = Ratio("appendTransactionPerBatch", "rawCopy"),
+                multiRowInsertVsRawCopy = Ratio("multiRowInsert", "rawCopy"),
+                upsertEmptyVsRawCopy = Ratio("upsertEmpty", "rawCopy"),
+                upsertReplayChangedVsRawCopy = Ratio("upsertReplayChanged", "rawCopy"),
+                upsertReplayUnchangedVsRawCopy = Ratio("upsertReplayUnchanged", "rawCopy"),
+                typedReadVsRawReader = Ratio("typedRead", "rawRead"),
+            },
+            latest,
+            targets = new
+            {
+                appendVsRawCopy = new { target = 0.95, met = Ratio("append", "rawCopy") >= 0.95 },
+                upsertVsRawCopy = new { target = 0.5, met = Ratio("upsertEmpty", "rawCopy") >= 0.5 && Ratio("upsertReplayChanged", "rawCopy") >= 0.5 },
+                typedReadVsRawReader = new { target = 0.9, met = Ratio("typedRead", "rawRead") >= 0.9 },
+                latestSpeedup = new { target = 20.0, met = latest.speedup >= 20 },
+            },
+            elapsedSeconds = Math.Round(total.Elapsed.TotalSeconds),
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static async Task<LatestResult> MeasureLatestAsync(BenchmarkDatabase db, TradingIngest ingest, int symbols, int days)
+    {
+        const string SpecQuery = "SELECT DISTINCT ON (symbol) symbol, timestamp, close_price, volume FROM trading.stock_prices ORDER BY symbol, timestamp DESC";
+        var step = Duration.FromMinutes(5);
+        var wanted = Enumerable.Range(0, symbols).Select(i => "SYM" + i.ToString("D4", CultureInfo.InvariantCulture)).ToArray();
+        await db.ResetAsync();
+
+        async Task<(double Snapshot, double DistinctOn)> Latencies()
+        {
+            await db.ExecuteAsync("ANALYZE trading.stock_prices");
+            var snapshot = new List<double>();
+            var distinctOn = new List<double>();
+            for (var i = 0; i < 25; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var rows = await ingest.GetLatestStockPricesAsync(wanted);
+                snapshot.Add(watch.Elapsed.TotalMilliseconds);
+                if (rows.Count != symbols)
+                {
+                    throw new InvalidOperationException($"The snapshot returned {rows.Count} rows, not {symbols}.");
+                }
+            }
+
+            for (var i = 0; i < 5; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await using var command = db.DataSource.CreateCommand(SpecQuery);
+                command.CommandTimeout = 0;
+                await using var reader = await command.ExecuteReaderAsync();
+                var count = 0;
+                while (await reader.ReadAsync())
+                {
+                    count++;
+                }
+
+                distinctOn.Add(watch.Elapsed.TotalMilliseconds);
+                if (count != symbols)
+                {
+                    throw new InvalidOperationException($"The spec query returned {count} rows, not {symbols}.");
+                }
+            }
+
+            return (Median(snapshot), Median(distinctOn));
+        }
+
+        var all = Bars.TradingDays(days, symbols, step);
+        var perDay = (int)(390 / step.TotalMinutes) * symbols;
+        await ingest.AppendAsync(all.Take(perDay));
+        var oneDay = await Latencies();
+        var load = Stopwatch.StartNew();
+        var appended = await ingest.AppendAsync(all.Skip(perDay));
+        var loadSeconds = load.Elapsed.TotalSeconds;
+        var full = await Latencies();
+        return new LatestResult(
+            symbols,
+            days,
+            perDay + appended.RowsWritten,
+            Math.Round(appended.RowsWritten / loadSeconds),
+            Math.Round(oneDay.Snapshot, 2),
+            Math.Round(oneDay.DistinctOn, 2),
+            Math.Round(full.Snapshot, 2),
+            Math.Round(full.DistinctOn, 2),
+            Math.Round(full.DistinctOn / full.Snapshot, 1));
+    }
+
+    private static async Task<long> ReadTypedAsync(TradingIngest ingest, string symbol, Instant from, Instant to)
+    {
+        long checksum = 0;
+        await foreach (var bar in ingest.ReadStockPricesAsync(symbol, from, to))
+        {
+            checksum += bar.Symbol.Length + (bar.Volume ?? 0) % 3;
+        }
+
+        return checksum;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
+
+    /// <summary>Latency of the latest-snapshot read vs the spec's DISTINCT ON query (milliseconds, medians).</summary>
+    internal sealed record LatestResult(
+        int symbols,
+        int days,
+        long rows,
+        double loadRowsPerSecond,
+        double snapshotMs1Day,
+        double distinctOnMs1Day,
+        double snapshotMs,
+        double distinctOnMs,
+        double speedup);
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}

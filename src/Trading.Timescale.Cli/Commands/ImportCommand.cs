@@ -1,0 +1,259 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+using Trading.Timescale.Ingest;
+using Trading.Timescale.Ingest.Internal;
+
+namespace Trading.Timescale.Cli.Commands;
+
+/// <summary><c>trading-timescale import TABLE --file PATH|-</c>: loads a CSV file into a trading table.</summary>
+internal static class ImportCommand
+{
+    /// <summary>The import finished; rows may have been rejected under <c>--on-invalid skip</c>.</summary>
+    public const int Succeeded = 0;
+
+    /// <summary>The import failed: connection, database, unreadable file or malformed CSV.</summary>
+    public const int Failed = 1;
+
+    /// <summary>An invalid row rejected the import under <c>--on-invalid reject</c>.</summary>
+    public const int Rejected = 2;
+
+    internal static Command Create()
+    {
+        var table = new Argument<string>("table")
+        {
+            Description = "The table: " + string.Join(", ", TableMaps.All.Select(m => m.Table)) + ".",
+        };
+        table.AcceptOnlyFromAmong([.. TableMaps.All.Select(m => m.Table)]);
+        var file = new Option<string>("--file", "-f")
+        {
+            Description = "The CSV file, or - for standard input. The header row names the table's columns.",
+            Required = true,
+        };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "append: binary COPY (a key that exists fails). upsert: insert or update by natural key.",
+            DefaultValueFactory = _ => "append",
+        };
+        mode.AcceptOnlyFromAmong("append", "upsert");
+        var onInvalid = new Option<string>("--on-invalid")
+        {
+            Description = "reject: the first invalid row fails the import and nothing is written. skip: invalid rows are left out and reported.",
+            DefaultValueFactory = _ => "reject",
+        };
+        onInvalid.AcceptOnlyFromAmong("reject", "skip");
+        var rejects = new Option<string?>("--rejects")
+        {
+            Description = "With --on-invalid skip: write the rejected rows and their reasons to this CSV file.",
+        };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Rows per batch.",
+            DefaultValueFactory = _ => IngestOptions.DefaultBatchSize,
+        };
+        var perBatch = new Option<bool>("--commit-per-batch")
+        {
+            Description = "Commit each batch: a failure keeps the batches before it. By default the import is one transaction.",
+        };
+        var command = new Command("import", "Import a CSV file into a trading table, validating every row.")
+        {
+            table, file, mode, onInvalid, rejects, batchSize, perBatch,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            new Request(
+                TableMaps.Find(parse.GetValue(table)!)!,
+                parse.GetValue(file)!,
+                parse.GetValue(CliOptions.Connection),
+                parse.GetValue(mode) == "upsert" ? IngestMode.Upsert : IngestMode.Append,
+                parse.GetValue(onInvalid) == "skip" ? InvalidRowHandling.Skip : InvalidRowHandling.Reject,
+                parse.GetValue(rejects),
+                parse.GetValue(batchSize),
+                parse.GetValue(perBatch),
+                parse.GetValue(CliOptions.Json)),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (request.RejectsPath is not null && request.InvalidRows != InvalidRowHandling.Skip)
+        {
+            await error.WriteLineAsync("--rejects needs --on-invalid skip: under reject, the first invalid row fails the import.").ConfigureAwait(false);
+            return Failed;
+        }
+
+        var connectionString = request.Connection is null ? TradingConnectionString.FromEnvironment() : TradingConnectionString.Normalize(request.Connection);
+        if (connectionString is null)
+        {
+            await error.WriteLineAsync(
+                $"No database: pass --connection, or set {TradingConnectionString.EnvironmentVariable}, DATABASE_URL or DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.").ConfigureAwait(false);
+            return Failed;
+        }
+
+        var options = IngestOptions.Default with
+        {
+            BatchSize = request.BatchSize,
+            InvalidRows = request.InvalidRows,
+            TransactionMode = request.CommitPerBatch ? IngestTransactionMode.TransactionPerBatch : IngestTransactionMode.SingleTransaction,
+        };
+        TextReader input;
+        try
+        {
+            input = request.File == "-"
+                ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8)
+                : new StreamReader(request.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            await error.WriteLineAsync($"Cannot read {request.File}: {ex.Message}").ConfigureAwait(false);
+            return Failed;
+        }
+
+        using (input)
+        {
+            var builder = new NpgsqlDataSourceBuilder(connectionString);
+            builder.UseNodaTime();
+            var dataSource = builder.Build();
+            await using (dataSource.ConfigureAwait(false))
+            {
+                IngestResult result;
+                try
+                {
+                    var ingest = new TradingIngest(dataSource, options);
+                    result = await ingest.ImportCsvAsync(request.Table.Id, input, request.Mode, options, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IngestValidationException ex)
+                {
+                    await ReportFailureAsync(request, ex.Progress, $"Import rejected: {ex.Message}", output, error).ConfigureAwait(false);
+                    return Rejected;
+                }
+                catch (IngestException ex)
+                {
+                    await ReportFailureAsync(request, ex.Progress, $"Import failed: {ex.Message}", output, error).ConfigureAwait(false);
+                    return Failed;
+                }
+                catch (ArgumentException ex)
+                {
+                    await error.WriteLineAsync($"Import failed: {ex.Message}").ConfigureAwait(false);
+                    return Failed;
+                }
+
+                if (request.RejectsPath is not null)
+                {
+                    await WriteRejectsAsync(request.RejectsPath, request.Table, result.Rejected, cancellationToken).ConfigureAwait(false);
+                }
+
+                await ReportAsync(request, result, output, error).ConfigureAwait(false);
+                return Succeeded;
+            }
+        }
+    }
+
+    private static async Task ReportAsync(Request request, IngestResult result, TextWriter output, TextWriter error)
+    {
+        if (request.Json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                table = result.Table,
+                mode = request.Mode.ToString().ToLowerInvariant(),
+                rowsRead = result.RowsRead,
+                rowsWritten = result.RowsWritten,
+                rowsChanged = result.RowsChanged,
+                rowsRejected = result.RowsRejected,
+                batches = result.Batches,
+                latestRowsChanged = result.LatestRowsChanged,
+                rejectsFile = request.RejectsPath,
+                elapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
+            })).ConfigureAwait(false);
+        }
+        else
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Table}: read {result.RowsRead:N0} rows, wrote {result.RowsWritten:N0}, rejected {result.RowsRejected:N0} ({request.Mode.ToString().ToLowerInvariant()}, {result.Batches:N0} {(result.Batches == 1 ? "batch" : "batches")}, {result.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
+            if (request.RejectsPath is not null && result.RowsRejected > 0)
+            {
+                await output.WriteLineAsync($"Rejected rows and reasons: {request.RejectsPath}").ConfigureAwait(false);
+            }
+        }
+
+        if (request.RejectsPath is null)
+        {
+            foreach (var rejected in result.Rejected.Take(20))
+            {
+                await error.WriteLineAsync("rejected " + rejected.Message).ConfigureAwait(false);
+            }
+
+            if (result.RowsRejected > 20)
+            {
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"... and {result.RowsRejected - 20:N0} more rejected rows; pass --rejects PATH to keep them all.")).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task ReportFailureAsync(Request request, IngestProgress progress, string message, TextWriter output, TextWriter error)
+    {
+        await error.WriteLineAsync(message).ConfigureAwait(false);
+        if (request.Json)
+        {
+            await output.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                table = request.Table.QualifiedTable,
+                mode = request.Mode.ToString().ToLowerInvariant(),
+                rowsRead = progress.RowsRead,
+                rowsWritten = progress.RowsCommitted,
+                rowsRejected = progress.RowsRejected,
+                batches = progress.BatchesCommitted,
+                error = message,
+            })).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the rejected rows: where and why first, then the row's values under the table's column names.</summary>
+    private static async Task WriteRejectsAsync(string path, TableMap table, IReadOnlyList<IngestRowError> rejected, CancellationToken cancellationToken)
+    {
+        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        await using (writer.ConfigureAwait(false))
+        {
+            string[] header = ["row_number", "line_number", "error_column", "error_value", "error_reason", .. table.ColumnNames];
+            await writer.WriteLineAsync(string.Join(',', header.Select(Csv))).ConfigureAwait(false);
+            foreach (var row in rejected)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var values = row.Record is { } record ? table.Format(record) : row.RawValues ?? new string?[table.ColumnNames.Count];
+                IEnumerable<string?> fields =
+                [
+                    row.RowNumber.ToString(CultureInfo.InvariantCulture),
+                    row.LineNumber?.ToString(CultureInfo.InvariantCulture),
+                    row.Column,
+                    row.Value,
+                    row.Reason,
+                    .. values,
+                ];
+                await writer.WriteLineAsync(string.Join(',', fields.Select(Csv))).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One CSV field: NULL is empty, and anything that could be misread is quoted.</summary>
+    private static string Csv(string? value) =>
+        value is null ? string.Empty
+        : value.Length == 0 || value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])
+            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : value;
+
+    private sealed record Request(
+        TableMap Table,
+        string File,
+        string? Connection,
+        IngestMode Mode,
+        InvalidRowHandling InvalidRows,
+        string? RejectsPath,
+        int BatchSize,
+        bool CommitPerBatch,
+        bool Json);
+}

@@ -1,0 +1,75 @@
+using NodaTime;
+
+namespace Trading.Timescale.Ingest;
+
+/// <summary>
+/// Settings of an ingest call: batch size, transactions, invalid-row handling and the validation limits. Pass one to
+/// <see cref="TradingIngest"/> as the default and, with <c>with { ... }</c>, to a single call to override it.
+/// </summary>
+public sealed record IngestOptions
+{
+    /// <summary>The default <see cref="BatchSize"/>.</summary>
+    public const int DefaultBatchSize = 50_000;
+
+    /// <summary>The largest <see cref="BatchSize"/> accepted.</summary>
+    public const int MaxBatchSize = 1_000_000;
+
+    /// <summary>The defaults.</summary>
+    public static IngestOptions Default { get; } = new();
+
+    /// <summary>
+    /// Rows per batch (1 to 1,000,000): a batch is validated, then sent with one COPY. The client holds one batch of
+    /// row references at a time, so memory stays the same for any input size.
+    /// </summary>
+    public int BatchSize { get; init; } = DefaultBatchSize;
+
+    /// <summary>One transaction for the call (default: nothing is written on failure) or one per batch.</summary>
+    public IngestTransactionMode TransactionMode { get; init; } = IngestTransactionMode.SingleTransaction;
+
+    /// <summary>Fail on the first invalid batch (default) or leave invalid rows out and report them.</summary>
+    public InvalidRowHandling InvalidRows { get; init; } = InvalidRowHandling.Reject;
+
+    /// <summary>How far past the clock's current time a row's <c>timestamp</c> may lie (default 1 day).</summary>
+    public Duration FutureTolerance { get; init; } = Duration.FromDays(1);
+
+    /// <summary>How many years after the quote's date an option may expire (default 10).</summary>
+    public int MaxYearsToExpiration { get; init; } = 10;
+
+    /// <summary>
+    /// The IANA time zone of the exchange calendar (default <c>America/New_York</c>): an option may not expire
+    /// before the quote's date in this zone.
+    /// </summary>
+    public string ExchangeTimeZone { get; init; } = "America/New_York";
+
+    /// <summary>
+    /// Whether ingestion keeps <c>trading.latest_stock_prices</c> and <c>trading.latest_option_quotes</c> current in
+    /// the same transaction as the rows (default <see langword="true"/>).
+    /// </summary>
+    public bool UpdateLatest { get; init; } = true;
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    internal void Validate()
+    {
+        if (BatchSize is < 1 or > MaxBatchSize)
+        {
+            throw new ArgumentException($"IngestOptions.BatchSize is {BatchSize}; use 1 to {MaxBatchSize:N0}.");
+        }
+
+        if (FutureTolerance < Duration.Zero)
+        {
+            throw new ArgumentException($"IngestOptions.FutureTolerance is {FutureTolerance}; it cannot be negative.");
+        }
+
+        if (MaxYearsToExpiration is < 0 or > 100)
+        {
+            throw new ArgumentException($"IngestOptions.MaxYearsToExpiration is {MaxYearsToExpiration}; use 0 to 100.");
+        }
+
+        _ = ResolveExchangeZone();
+    }
+
+    internal DateTimeZone ResolveExchangeZone() =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty)
+        ?? throw new ArgumentException($"IngestOptions.ExchangeTimeZone '{ExchangeTimeZone}' is not an IANA time zone such as America/New_York.");
+}

@@ -1,0 +1,38 @@
+namespace Trading.Timescale.Ingest;
+
+/// <summary>What a completed ingest call did.</summary>
+public sealed class IngestResult
+{
+    /// <summary>The schema-qualified table, for example <c>trading.stock_prices</c>.</summary>
+    public required string Table { get; init; }
+
+    /// <summary>Append or upsert.</summary>
+    public required IngestMode Mode { get; init; }
+
+    /// <summary>Rows taken from the input.</summary>
+    public required long RowsRead { get; init; }
+
+    /// <summary>Valid rows sent and committed.</summary>
+    public required long RowsWritten { get; init; }
+
+    /// <summary>
+    /// Rows the table gained or changed: equal to <see cref="RowsWritten"/> for an append; for an upsert, rows
+    /// inserted plus rows whose values changed (unchanged replays and same-key duplicates are not counted).
+    /// </summary>
+    public required long RowsChanged { get; init; }
+
+    /// <summary>Invalid rows left out; see <see cref="Rejected"/>.</summary>
+    public long RowsRejected => Rejected.Count;
+
+    /// <summary>Batches sent (each one COPY).</summary>
+    public required int Batches { get; init; }
+
+    /// <summary>Latest-snapshot rows inserted or changed (0 for tables without a snapshot).</summary>
+    public required long LatestRowsChanged { get; init; }
+
+    /// <summary>Every row left out under <see cref="InvalidRowHandling.Skip"/>, in input order.</summary>
+    public required IReadOnlyList<IngestRowError> Rejected { get; init; }
+
+    /// <summary>Wall-clock time of the call.</summary>
+    public required TimeSpan Elapsed { get; init; }
+}

@@ -1,0 +1,455 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NodaTime;
+using Npgsql;
+
+namespace Trading.Timescale.Ingest.Internal;
+
+/// <summary>
+/// One ingest call: reads the input in batches into a reused buffer, validates each batch before sending it, sends
+/// it with one binary COPY (into the table, or into a staging table then merged), keeps the latest snapshot, and
+/// commits per the transaction mode. It always knows what is committed, and says so when it fails.
+/// </summary>
+internal sealed partial class IngestRun<T>
+    where T : TradingRecord
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TableMap<T> _map;
+    private readonly IngestMode _mode;
+    private readonly IngestOptions _options;
+    private readonly ValidationContext _context;
+    private readonly LatestTracker<T>? _latest;
+    private readonly List<IngestRowError> _rejected = [];
+    private readonly bool _perBatch;
+    private readonly bool _skipInvalid;
+
+    private long _rowsRead;
+    private long _rowsCommitted;
+    private long _changedCommitted;
+    private long _latestCommitted;
+    private int _batchesCommitted;
+    private long _committedThroughRow;
+    private long _rowsInDoubt;
+
+    private long _rowsPending;
+    private long _changedPending;
+    private long _latestPending;
+    private int _batchesPending;
+
+    private const int MaxSavepointsPerTransaction = 32;
+
+    private bool _keysMayExist;
+    private int _savepoints;
+    private HashSet<T>? _keys;
+    private bool[]? _superseded;
+    private int _batchNumber;
+    private long _batchFirstRow;
+    private long _batchLastRow;
+    private Phase _phase;
+
+    public IngestRun(NpgsqlDataSource dataSource, TableMap<T> map, IngestMode mode, IngestOptions options, IClock clock)
+    {
+        _dataSource = dataSource;
+        _map = map;
+        _mode = mode;
+        _options = options;
+        _context = new ValidationContext(options, clock);
+        _perBatch = options.TransactionMode == IngestTransactionMode.TransactionPerBatch;
+        _skipInvalid = options.InvalidRows == InvalidRowHandling.Skip;
+        _latest = options.UpdateLatest && map.Latest is { } snapshot ? new LatestTracker<T>(map, snapshot) : null;
+    }
+
+    private enum Phase
+    {
+        Connecting,
+        Reading,
+        Writing,
+        UpdatingLatest,
+        Committing,
+    }
+
+    public async Task<IngestResult> RunAsync(RowSource<T> source, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var batch = new T[_options.BatchSize];
+        var rowNumbers = new long[_options.BatchSize];
+        NpgsqlConnection? connection = null;
+        NpgsqlTransaction? transaction = null;
+        var stagingReady = false;
+        var count = 0;
+        try
+        {
+            _phase = Phase.Connecting;
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var more = true;
+            while (more)
+            {
+                _phase = Phase.Reading;
+                _context.Refresh();
+                count = 0;
+                _batchFirstRow = _rowsRead + 1;
+                List<IngestRowError>? invalid = null;
+                while (count < batch.Length)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        more = false;
+                        break;
+                    }
+
+                    _rowsRead++;
+                    if ((source.CurrentError ?? Check(source.Current, source.CurrentLine)) is { } error)
+                    {
+                        if (_skipInvalid)
+                        {
+                            _rejected.Add(error);
+                        }
+                        else
+                        {
+                            (invalid ??= []).Add(error);
+                        }
+
+                        continue;
+                    }
+
+                    batch[count] = source.Current!;
+                    rowNumbers[count] = _rowsRead;
+                    count++;
+                }
+
+                _batchLastRow = _rowsRead;
+                if (invalid is not null)
+                {
+                    throw Invalid(invalid);
+                }
+
+                if (count == 0)
+                {
+                    if (transaction is null)
+                    {
+                        _committedThroughRow = _rowsRead;
+                    }
+
+                    continue;
+                }
+
+                _batchNumber++;
+                _phase = Phase.Writing;
+                transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var sent = count;
+                if (_mode == IngestMode.Append)
+                {
+                    await CopyAsync(connection, _map.CopySql, batch, count, cancellationToken).ConfigureAwait(false);
+                    _changedPending += count;
+                }
+                else
+                {
+                    if (!stagingReady)
+                    {
+                        await ExecuteAsync(connection, _map.StagingDdl, cancellationToken).ConfigureAwait(false);
+                        stagingReady = true;
+                    }
+
+                    sent = KeepLastPerKey(batch, count);
+                    await CopyAsync(connection, _map.StagingCopySql, batch, sent, cancellationToken).ConfigureAwait(false);
+                    _changedPending += await MergeAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+
+                _latest?.Offer(batch, sent);
+                _rowsPending += count;
+                _batchesPending++;
+                Array.Clear(batch, 0, count);
+                count = 0;
+
+                if (_perBatch)
+                {
+                    await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                    transaction = null;
+                    _savepoints = 0;
+                }
+                else if (_latest is { } latest && latest.Count >= _options.BatchSize)
+                {
+                    _phase = Phase.UpdatingLatest;
+                    _latestPending += await latest.FlushAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (transaction is not null)
+            {
+                await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _committedThroughRow = _rowsRead;
+            }
+
+            return new IngestResult
+            {
+                Table = _map.QualifiedTable,
+                Mode = _mode,
+                RowsRead = _rowsRead,
+                RowsWritten = _rowsCommitted,
+                RowsChanged = _changedCommitted,
+                Batches = _batchesCommitted,
+                LatestRowsChanged = _latestCommitted,
+                Rejected = _rejected,
+                Elapsed = Stopwatch.GetElapsedTime(started),
+            };
+        }
+        catch (IngestValidationException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or NpgsqlException)
+        {
+            throw new IngestCanceledException(
+                $"Ingest into {_map.QualifiedTable} was cancelled while {Doing()}. {Committed()}",
+                _map.QualifiedTable, Progress(), ex, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append && count > 0 ? CopyRow(ex, rowNumbers, count) : null;
+            var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
+            throw new IngestException(
+                $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
+                _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null), ex);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await DisposeQuietlyAsync(transaction).ConfigureAwait(false);
+            }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private IngestRowError? Check(T? row, long? line)
+    {
+        if (row is null)
+        {
+            return new IngestRowError { RowNumber = _rowsRead, LineNumber = line, Column = "(row)", Reason = "the row is null" };
+        }
+
+        var error = _map.Validate(row, _context);
+        return error is null
+            ? null
+            : new IngestRowError
+            {
+                RowNumber = _rowsRead,
+                LineNumber = line,
+                Column = error.Column,
+                Value = error.Value,
+                Reason = error.Reason,
+                Key = _map.Describe(row),
+                Record = row,
+            };
+    }
+
+    /// <summary>
+    /// Moves the last row of each natural key to the front of <paramref name="batch"/>, in input order, and returns how
+    /// many there are: a merge may touch each key once, and the later row is the newer value.
+    /// </summary>
+    private int KeepLastPerKey(T[] batch, int count)
+    {
+        _keys ??= new HashSet<T>(count, _map.KeyComparer);
+        _superseded ??= new bool[batch.Length];
+        _keys.Clear();
+        var duplicates = 0;
+        for (var i = count - 1; i >= 0; i--)
+        {
+            var seen = !_keys.Add(batch[i]);
+            _superseded[i] = seen;
+            duplicates += seen ? 1 : 0;
+        }
+
+        _keys.Clear();
+        if (duplicates == 0)
+        {
+            return count;
+        }
+
+        var kept = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (!_superseded[i])
+            {
+                batch[kept++] = batch[i];
+            }
+        }
+
+        Array.Clear(batch, kept, count - kept);
+        return kept;
+    }
+
+    /// <summary>
+    /// Merges the staged batch into the table. While no batch of this call has met an existing key, it first tries a
+    /// plain INSERT under a savepoint, which skips the per-row speculative insertion of ON CONFLICT; the first unique
+    /// violation rolls back to the savepoint and switches the call to the ON CONFLICT merge. Either way the outcome is
+    /// the upsert's. Savepoints per transaction are capped to stay within PostgreSQL's subtransaction cache.
+    /// </summary>
+    /// <returns>Rows inserted or changed.</returns>
+    private async Task<long> MergeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_keysMayExist || _savepoints >= MaxSavepointsPerTransaction)
+        {
+            return await ExecuteAsync(connection, _map.MergeSql + ";\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+        }
+
+        _savepoints++;
+        try
+        {
+            var inserted = await ExecuteAsync(connection, "SAVEPOINT trading_ingest_insert;\n" + _map.InsertFromStagingSql, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "RELEASE SAVEPOINT trading_ingest_insert;\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+            return inserted;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            _keysMayExist = true;
+            await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT trading_ingest_insert", cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(connection, _map.MergeSql + ";\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, string sql, T[] batch, int count, CancellationToken cancellationToken)
+    {
+        var columns = _map.Columns;
+        var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var row = batch[i];
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var column in columns)
+                {
+                    await column.WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_latest is { Count: > 0 } latest)
+        {
+            _phase = Phase.UpdatingLatest;
+            _latestPending += await latest.FlushAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+
+        _phase = Phase.Committing;
+        try
+        {
+            // A commit in flight is not cancelled: its outcome would be unknown.
+            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException and not PostgresException || connection.FullState.HasFlag(System.Data.ConnectionState.Broken))
+        {
+            _rowsInDoubt = _rowsPending;
+            throw;
+        }
+
+        _rowsCommitted += _rowsPending;
+        _changedCommitted += _changedPending;
+        _latestCommitted += _latestPending;
+        _batchesCommitted += _batchesPending;
+        _committedThroughRow = _rowsRead;
+        _rowsPending = _changedPending = _latestPending = 0;
+        _batchesPending = 0;
+    }
+
+    private static async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task DisposeQuietlyAsync(NpgsqlTransaction transaction)
+    {
+        try
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The connection is gone; the server rolls the transaction back.
+        }
+    }
+
+    private IngestProgress Progress() =>
+        new(_rowsRead, _rowsCommitted, _batchesCommitted, _rejected.Count, _committedThroughRow, _rowsInDoubt);
+
+    private IngestValidationException Invalid(List<IngestRowError> errors)
+    {
+        var first = errors[0].Message;
+        var more = errors.Count > 1
+            ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1:N0} more invalid rows in input rows {_batchFirstRow:N0}–{_batchLastRow:N0})")
+            : string.Empty;
+        return new IngestValidationException(
+            $"{first}{more}. Rows were validated before sending; this batch was not sent. {Committed()}",
+            _map.QualifiedTable, Progress(), _batchNumber + 1, errors);
+    }
+
+    private string Doing() => _phase switch
+    {
+        Phase.Connecting => "opening a connection",
+        Phase.Reading => string.Create(CultureInfo.InvariantCulture, $"reading input row {_rowsRead + 1:N0}"),
+        Phase.Writing => string.Create(CultureInfo.InvariantCulture, $"writing batch {_batchNumber} (input rows {_batchFirstRow:N0}–{_batchLastRow:N0})"),
+        Phase.UpdatingLatest => $"updating {_map.Latest?.QualifiedTable}",
+        _ => string.Create(CultureInfo.InvariantCulture, $"committing batch {_batchNumber}"),
+    };
+
+    private string Committed()
+    {
+        string text;
+        if (!_perBatch)
+        {
+            text = "Nothing was written: the call runs in one transaction (IngestTransactionMode.SingleTransaction), which was rolled back.";
+        }
+        else if (_batchesCommitted == 0)
+        {
+            text = "Nothing was committed.";
+        }
+        else
+        {
+            text = string.Create(CultureInfo.InvariantCulture,
+                $"Committed before it: {_rowsCommitted:N0} rows in {_batchesCommitted:N0} batches (input rows 1–{_committedThroughRow:N0}); resume after row {_committedThroughRow:N0}.");
+        }
+
+        return _rowsInDoubt > 0
+            ? text + string.Create(CultureInfo.InvariantCulture,
+                $" The connection was lost during the COMMIT of batch {_batchNumber} ({_rowsInDoubt:N0} rows, input rows {_batchFirstRow:N0}–{_batchLastRow:N0}): those rows may or may not be committed; check the table before resending them.")
+            : text;
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState + ": " + pg.MessageText + (string.IsNullOrEmpty(pg.Detail) ? string.Empty : " (" + pg.Detail + ")") + ".",
+        _ => ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".",
+    };
+
+    /// <summary>Maps the server's "COPY table, line N" context back to the input row number.</summary>
+    private static long? CopyRow(Exception ex, long[] rowNumbers, int count)
+    {
+        if (ex is PostgresException { Where: { } where } && CopyLine().Match(where) is { Success: true } match
+            && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var line)
+            && line >= 1 && line <= count)
+        {
+            return rowNumbers[line - 1];
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"COPY [^,]+, line (\d+)")]
+    private static partial Regex CopyLine();
+}

@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using Npgsql;
+
+namespace Trading.Timescale.Ingest.Internal;
+
+/// <summary>
+/// The newest row per snapshot key among the rows written in the open transaction. Ingestion offers every written
+/// row (a dictionary lookup) and flushes the few survivors to the snapshot table before it commits, so the snapshot
+/// costs one small upsert per transaction instead of a scan of the hypertable.
+/// </summary>
+internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapshot)
+    where T : TradingRecord
+{
+    private readonly Dictionary<string, T> _rows = new(StringComparer.Ordinal);
+
+    public int Count => _rows.Count;
+
+    public void Offer(T[] batch, int count)
+    {
+        var key = snapshot.Key;
+        for (var i = 0; i < count; i++)
+        {
+            var row = batch[i];
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, key(row), out var exists);
+            if (!exists || row.Timestamp >= slot!.Timestamp)
+            {
+                slot = row;
+            }
+        }
+    }
+
+    /// <summary>Upserts the tracked rows, in key order so concurrent writers lock keys in the same order.</summary>
+    /// <returns>Snapshot rows inserted or changed.</returns>
+    public async Task<long> FlushAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (_rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var keys = _rows.Keys.ToArray();
+        Array.Sort(keys, StringComparer.Ordinal);
+        var rows = Array.ConvertAll(keys, k => _rows[k]);
+        using var command = new NpgsqlCommand(snapshot.FlushSql, connection);
+        foreach (var column in map.Columns)
+        {
+            command.Parameters.Add(column.CreateArrayParameter(rows));
+        }
+
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _rows.Clear();
+        return changed;
+    }
+}

@@ -1,0 +1,69 @@
+using Npgsql;
+using Trading.Timescale.Ingest.Internal;
+
+namespace Trading.Timescale.Ingest;
+
+public sealed partial class TradingIngest
+{
+    /// <summary>
+    /// Writes one signal and returns its id. Idempotent by natural key (symbol, model_version, timestamp): writing the
+    /// same key again updates the row and returns the same id.
+    /// </summary>
+    /// <param name="signal">The signal.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The row's <c>id</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="signal"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IngestValidationException">The signal breaks a rule; nothing was sent.</exception>
+    /// <exception cref="IngestException">The database refused the row.</exception>
+    public Task<long> WriteSignalAsync(TradingSignal signal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return WriteOneAsync(TableMaps.Signals, signal, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes one system event and returns its id. Idempotent by natural key (source, event_type, timestamp).
+    /// </summary>
+    /// <param name="systemEvent">The event.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The row's <c>id</c>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="systemEvent"/> is <see langword="null"/>.</exception>
+    /// <exception cref="IngestValidationException">The event breaks a rule; nothing was sent.</exception>
+    /// <exception cref="IngestException">The database refused the row.</exception>
+    public Task<long> WriteEventAsync(SystemEvent systemEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(systemEvent);
+        return WriteOneAsync(TableMaps.SystemEvents, systemEvent, cancellationToken);
+    }
+
+    private async Task<long> WriteOneAsync<T>(TableMap<T> map, T row, CancellationToken cancellationToken)
+        where T : TradingRecord
+    {
+        var noProgress = new IngestProgress(1, 0, 0, 0, 0, 0);
+        if (Check(map, row, new ValidationContext(Options, _clock), 1) is { } error)
+        {
+            throw new IngestValidationException(error.Message + ". Nothing was sent.", map.QualifiedTable, noProgress, null, [error]);
+        }
+
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                using var command = new NpgsqlCommand(map.InsertReturningIdSql, connection);
+                foreach (var column in map.Columns)
+                {
+                    command.Parameters.Add(column.CreateParameter(row));
+                }
+
+                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+        catch (PostgresException ex)
+        {
+            throw new IngestException(
+                $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: {ex.SqlState}: {ex.MessageText}{(string.IsNullOrEmpty(ex.Detail) ? string.Empty : " (" + ex.Detail + ")")}. Nothing was written.",
+                map.QualifiedTable, noProgress, null, 1, ex);
+        }
+    }
+}

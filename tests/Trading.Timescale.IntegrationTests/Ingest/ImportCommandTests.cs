@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text.Json;
+using Trading.Timescale.Cli;
+using Trading.Timescale.Cli.Commands;
+using Trading.Timescale.IntegrationTests.Infrastructure;
+
+namespace Trading.Timescale.IntegrationTests.Ingest;
+
+/// <summary><c>trading-timescale import</c> end to end, in process, against the test database.</summary>
+public sealed class ImportCommandTests(TimescaleServerFixture server) : IngestTest(server), IDisposable
+{
+    private const string Bars = """
+        symbol,timestamp,open_price,high_price,low_price,close_price,volume
+        AAPL,2026-05-04T13:30:00Z,10.5,11,10,10.75,100
+        AAPL,2026-05-04T13:31:00Z,10.5,9,10,10.75,100
+        MSFT,2026-05-04 13:30:00+00,"20.25",21,20,20.5,
+        MSFT,2026-05-04T09:31:00-04:00,20.5,21,20,abc,300
+        "NVDA",2026-05-04T13:30:00Z,30,31,29,30.5,400
+        NVDA,2026-05-04T13:31:00Z,30.5,31,29,30.25,500
+
+        """;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("import-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string File(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        System.IO.File.WriteAllText(path, content.Replace("\r\n", "\n", StringComparison.Ordinal));
+        return path;
+    }
+
+    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var root = CliApp.CreateRootCommand();
+        var exit = await root.Parse(["import", .. args, "--connection", Database.ConnectionString])
+            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, Ct);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Skip_writes_the_valid_rows_and_puts_each_rejected_row_with_its_reason_in_the_rejects_file()
+    {
+        var rejects = Path.Combine(_directory, "rejects.csv");
+
+        var (exit, output, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--on-invalid", "skip", "--rejects", rejects, "--json");
+
+        Assert.Equal((ImportCommand.Succeeded, string.Empty), (exit, error));
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal((6, 4, 2), (json.GetProperty("rowsRead").GetInt32(), json.GetProperty("rowsWritten").GetInt32(), json.GetProperty("rowsRejected").GetInt32()));
+        Assert.Equal("trading.stock_prices", json.GetProperty("table").GetString());
+        Assert.Equal(4L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM trading.latest_stock_prices"));
+        Assert.Equal(
+            [
+                "row_number,line_number,error_column,error_value,error_reason,symbol,timestamp,open_price,high_price,low_price,close_price,volume,vwap,market_cap,shares_outstanding",
+                "2,3,high_price,9,high_price 9 < open_price 10.5,AAPL,2026-05-04T13:31:00Z,10.5,9,10,10.75,100,,,",
+                "4,5,close_price,abc,close_price 'abc' is not a number,MSFT,2026-05-04T09:31:00-04:00,20.5,21,20,abc,300,,,",
+            ],
+            await System.IO.File.ReadAllLinesAsync(rejects, Ct));
+    }
+
+    [Fact]
+    public async Task A_rejected_import_exits_non_zero_naming_the_first_bad_row_its_field_and_value_and_writes_nothing()
+    {
+        var (exit, output, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars));
+
+        Assert.Equal(ImportCommand.Rejected, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("Import rejected: row 2 (line 3): high_price 9 < open_price 10.5 for AAPL 2026-05-04T13:31:00Z (and 1 more invalid rows", error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was written", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+    }
+
+    [Fact]
+    public async Task Upsert_replays_a_file_idempotently_and_prints_counts()
+    {
+        var quotes = File("quotes.csv", """
+            underlying_symbol,option_symbol,timestamp,expiration_date,strike_price,option_type,bid_price,ask_price,implied_volatility,delta
+            AAPL,AAPL261218C00150000,2026-05-04T13:30:00Z,2026-12-18,150,CALL,12.10,12.40,0.25,0.55
+            AAPL,AAPL261218P00150000,2026-05-04T13:30:00Z,2026-12-18,150,PUT,3.10,3.30,0.27,-0.45
+            AAPL,AAPL261218C00150000,2026-05-04T13:30:00Z,2026-12-18,150,CALL,12.15,12.45,0.25,0.56
+
+            """);
+
+        var first = await RunAsync("options_data", "--file", quotes, "--mode", "upsert");
+        var second = await RunAsync("options_data", "--file", quotes, "--mode", "upsert");
+
+        Assert.Equal((0, string.Empty), (first.Exit, first.Error));
+        Assert.StartsWith("trading.options_data: read 3 rows, wrote 3, rejected 0 (upsert, 1 batch,", first.Output, StringComparison.Ordinal);
+        Assert.Equal(0, second.Exit);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM trading.options_data"));
+        Assert.Equal(12.15m, await ScalarAsync<decimal>("SELECT bid_price FROM trading.latest_option_quotes WHERE option_symbol = 'AAPL261218C00150000'"));
+    }
+
+    [Fact]
+    public async Task An_unknown_column_fails_the_import_with_the_known_columns_listed()
+    {
+        var (exit, _, error) = await RunAsync("signals", "--file", File("signals.csv", "symbol,signal,confidence,timestamp\nAAPL,BUY,0.5,2026-05-04T13:30:00Z\n"));
+
+        Assert.Equal(ImportCommand.Failed, exit);
+        Assert.Contains("line 1: unknown column 'signal' in the header; trading.signals has symbol, signal_type, confidence", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rejects_without_skip_is_a_usage_error()
+    {
+        var (exit, _, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--rejects", Path.Combine(_directory, "r.csv"));
+
+        Assert.Equal(ImportCommand.Failed, exit);
+        Assert.Equal("--rejects needs --on-invalid skip: under reject, the first invalid row fails the import.", error.Trim());
+    }
+}

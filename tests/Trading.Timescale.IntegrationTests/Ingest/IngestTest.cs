@@ -1,0 +1,73 @@
+using NodaTime;
+using Npgsql;
+using Trading.Timescale.Ingest;
+using Trading.Timescale.IntegrationTests.Infrastructure;
+
+namespace Trading.Timescale.IntegrationTests.Ingest;
+
+/// <summary>A fresh database with the schema installed, and a <see cref="TradingIngest"/> on a fixed clock.</summary>
+public abstract class IngestTest(TimescaleServerFixture server) : DatabaseTest(server)
+{
+    /// <summary>The clock's time: test data lies before it.</summary>
+    protected static readonly Instant Now = Instant.FromUtc(2026, 6, 1, 0, 0);
+
+    private TradingIngest? _ingest;
+
+    protected FixedClock Clock { get; } = new(Now);
+
+    protected TradingIngest Ingest => _ingest ?? throw new InvalidOperationException("Not initialized.");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Database.InstallSchemaAsync(cancellationToken: Ct);
+        _ingest = new TradingIngest(DataSource, clock: Clock);
+    }
+
+    protected async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var value = await command.ExecuteScalarAsync(Ct);
+        return (T)Convert.ChangeType(value!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    protected async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    protected async Task<List<object?[]>> RowsAsync(string sql)
+    {
+        var rows = new List<object?[]>();
+        await using var command = DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            var values = new object?[reader.FieldCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(values);
+        }
+
+        return rows;
+    }
+}
+
+/// <summary>A clock that reads a settable instant.</summary>
+public sealed class FixedClock(Instant now) : IClock
+{
+    public Instant Now { get; set; } = now;
+
+    public Instant GetCurrentInstant() => Now;
+}
