@@ -7,11 +7,13 @@ namespace Trading.Timescale.IntegrationTests.Cli;
 
 public sealed class CliTests(TimescaleServerFixture server) : DatabaseTest(server)
 {
-    private const string Password = "Sup3rSecretPassw0rd";
+    /// <summary>The server's real password, or one a trust-authenticated server ignores, to prove it is never printed.</summary>
+    private string Password =>
+        new NpgsqlConnectionStringBuilder(Database.ConnectionString).Password is { Length: > 0 } password ? password : "Sup3rSecretPassw0rd";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>The test database's connection string with a password the trust-authenticated server ignores, to prove it is never printed.</summary>
+    /// <summary>The test database's connection string, always with a password.</summary>
     private string Connection => new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Password = Password }.ConnectionString;
 
     [Fact]

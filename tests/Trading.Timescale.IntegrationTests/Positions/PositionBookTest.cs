@@ -45,8 +45,9 @@ public abstract class PositionBookTest(TimescaleServerFixture server) : Database
     {
         await using var command = DataSource.CreateCommand(
             """
-            INSERT INTO trading.latest_option_quotes (option_symbol, underlying_symbol, timestamp, bid_price, ask_price, last_price)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO trading.latest_option_quotes (option_symbol, underlying_symbol, timestamp, bid_price, ask_price, last_price,
+                expiration_date, strike_price, option_type)
+            VALUES ($1, $2, $3, $4, $5, $6, DATE '2026-03-20', 100, 'CALL')
             ON CONFLICT (option_symbol) DO UPDATE SET timestamp = EXCLUDED.timestamp, bid_price = EXCLUDED.bid_price,
                 ask_price = EXCLUDED.ask_price, last_price = EXCLUDED.last_price
             """);
