@@ -11,7 +11,7 @@ internal static class ApprovedFile
 {
     public static void Verify(string actual, string name, [CallerFilePath] string callerFile = "")
     {
-        var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Approved");
+        var directory = Path.Combine(Path.GetDirectoryName(SourcePath(callerFile))!, "Approved");
         var approvedPath = Path.Combine(directory, $"{name}.approved.txt");
         var receivedPath = Path.Combine(directory, $"{name}.received.txt");
         var normalized = actual.ReplaceLineEndings("\n");
@@ -36,6 +36,28 @@ internal static class ApprovedFile
         Assert.Fail(approved is null
             ? $"No approved snapshot {approvedPath}. Review {receivedPath}, then rename it or run with TRADING_TIMESCALE_APPROVE=1."
             : $"Snapshot {name} differs from {approvedPath} at line {firstDifference}. Review {receivedPath} (diff it against the approved file), then approve with TRADING_TIMESCALE_APPROVE=1.");
+    }
+
+    /// <summary>
+    /// The caller's source path on this machine. Deterministic CI builds map the repository root to <c>/_/</c>, so
+    /// such a path is resolved against the repository found above the test assembly.
+    /// </summary>
+    private static string SourcePath(string callerFile)
+    {
+        if (!callerFile.StartsWith("/_/", StringComparison.Ordinal))
+        {
+            return callerFile;
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Trading.Timescale.sln")))
+            {
+                return Path.Combine(directory.FullName, callerFile[3..]);
+            }
+        }
+
+        throw new InvalidOperationException($"No Trading.Timescale.sln above {AppContext.BaseDirectory} to resolve {callerFile}.");
     }
 
     private static int FirstDifferentLine(string expected, string actual)
