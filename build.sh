@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Trading.Timescale build entry point.
 #   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart
-#   ./build.sh test    ensure PostgreSQL + TimescaleDB, then run every test project
+#   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project, then the community conformance run
+#   ./build.sh conformance  only the community conformance run: the installer's exported script on
+#                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
 #   ./build.sh pack    write the .nupkg and .snupkg files to artifacts/packages
 #   ./build.sh bench   run the quick ingest benchmark and print one JSON object
 set -euo pipefail
@@ -27,6 +29,22 @@ summarize_tests() {
   ' "$log"
 }
 
+# Exports the community schema script with the CLI and runs it through tests/Conformance (PGlite with
+# TimescaleDB TSL). Needs node and npm; prints "Conformance: N passed, N failed" and returns its status.
+run_conformance() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "Conformance: skipped, node and npm are not installed (the community edition was not verified)"
+    return 0
+  fi
+  mkdir -p artifacts/conformance
+  dotnet run --project src/Trading.Timescale.Cli -c "$configuration" -f net10.0 -- \
+    script --edition community --output artifacts/conformance/community.sql >/dev/null
+  (cd tests/Conformance && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
+    && node conformance.mjs --script ../../artifacts/conformance/community.sql) \
+    | tee artifacts/conformance/console.log | grep -v '^PASS'
+  return "${PIPESTATUS[0]}"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -45,7 +63,13 @@ case "$cmd" in
     status=${PIPESTATUS[0]}
     set -e
     summarize_tests "$results/console.log"
-    exit "$status"
+    conformance_status=0
+    run_conformance || conformance_status=$?
+    [ "$status" -ne 0 ] && exit "$status"
+    exit "$conformance_status"
+    ;;
+  conformance)
+    run_conformance
     ;;
   pack)
     rm -rf artifacts/packages
@@ -57,7 +81,7 @@ case "$cmd" in
     dotnet run --project benchmarks/Trading.Timescale.Benchmarks -c Release -- quick "$@"
     ;;
   *)
-    echo "usage: ./build.sh demo|test|pack|bench" >&2
+    echo "usage: ./build.sh demo|test|conformance|pack|bench" >&2
     exit 2
     ;;
 esac

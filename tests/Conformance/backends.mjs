@@ -2,6 +2,7 @@
 // against a PostgreSQL server (any edition). Both return rows as JSON, so checks compare alike.
 import { spawnSync } from 'node:child_process';
 import { splitStatements } from './schema-script.mjs';
+import { runPsqlScript } from './psql-script.mjs';
 
 const jsonRows = (sql) => `SELECT coalesce(json_agg(q), '[]'::json) AS j FROM (${sql}) AS q`;
 
@@ -24,6 +25,19 @@ export async function pgliteBackend() {
     async exec(sql) {
       try {
         for (const statement of splitStatements(sql)) await db.exec(statement);
+      } catch (error) {
+        await db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    // A psql script (the installer's export): its meta-commands run in psql-script.mjs.
+    async execScript(sql) {
+      try {
+        return await runPsqlScript(sql, {
+          exec: (statement) => db.exec(statement),
+          // As text, as psql hands \gset values over (PGlite would give JS Dates).
+          firstRow: async (query) => (await db.query(`SELECT row_to_json(q) AS j FROM (${bareQuery(query)}) AS q`)).rows[0]?.j,
+        });
       } catch (error) {
         await db.exec('ROLLBACK');
         throw error;
@@ -71,6 +85,9 @@ export async function psqlBackend(server, database) {
   return {
     name: `psql (${database})`,
     async exec(sql) {
+      run(target, ['-f', '-'], sql);
+    },
+    async execScript(sql) {
       run(target, ['-f', '-'], sql);
     },
     async rows(sql) {

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { pgliteBackend, psqlBackend } from './backends.mjs';
 import { copiedEvents, sampleData } from './data.mjs';
 import { assembleScript, defaultSettings } from './schema-script.mjs';
+import { runPsqlScript } from './psql-script.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
@@ -84,14 +85,34 @@ const repeatableOnly = (settings) =>
 console.log(`Trading schema conformance, ${edition} edition, on ${db.name}`);
 const script = options.script ? readFileSync(options.script, 'utf8') : assembleScript(options.schema, edition);
 
+// The installer's export is a psql script; the schema assembled here is plain SQL.
+const apply = (sql) => (options.script ? db.execScript(sql) : db.exec(sql));
+const exportedFiles = options.script ? [...script.matchAll(/^-- ===== (\S+) \((versioned|repeatable) (\S+),/gm)].map((m) => m[3]) : [];
+
+await check('psql script runner: \\gset, \\if and :variables', async () => {
+  const seen = [];
+  const result = await runPsqlScript(
+    "SELECT 'f' AS run, 'x''y' AS text \\gset v_\n\\if :v_run\nSELECT 'skipped';\n\\else\nSELECT :'v_text', 'a;b';\n\\endif\n",
+    { exec: async (sql) => seen.push(sql), firstRow: async () => ({ run: 'f', text: "x'y" }) });
+  equal(JSON.stringify(seen), JSON.stringify(["SELECT 'x''y', 'a;b'"]), 'statements run');
+  equal(result.skipped, 1, 'statements skipped in the false branch');
+});
+
 await check('schema script applies', async () => {
-  await db.exec(script);
+  await apply(script);
   equal(await value(`SELECT count(*)::int FROM timescaledb_information.hypertables WHERE hypertable_schema = 'trading'`), 7, 'trading hypertables');
 });
 await check('schema script applies a second time (idempotent)', async () => {
-  await db.exec(script);
+  await apply(script);
   equal(await value(`SELECT count(*)::int FROM trading.settings`), 34, 'stored settings');
 });
+if (options.script) {
+  await check('installer journal: one row per exported file, for this edition, unchanged by the second run', async () => {
+    const journal = await rows(`SELECT id, edition FROM trading.schema_migrations ORDER BY id`);
+    equal(JSON.stringify(journal.map((r) => r.id).sort()), JSON.stringify([...exportedFiles].sort()), 'journal ids');
+    truthy(exportedFiles.length >= 15 && journal.every((r) => r.edition === edition), `every row is ${edition}`);
+  });
+}
 await check('edition server mismatch is refused', async () => {
   const other = community ? 'apache' : 'community';
   try {
