@@ -504,7 +504,7 @@ internal sealed partial class IngestRun<T>
             ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1:N0} more invalid rows in input rows {_batchFirstRow:N0}–{_batchLastRow:N0})")
             : string.Empty;
         return new IngestValidationException(
-            $"{first}{more}. Rows were validated before sending; this batch was not sent. {Committed()}",
+            $"{first}{more}. Every row is checked before it is sent; nothing of this batch was committed. {Committed()}",
             _map.QualifiedTable, Progress(), _batchNumber, errors);
     }
 
