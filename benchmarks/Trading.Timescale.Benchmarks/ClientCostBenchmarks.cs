@@ -42,7 +42,11 @@ public class ClientCostBenchmarks
         public static int TrackLatest(StockPrice[] rows)
         {
             var tracker = new LatestTracker<StockPrice>(TableMaps.StockPrices, TableMaps.StockPrices.Latest!);
-            tracker.Offer(rows, rows.Length);
+            foreach (var row in rows)
+            {
+                tracker.Offer(row);
+            }
+
             return tracker.Count;
         }
     }

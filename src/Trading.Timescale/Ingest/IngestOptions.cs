@@ -18,8 +18,9 @@ public sealed record IngestOptions
     public static IngestOptions Default { get; } = new();
 
     /// <summary>
-    /// Rows per batch (1 to 1,000,000): a batch is validated, then sent with one COPY. The client holds one batch of
-    /// row references at a time, so memory stays the same for any input size.
+    /// Valid rows per batch (1 to 1,000,000). A batch is one COPY (an append streams it as rows are read; an upsert
+    /// holds the batch's row references, then copies and merges them), and the unit of commit under
+    /// <see cref="IngestTransactionMode.TransactionPerBatch"/>. Memory stays the same for any input size.
     /// </summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 

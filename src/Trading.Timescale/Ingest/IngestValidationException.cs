@@ -1,9 +1,9 @@
 namespace Trading.Timescale.Ingest;
 
 /// <summary>
-/// Rows broke validation rules under <see cref="InvalidRowHandling.Reject"/>. The batch holding them was not sent;
-/// <see cref="IngestException.Progress"/> says what earlier batches committed (nothing under
-/// <see cref="IngestTransactionMode.SingleTransaction"/>).
+/// Rows broke validation rules under <see cref="InvalidRowHandling.Reject"/>. An invalid row is never sent and nothing
+/// of the batch holding it is committed; <see cref="IngestException.Progress"/> says what earlier batches committed
+/// (nothing under <see cref="IngestTransactionMode.SingleTransaction"/>).
 /// </summary>
 public sealed class IngestValidationException : IngestException
 {

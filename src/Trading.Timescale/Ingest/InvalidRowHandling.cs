@@ -5,7 +5,7 @@ public enum InvalidRowHandling
 {
     /// <summary>
     /// An invalid row fails the call with an <see cref="IngestValidationException"/> listing every invalid row of its
-    /// batch, before that batch is sent.
+    /// batch; the invalid row is never sent and nothing of its batch is committed.
     /// </summary>
     Reject = 0,
 

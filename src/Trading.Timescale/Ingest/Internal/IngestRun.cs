@@ -7,13 +7,16 @@ using Npgsql;
 namespace Trading.Timescale.Ingest.Internal;
 
 /// <summary>
-/// One ingest call: reads the input in batches into a reused buffer, validates each batch before sending it, sends
-/// it with one binary COPY (into the table, or into a staging table then merged), keeps the latest snapshot, and
-/// commits per the transaction mode. It always knows what is committed, and says so when it fails.
+/// One ingest call. The input is read in batches of <see cref="IngestOptions.BatchSize"/> valid rows; every row is
+/// validated before it is sent. An append batch streams into one binary COPY as it is read; an upsert batch is
+/// buffered, reduced to the last row per key, copied into a staging table and merged. The newest row per snapshot key
+/// is tracked and upserted before each commit. It always knows what is committed, and says so when it fails.
 /// </summary>
 internal sealed partial class IngestRun<T>
     where T : TradingRecord
 {
+    private const int MaxSavepointsPerTransaction = 32;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TableMap<T> _map;
     private readonly IngestMode _mode;
@@ -37,10 +40,14 @@ internal sealed partial class IngestRun<T>
     private long _latestPending;
     private int _batchesPending;
 
-    private const int MaxSavepointsPerTransaction = 32;
-
     private bool _keysMayExist;
     private int _savepoints;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private bool _stagingReady;
+    private T[]? _batch;
+    private long[]? _rowNumbers;
+    private int _sent;
     private HashSet<T>? _keys;
     private bool[]? _superseded;
     private int _batchNumber;
@@ -72,62 +79,25 @@ internal sealed partial class IngestRun<T>
     public async Task<IngestResult> RunAsync(RowSource<T> source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var batch = new T[_options.BatchSize];
-        var rowNumbers = new long[_options.BatchSize];
-        NpgsqlConnection? connection = null;
-        NpgsqlTransaction? transaction = null;
-        var stagingReady = false;
-        var count = 0;
+        _rowNumbers = new long[_options.BatchSize];
         try
         {
             _phase = Phase.Connecting;
-            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var more = true;
             while (more)
             {
-                _phase = Phase.Reading;
                 _context.Refresh();
-                count = 0;
+                _batchNumber++;
                 _batchFirstRow = _rowsRead + 1;
-                List<IngestRowError>? invalid = null;
-                while (count < batch.Length)
+                _sent = 0;
+                int valid;
+                (more, valid) = _mode == IngestMode.Append
+                    ? await AppendBatchAsync(source, cancellationToken).ConfigureAwait(false)
+                    : await UpsertBatchAsync(source, cancellationToken).ConfigureAwait(false);
+                if (valid == 0)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        more = false;
-                        break;
-                    }
-
-                    _rowsRead++;
-                    if ((source.CurrentError ?? Check(source.Current, source.CurrentLine)) is { } error)
-                    {
-                        if (_skipInvalid)
-                        {
-                            _rejected.Add(error);
-                        }
-                        else
-                        {
-                            (invalid ??= []).Add(error);
-                        }
-
-                        continue;
-                    }
-
-                    batch[count] = source.Current!;
-                    rowNumbers[count] = _rowsRead;
-                    count++;
-                }
-
-                _batchLastRow = _rowsRead;
-                if (invalid is not null)
-                {
-                    throw Invalid(invalid);
-                }
-
-                if (count == 0)
-                {
-                    if (transaction is null)
+                    if (_transaction is null)
                     {
                         _committedThroughRow = _rowsRead;
                     }
@@ -135,51 +105,22 @@ internal sealed partial class IngestRun<T>
                     continue;
                 }
 
-                _batchNumber++;
-                _phase = Phase.Writing;
-                transaction ??= await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                var sent = count;
-                if (_mode == IngestMode.Append)
-                {
-                    await CopyAsync(connection, _map.CopySql, batch, count, cancellationToken).ConfigureAwait(false);
-                    _changedPending += count;
-                }
-                else
-                {
-                    if (!stagingReady)
-                    {
-                        await ExecuteAsync(connection, _map.StagingDdl, cancellationToken).ConfigureAwait(false);
-                        stagingReady = true;
-                    }
-
-                    sent = KeepLastPerKey(batch, count);
-                    await CopyAsync(connection, _map.StagingCopySql, batch, sent, cancellationToken).ConfigureAwait(false);
-                    _changedPending += await MergeAsync(connection, cancellationToken).ConfigureAwait(false);
-                }
-
-                _latest?.Offer(batch, sent);
-                _rowsPending += count;
+                _rowsPending += valid;
                 _batchesPending++;
-                Array.Clear(batch, 0, count);
-                count = 0;
-
                 if (_perBatch)
                 {
-                    await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    await transaction.DisposeAsync().ConfigureAwait(false);
-                    transaction = null;
-                    _savepoints = 0;
+                    await CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 else if (_latest is { } latest && latest.Count >= _options.BatchSize)
                 {
                     _phase = Phase.UpdatingLatest;
-                    _latestPending += await latest.FlushAsync(connection, cancellationToken).ConfigureAwait(false);
+                    _latestPending += await latest.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            if (transaction is not null)
+            if (_transaction is not null)
             {
-                await CommitAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await CommitAsync(cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -205,13 +146,15 @@ internal sealed partial class IngestRun<T>
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or NpgsqlException)
         {
+            _batchLastRow = _rowsRead;
             throw new IngestCanceledException(
                 $"Ingest into {_map.QualifiedTable} was cancelled while {Doing()}. {Committed()}",
                 _map.QualifiedTable, Progress(), ex, cancellationToken);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append && count > 0 ? CopyRow(ex, rowNumbers, count) : null;
+            _batchLastRow = _rowsRead;
+            var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append ? CopyRow(ex, _rowNumbers, _sent) : null;
             var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
             throw new IngestException(
                 $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
@@ -219,16 +162,177 @@ internal sealed partial class IngestRun<T>
         }
         finally
         {
-            if (transaction is not null)
+            if (_transaction is not null)
             {
-                await DisposeQuietlyAsync(transaction).ConfigureAwait(false);
+                await DisposeQuietlyAsync(_transaction).ConfigureAwait(false);
             }
 
-            if (connection is not null)
+            if (_connection is not null)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await _connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// One append batch, streamed: each row is validated, then written to the batch's COPY at once, so the server
+    /// works while the client reads and checks the next rows. An invalid row under Reject stops the sending; the rest
+    /// of the batch is still checked so every invalid row is reported, then the COPY is abandoned and the transaction
+    /// rolls back: nothing of the batch is committed.
+    /// </summary>
+    /// <returns>Whether the input has more rows, and how many valid rows the batch sent.</returns>
+    private async Task<(bool More, int Valid)> AppendBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
+    {
+        var columns = _map.Columns;
+        NpgsqlBinaryImporter? importer = null;
+        List<IngestRowError>? invalid = null;
+        var more = true;
+        try
+        {
+            while (_sent + (invalid?.Count ?? 0) < _options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _phase = Phase.Reading;
+                if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    more = false;
+                    break;
+                }
+
+                _rowsRead++;
+                if ((source.CurrentError ?? Check(source.Current, source.CurrentLine)) is { } error)
+                {
+                    if (_skipInvalid)
+                    {
+                        _rejected.Add(error);
+                    }
+                    else
+                    {
+                        (invalid ??= []).Add(error);
+                    }
+
+                    continue;
+                }
+
+                if (invalid is not null)
+                {
+                    continue;
+                }
+
+                _phase = Phase.Writing;
+                if (importer is null)
+                {
+                    _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    importer = await _connection!.BeginBinaryImportAsync(_map.CopySql, cancellationToken).ConfigureAwait(false);
+                }
+
+                var row = source.Current!;
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var column in columns)
+                {
+                    await column.WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
+                }
+
+                _rowNumbers![_sent++] = _rowsRead;
+                _latest?.Offer(row);
+            }
+
+            _batchLastRow = _rowsRead;
+            if (invalid is not null)
+            {
+                throw Invalid(invalid);
+            }
+
+            if (importer is not null)
+            {
+                _phase = Phase.Writing;
+                await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await importer.DisposeAsync().ConfigureAwait(false);
+                importer = null;
+            }
+
+            _changedPending += _sent;
+            return (more, _sent);
+        }
+        catch when (importer is not null)
+        {
+            _batchLastRow = _rowsRead;
+            await DisposeQuietlyAsync(importer).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// One upsert batch: rows are validated into the reused buffer, the last row per key is copied into the staging
+    /// table and merged. Under Reject an invalid row fails the batch before anything of it is sent.
+    /// </summary>
+    /// <returns>Whether the input has more rows, and how many valid rows the batch held.</returns>
+    private async Task<(bool More, int Valid)> UpsertBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
+    {
+        var batch = _batch ??= new T[_options.BatchSize];
+        var count = 0;
+        List<IngestRowError>? invalid = null;
+        var more = true;
+        _phase = Phase.Reading;
+        while (count < batch.Length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                more = false;
+                break;
+            }
+
+            _rowsRead++;
+            if ((source.CurrentError ?? Check(source.Current, source.CurrentLine)) is { } error)
+            {
+                if (_skipInvalid)
+                {
+                    _rejected.Add(error);
+                }
+                else
+                {
+                    (invalid ??= []).Add(error);
+                }
+
+                continue;
+            }
+
+            batch[count++] = source.Current!;
+        }
+
+        _batchLastRow = _rowsRead;
+        if (invalid is not null)
+        {
+            throw Invalid(invalid);
+        }
+
+        if (count == 0)
+        {
+            return (more, 0);
+        }
+
+        _phase = Phase.Writing;
+        _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (!_stagingReady)
+        {
+            await ExecuteAsync(_connection!, _map.StagingDdl, cancellationToken).ConfigureAwait(false);
+            _stagingReady = true;
+        }
+
+        _sent = KeepLastPerKey(batch, count);
+        await CopyAsync(_connection!, _map.StagingCopySql, batch, _sent, cancellationToken).ConfigureAwait(false);
+        _changedPending += await MergeAsync(_connection!, cancellationToken).ConfigureAwait(false);
+        if (_latest is { } latest)
+        {
+            for (var i = 0; i < _sent; i++)
+            {
+                latest.Offer(batch[i]);
+            }
+        }
+
+        Array.Clear(batch, 0, count);
+        return (more, count);
     }
 
     private IngestRowError? Check(T? row, long? line)
@@ -338,8 +442,9 @@ internal sealed partial class IngestRun<T>
         }
     }
 
-    private async Task CommitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task CommitAsync(CancellationToken cancellationToken)
     {
+        var connection = _connection!;
         if (_latest is { Count: > 0 } latest)
         {
             _phase = Phase.UpdatingLatest;
@@ -350,13 +455,17 @@ internal sealed partial class IngestRun<T>
         try
         {
             // A commit in flight is not cancelled: its outcome would be unknown.
-            await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            await _transaction!.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException and not PostgresException || connection.FullState.HasFlag(System.Data.ConnectionState.Broken))
         {
             _rowsInDoubt = _rowsPending;
             throw;
         }
+
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        _transaction = null;
+        _savepoints = 0;
 
         _rowsCommitted += _rowsPending;
         _changedCommitted += _changedPending;
@@ -373,11 +482,11 @@ internal sealed partial class IngestRun<T>
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task DisposeQuietlyAsync(NpgsqlTransaction transaction)
+    private static async Task DisposeQuietlyAsync(IAsyncDisposable disposable)
     {
         try
         {
-            await transaction.DisposeAsync().ConfigureAwait(false);
+            await disposable.DisposeAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or IOException or ObjectDisposedException)
         {
@@ -395,8 +504,8 @@ internal sealed partial class IngestRun<T>
             ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1:N0} more invalid rows in input rows {_batchFirstRow:N0}–{_batchLastRow:N0})")
             : string.Empty;
         return new IngestValidationException(
-            $"{first}{more}. Rows were validated before sending; this batch was not sent. {Committed()}",
-            _map.QualifiedTable, Progress(), _batchNumber + 1, errors);
+            $"{first}{more}. Every row is checked before it is sent; nothing of this batch was committed. {Committed()}",
+            _map.QualifiedTable, Progress(), _batchNumber, errors);
     }
 
     private string Doing() => _phase switch

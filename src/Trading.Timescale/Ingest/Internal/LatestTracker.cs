@@ -15,17 +15,12 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
 
     public int Count => _rows.Count;
 
-    public void Offer(T[] batch, int count)
+    public void Offer(T row)
     {
-        var key = snapshot.Key;
-        for (var i = 0; i < count; i++)
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, snapshot.Key(row), out var exists);
+        if (!exists || row.Timestamp >= slot!.Timestamp)
         {
-            var row = batch[i];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, key(row), out var exists);
-            if (!exists || row.Timestamp >= slot!.Timestamp)
-            {
-                slot = row;
-            }
+            slot = row;
         }
     }
 

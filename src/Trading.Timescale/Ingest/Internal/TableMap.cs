@@ -153,14 +153,14 @@ internal abstract class TableMap<T> : TableMap
     public override Task<IngestResult> ImportCsvAsync(TradingIngest ingest, TextReader reader, IngestMode mode, IngestOptions options, CancellationToken cancellationToken) =>
         ingest.RunAsync(this, new CsvRowSource<T>(this, reader), mode, options, cancellationToken);
 
-    protected static decimal? GetDecimal(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
+    // Nullable reads in one call: Npgsql returns null for NULL, without a separate IsDBNull lookup.
+    protected static decimal? GetDecimal(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<decimal?>(ordinal);
 
-    protected static long? GetInt64(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+    protected static long? GetInt64(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<long?>(ordinal);
 
-    protected static double? GetDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+    protected static double? GetDouble(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<double?>(ordinal);
 
     protected static string? GetString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    protected static NodaTime.Instant? GetInstant(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<NodaTime.Instant>(ordinal);
+    protected static NodaTime.Instant? GetInstant(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<NodaTime.Instant?>(ordinal);
 }
