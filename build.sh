@@ -78,7 +78,9 @@ case "$cmd" in
     ;;
   bench)
     ensure_server
-    dotnet run --project benchmarks/Trading.Timescale.Benchmarks -c Release -- quick "$@"
+    # Build output goes to stderr so standard output is the one JSON object.
+    dotnet build benchmarks/Trading.Timescale.Benchmarks -c Release -nologo -clp:NoSummary >&2
+    dotnet run --project benchmarks/Trading.Timescale.Benchmarks -c Release --no-build -- quick "$@"
     ;;
   *)
     echo "usage: ./build.sh demo|test|conformance|pack|bench" >&2
