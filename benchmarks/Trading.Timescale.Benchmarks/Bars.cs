@@ -1,5 +1,4 @@
 using NodaTime;
-using Trading.Timescale.Ingest;
 
 namespace Trading.Timescale.Benchmarks;
 

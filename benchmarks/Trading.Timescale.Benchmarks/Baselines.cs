@@ -2,7 +2,6 @@ using System.Text;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using Trading.Timescale.Ingest;
 
 namespace Trading.Timescale.Benchmarks;
 

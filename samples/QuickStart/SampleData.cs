@@ -1,5 +1,5 @@
 using NodaTime;
-using Trading.Timescale.Ingest;
+using Trading.Timescale;
 
 namespace QuickStart;
 

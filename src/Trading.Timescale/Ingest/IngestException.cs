@@ -4,7 +4,7 @@ namespace Trading.Timescale.Ingest;
 /// An ingest call failed: the database refused a batch, the connection was lost, or reading the input threw.
 /// <see cref="Progress"/> says exactly what is committed; nothing of the failing batch is.
 /// </summary>
-public class IngestException : Exception
+public class IngestException : TradingTimescaleException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed, where, and what is committed.</param>

@@ -7,4 +7,4 @@ namespace Trading.Timescale.Positions;
 /// <param name="Right">Call or put.</param>
 /// <param name="StrikePrice">The strike price.</param>
 /// <param name="ExpirationDate">The expiration date.</param>
-public sealed record OptionLeg(string OptionSymbol, OptionRight Right, decimal StrikePrice, LocalDate ExpirationDate);
+public sealed record OptionLeg(string OptionSymbol, OptionType Right, decimal StrikePrice, LocalDate ExpirationDate);

@@ -4,7 +4,7 @@ namespace Trading.Timescale.Schema;
 /// The schema cannot be installed or is not as expected: TimescaleDB is missing, an applied migration was changed,
 /// a migration failed, or migrations are pending. The message says what, where and what to do.
 /// </summary>
-public sealed class TradingSchemaException : Exception
+public sealed class TradingSchemaException : TradingTimescaleException
 {
     /// <summary>Creates the exception with a default message.</summary>
     public TradingSchemaException()
@@ -15,7 +15,7 @@ public sealed class TradingSchemaException : Exception
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What went wrong, where, and what to do.</param>
     public TradingSchemaException(string message)
-        : base(message)
+        : base(message, null)
     {
     }
 

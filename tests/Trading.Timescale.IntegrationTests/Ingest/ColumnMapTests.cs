@@ -63,12 +63,12 @@ public sealed class ColumnMapTests(TimescaleServerFixture server) : IngestTest(s
 
     private static IEnumerable<(string Name, string SqlType, bool Required)> ColumnTypes(TableMap map) => map switch
     {
-        TableMap<Trading.Timescale.Ingest.StockPrice> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
-        TableMap<Trading.Timescale.Ingest.OptionQuote> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
-        TableMap<Trading.Timescale.Ingest.TradingSignal> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
-        TableMap<Trading.Timescale.Ingest.PerformanceMetric> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
-        TableMap<Trading.Timescale.Ingest.DataQualityCheck> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
-        TableMap<Trading.Timescale.Ingest.SystemEvent> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.StockPrice> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.OptionQuote> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.TradingSignal> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.PerformanceMetric> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.DataQualityCheck> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
+        TableMap<Trading.Timescale.SystemEvent> m => m.Columns.Select(c => (c.Name, c.SqlType, c.Required)),
         _ => throw new InvalidOperationException(map.Table),
     };
 

@@ -156,14 +156,14 @@ public sealed class MarkToMarketTests(TimescaleServerFixture server) : PositionB
         var book = new AlphaBook(
             Aapl: await Open("AAPL", 100m, 150.00m),
             Msft: await Open("MSFT", -50m, 400.00m),
-            AaplCall: await Open("AAPL", 2m, 3.00m, Leg("AAPL260320C00150000", OptionRight.Call, 150m)),
-            AaplPut: await Open("AAPL", -3m, 2.00m, Leg("AAPL260320P00140000", OptionRight.Put, 140m)),
-            SpyCall: await Open("SPY", 1m, 1.00m, Leg("SPY260320C00600000", OptionRight.Call, 600m)),
-            QqqCall: await Open("QQQ", 1m, 5.00m, Leg("QQQ260320C00500000", OptionRight.Call, 500m)),
+            AaplCall: await Open("AAPL", 2m, 3.00m, Leg("AAPL260320C00150000", OptionType.Call, 150m)),
+            AaplPut: await Open("AAPL", -3m, 2.00m, Leg("AAPL260320P00140000", OptionType.Put, 140m)),
+            SpyCall: await Open("SPY", 1m, 1.00m, Leg("SPY260320C00600000", OptionType.Call, 600m)),
+            QqqCall: await Open("QQQ", 1m, 5.00m, Leg("QQQ260320C00500000", OptionType.Call, 500m)),
             Tsla: await Open("TSLA", 10m, 200.00m),
             Amd: await Open("AMD", 10m, 100.00m),
-            NflxCall: await Open("NFLX", 1m, 2.00m, Leg("NFLX260320C00600000", OptionRight.Call, 600m)),
-            MetaCall: await Open("META", 1m, 2.00m, Leg("META260320C00500000", OptionRight.Call, 500m)),
+            NflxCall: await Open("NFLX", 1m, 2.00m, Leg("NFLX260320C00600000", OptionType.Call, 600m)),
+            MetaCall: await Open("META", 1m, 2.00m, Leg("META260320C00500000", OptionType.Call, 500m)),
             ClosedGoog: await Open("GOOG", 10m, 100.00m),
             BetaAapl: await Open("AAPL", 10m, 100.00m, account: "beta"));
         await Book.CloseAsync(book.ClosedGoog, 110.00m, cancellationToken: Ct);

@@ -25,7 +25,7 @@ public abstract class PositionBookTest(TimescaleServerFixture server) : Database
         _book = new PositionBook(DataSource, Clock);
     }
 
-    protected static OptionLeg Leg(string optionSymbol, OptionRight right, decimal strike) =>
+    protected static OptionLeg Leg(string optionSymbol, OptionType right, decimal strike) =>
         new(optionSymbol, right, strike, new LocalDate(2026, 3, 20));
 
     protected async Task SetStockPriceAsync(string symbol, decimal? close, Instant timestamp)

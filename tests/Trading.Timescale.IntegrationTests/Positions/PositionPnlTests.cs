@@ -91,7 +91,7 @@ public sealed class PositionPnlTests(TimescaleServerFixture server) : PositionBo
     {
         // Buy 3 calls @ 4.20 (fees 1.95), buy 2 @ 5.10 (1.30) => average 4.56; sell 4 @ 6.00 (2.60) => +573.40;
         // sell 1 @ 3.00 (0.65) => -156.65. Cash: 2,700 - 2,280 - 6.50 = 413.50.
-        var leg = Leg("AAPL260320C00150000", OptionRight.Call, 150m);
+        var leg = Leg("AAPL260320C00150000", OptionType.Call, 150m);
         var opened = await Book.OpenAsync(new OpenPositionRequest("AAPL", 3m, 4.20m) { Option = leg, Fees = 1.95m }, Ct);
         Assert.Equal(InstrumentType.Option, opened.Position.InstrumentType);
         Assert.Equal(leg, opened.Position.Option);
@@ -105,7 +105,7 @@ public sealed class PositionPnlTests(TimescaleServerFixture server) : PositionBo
         Assert.Equal(413.50m, closed.Position.RealizedPnl);
 
         // A short put: sell 2 @ 1.50, buy back 2 @ 0.40 => (1.50 - 0.40) * 2 * 100 = 220.
-        var put = Leg("AAPL260320P00140000", OptionRight.Put, 140m);
+        var put = Leg("AAPL260320P00140000", OptionType.Put, 140m);
         var shortPut = await Book.OpenAsync(new OpenPositionRequest("AAPL", -2m, 1.50m) { Option = put }, Ct);
         var bought = await Book.CloseAsync(shortPut.Position.Id, 0.40m, cancellationToken: Ct);
         Assert.Equal(TradeSide.Buy, bought.Trade.Side);

@@ -22,10 +22,10 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
 
         // Other accounts, option legs on the same underlying and distinct option symbols are other instruments.
         await Book.OpenAsync(new OpenPositionRequest("AAPL", 5m, 150m) { Account = "ira" }, Ct);
-        var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionRight.Call, 150m) }, Ct);
-        await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 2m) { Option = Leg("AAPL260320P00150000", OptionRight.Put, 150m) }, Ct);
+        var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct);
+        await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 2m) { Option = Leg("AAPL260320P00150000", OptionType.Put, 150m) }, Ct);
         var optionEx = await Assert.ThrowsAsync<PositionException>(() =>
-            Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionRight.Call, 150m) }, Ct));
+            Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct));
         Assert.Equal(call.Position.Id, optionEx.PositionId);
         Assert.Contains("in option AAPL260320C00150000 on AAPL", optionEx.Message, StringComparison.Ordinal);
 
@@ -102,7 +102,7 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         var zero = await Assert.ThrowsAsync<ArgumentException>(() => Book.OpenAsync(new OpenPositionRequest("AAPL", 0m, 100m), Ct));
         Assert.StartsWith("quantity 0 is not allowed: a trade must buy or sell something", zero.Message);
 
-        var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 2m, 3m) { Option = Leg("AAPL260320C00150000", OptionRight.Call, 150m) }, Ct);
+        var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 2m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct);
         var fractional = await Assert.ThrowsAsync<ArgumentException>(() => Book.ReduceAsync(call.Position.Id, new TradeFill(0.5m, 3m), Ct));
         Assert.StartsWith("quantity 0.5 is not allowed for an option: contracts are traded in whole numbers.", fractional.Message);
 

@@ -6,7 +6,7 @@ namespace Trading.Timescale.Tests.Positions;
 
 public class PositionValidationTests
 {
-    private static readonly OptionLeg Call = new("AAPL260320C00150000", OptionRight.Call, 150m, new LocalDate(2026, 3, 20));
+    private static readonly OptionLeg Call = new("AAPL260320C00150000", OptionType.Call, 150m, new LocalDate(2026, 3, 20));
 
     [Fact]
     public void Open_defaults_the_multiplier_by_instrument()

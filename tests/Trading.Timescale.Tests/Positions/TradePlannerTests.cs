@@ -169,7 +169,7 @@ public class TradePlannerTests
     private static Position Option() => Stock() with
     {
         InstrumentType = InstrumentType.Option,
-        Option = new OptionLeg("AAPL260320C00150000", OptionRight.Call, 150m, new LocalDate(2026, 3, 20)),
+        Option = new OptionLeg("AAPL260320C00150000", OptionType.Call, 150m, new LocalDate(2026, 3, 20)),
         Multiplier = 100,
     };
 

@@ -10,10 +10,10 @@ internal static class PositionCodes
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown instrument type."),
     };
 
-    internal static string ToCode(OptionRight value) => value switch
+    internal static string ToCode(OptionType value) => value switch
     {
-        OptionRight.Call => "CALL",
-        OptionRight.Put => "PUT",
+        OptionType.Call => "CALL",
+        OptionType.Put => "PUT",
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown option right."),
     };
 
@@ -47,10 +47,10 @@ internal static class PositionCodes
         _ => throw Unknown("trading.positions.instrument_type", code),
     };
 
-    internal static OptionRight ParseOptionRight(string code) => code switch
+    internal static OptionType ParseOptionRight(string code) => code switch
     {
-        "CALL" => OptionRight.Call,
-        "PUT" => OptionRight.Put,
+        "CALL" => OptionType.Call,
+        "PUT" => OptionType.Put,
         _ => throw Unknown("trading.positions.option_type", code),
     };
 

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>A model's recommendation for a symbol: a row of <c>trading.signals</c>.</summary>
 /// <remarks>The natural key is (<see cref="Symbol"/>, <see cref="ModelVersion"/>, <see cref="TradingRecord.Timestamp"/>), nulls equal.</remarks>

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>
 /// A row of one of the trading hypertables. The columns every such table shares live here; each derived record

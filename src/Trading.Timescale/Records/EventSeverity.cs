@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>The severity of a system event, from least to most severe; stored as its upper-case name in <c>severity</c>.</summary>
 public enum EventSeverity

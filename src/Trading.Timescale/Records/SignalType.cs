@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>What a trading signal recommends; stored as <c>'BUY'</c>, <c>'SELL'</c> or <c>'HOLD'</c> in <c>signal_type</c>.</summary>
 public enum SignalType

@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>One value of one metric for one strategy or model over one period: a row of <c>trading.performance_metrics</c>.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>The outcome of a data quality check; stored as <c>'PASS'</c>, <c>'WARN'</c> or <c>'FAIL'</c> in <c>status</c>.</summary>
 public enum DataQualityStatus

@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>The right an option contract gives; stored as <c>'CALL'</c> or <c>'PUT'</c> in <c>option_type</c>.</summary>
 public enum OptionType

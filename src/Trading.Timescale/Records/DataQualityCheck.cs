@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>The outcome of one data quality check on one table: a row of <c>trading.data_quality</c>.</summary>
 /// <remarks>

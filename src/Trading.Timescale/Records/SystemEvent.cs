@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>A system event or log entry: a row of <c>trading.system_events</c>.</summary>
 /// <remarks>The natural key is (<see cref="Source"/>, <see cref="EventType"/>, <see cref="TradingRecord.Timestamp"/>).</remarks>

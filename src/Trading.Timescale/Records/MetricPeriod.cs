@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>The period a performance metric covers; stored as its upper-case name in <c>period</c>.</summary>
 public enum MetricPeriod

@@ -1,6 +1,6 @@
 using NodaTime;
 
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>One quote of an option contract with its Greeks: a row of <c>trading.options_data</c>.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale;
 
 /// <summary>One price bar of a stock: a row of <c>trading.stock_prices</c>. Prices are in the quote currency.</summary>
 /// <remarks>
