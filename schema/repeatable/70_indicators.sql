@@ -87,8 +87,9 @@ BEGIN
         RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
             FROM trading.stock_prices_1d AS a
             WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSIF p_width >= INTERVAL '1 day' THEN
-        zone := trading.exchange_time_zone();
+    ELSE
+        -- A day or longer follows the exchange's calendar; shorter buckets are UTC-aligned like the aggregates.
+        zone := CASE WHEN p_width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END;
         -- Raw rows a bucket away on both sides cover every bucket that starts in the range (a day may last 25 hours).
         RETURN QUERY SELECT b.* FROM (
             SELECT time_bucket(p_width, s.timestamp, zone) AS bucket,
@@ -104,23 +105,6 @@ BEGIN
             WHERE s.symbol = p_symbol
               AND s.timestamp >= lower_bound - p_width - INTERVAL '1 day'
               AND s.timestamp < upper_bound + p_width + INTERVAL '1 day'
-            GROUP BY 1, 2) AS b
-            WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
-    ELSE
-        RETURN QUERY SELECT b.* FROM (
-            SELECT time_bucket(p_width, s.timestamp) AS bucket,
-                   s.symbol::TEXT,
-                   first(s.open_price, s.timestamp),
-                   max(s.high_price),
-                   min(s.low_price),
-                   last(s.close_price, s.timestamp),
-                   sum(s.volume)::BIGINT,
-                   sum(s.vwap * s.volume) FILTER (WHERE s.vwap IS NOT NULL)
-                       / NULLIF(sum(s.volume) FILTER (WHERE s.vwap IS NOT NULL), 0)
-            FROM trading.stock_prices AS s
-            WHERE s.symbol = p_symbol
-              AND s.timestamp >= lower_bound - p_width
-              AND s.timestamp < upper_bound + p_width
             GROUP BY 1, 2) AS b
             WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
     END IF;
