@@ -17,7 +17,13 @@ internal static class TradePlanner
             UnrealizedPnlAfter: null);
     }
 
-    internal static TradePlan Add(Position position, decimal quantity, decimal price, decimal fees)
+    internal static TradePlan Add(Position position, decimal quantity, decimal price, decimal fees) =>
+        WithoutOverflow(position, () => PlanAdd(position, quantity, price, fees));
+
+    internal static TradePlan Reduce(Position position, decimal quantity, decimal price, decimal fees) =>
+        WithoutOverflow(position, () => PlanReduce(position, quantity, price, fees));
+
+    private static TradePlan PlanAdd(Position position, decimal quantity, decimal price, decimal fees)
     {
         EnsureTradable(position, quantity);
         var quantityAfter = position.Quantity + (Math.Sign(position.Quantity) * quantity);
@@ -32,7 +38,7 @@ internal static class TradePlanner
             UnrealizedPnlAfter: CheckedUnrealized(position, averageCost, quantityAfter));
     }
 
-    internal static TradePlan Reduce(Position position, decimal quantity, decimal price, decimal fees)
+    private static TradePlan PlanReduce(Position position, decimal quantity, decimal price, decimal fees)
     {
         EnsureTradable(position, quantity);
         var held = Math.Abs(position.Quantity);
@@ -94,6 +100,21 @@ internal static class TradePlanner
         PositionMath.UnrealizedPnl(position.MarkPrice, averageCost, quantityAfter, position.Multiplier) is { } unrealized
             ? CheckedPnl(unrealized, "unrealized_pnl", position.Id)
             : null;
+
+    /// <summary>Bounds keep the arithmetic within decimal, but a row written outside this library may not be bounded.</summary>
+    private static TradePlan WithoutOverflow(Position position, Func<TradePlan> plan)
+    {
+        try
+        {
+            return plan();
+        }
+        catch (OverflowException ex)
+        {
+            throw new ArgumentException(
+                $"the trade would take the P&L of position {position.Id} (quantity {Format(position.Quantity)}, multiplier {position.Multiplier}) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
+                ex);
+        }
+    }
 
     private static decimal CheckedPnl(decimal value, string what, long positionId)
     {
