@@ -466,13 +466,13 @@ public sealed class PositionBook
     }
 
     private static PositionException NotFound(long positionId) =>
-        new(PositionErrorReason.NotFound, positionId, $"position {positionId} does not exist in trading.positions.");
+        new(PositionErrorReason.NotFound, positionId, $"Position {positionId} does not exist in trading.positions.");
 
     private static PositionException AlreadyOpen(Position open) =>
         new(
             PositionErrorReason.AlreadyOpen,
             open.Id,
-            $"account '{open.Account}' already has OPEN position {open.Id} in {TradePlanner.Describe(open)} " +
+            $"Account '{open.Account}' already has OPEN position {open.Id} in {TradePlanner.Describe(open)} " +
             $"(quantity {TradePlanner.Format(open.Quantity)} at average cost {TradePlanner.Format(open.AverageCost)}): " +
             $"add to it with AddAsync({open.Id}, ...), or close it before opening a new one.");
 

@@ -29,7 +29,7 @@ internal static class PositionValidation
         if (request.Quantity == 0)
         {
             throw new ArgumentException(
-                "quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).",
+                "Quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).",
                 nameof(request.Quantity));
         }
 
@@ -97,13 +97,13 @@ internal static class PositionValidation
         ArgumentNullException.ThrowIfNull(fill);
         if (fill.Quantity == 0)
         {
-            throw new ArgumentException("quantity 0 is not allowed: a trade must buy or sell something.", nameof(fill.Quantity));
+            throw new ArgumentException("Quantity 0 is not allowed: a trade must buy or sell something.", nameof(fill.Quantity));
         }
 
         if (fill.Quantity < 0)
         {
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(fill.Quantity)} is not allowed for {operation}: give the units to trade as a positive number; " +
+                $"Quantity {TradePlanner.Format(fill.Quantity)} is not allowed for {operation}: give the units to trade as a positive number; " +
                 "the side follows the position (a long buys to add and sells to reduce, a short the reverse).",
                 nameof(fill.Quantity));
         }
@@ -159,7 +159,7 @@ internal static class PositionValidation
         if (decimal.Truncate(quantity) != quantity)
         {
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(quantity)} is not allowed for an option: contracts are traded in whole numbers.", name);
+                $"Quantity {TradePlanner.Format(quantity)} is not allowed for an option: contracts are traded in whole numbers.", name);
         }
     }
 
@@ -169,7 +169,7 @@ internal static class PositionValidation
         {
             var where = positionId is { } id ? $" for position {id}" : string.Empty;
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(quantity)}{where} is too large: trading.positions.quantity is numeric(18,4).", nameof(quantity));
+                $"Quantity {TradePlanner.Format(quantity)}{where} is too large: trading.positions.quantity is numeric(18,4).", nameof(quantity));
         }
     }
 

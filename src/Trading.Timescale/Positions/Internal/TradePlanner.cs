@@ -49,7 +49,7 @@ internal static class TradePlanner
             throw new PositionException(
                 PositionErrorReason.WouldFlip,
                 position.Id,
-                $"reduce quantity {Format(quantity)} exceeds the open quantity {Format(held)} of position {position.Id} " +
+                $"Reduce quantity {Format(quantity)} exceeds the open quantity {Format(held)} of position {position.Id} " +
                 $"({direction} {Describe(position)}): a reduce cannot go beyond zero. Close position {position.Id} " +
                 $"and open a new {opposite} position for the remaining {Format(quantity - held)}.");
         }
@@ -78,7 +78,7 @@ internal static class TradePlanner
             throw new PositionException(
                 PositionErrorReason.Closed,
                 position.Id,
-                $"position {position.Id} ({Describe(position)}, account '{position.Account}') is CLOSED{closedAt}: it takes no more trades; open a new position instead.");
+                $"Position {position.Id} ({Describe(position)}, account '{position.Account}') is CLOSED{closedAt}: it takes no more trades; open a new position instead.");
         }
     }
 
@@ -111,7 +111,7 @@ internal static class TradePlanner
         catch (OverflowException ex)
         {
             throw new ArgumentException(
-                $"the trade would take the P&L of position {position.Id} (quantity {Format(position.Quantity)}, multiplier {position.Multiplier}) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
+                $"The trade would take the P&L of position {position.Id} (quantity {Format(position.Quantity)}, multiplier {position.Multiplier}) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
                 ex);
         }
     }
@@ -121,7 +121,7 @@ internal static class TradePlanner
         if (Math.Abs(value) >= PositionValidation.MaxPnl)
         {
             throw new ArgumentException(
-                $"the trade would make the {what} of position {positionId} {Format(value)}, beyond the numeric(18,4) range of trading.positions; check price and quantity.");
+                $"The trade would make the {what} of position {positionId} {Format(value)}, beyond the numeric(18,4) range of trading.positions; check price and quantity.");
         }
 
         return value;
