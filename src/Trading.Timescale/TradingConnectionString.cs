@@ -87,14 +87,9 @@ public static class TradingConnectionString
     /// <returns>The display form; <c>(a connection string that cannot be read)</c> when it cannot be read. It never throws.</returns>
     public static string Redact(string? connectionString)
     {
-        NpgsqlConnectionStringBuilder builder;
-        try
+        if (!TryRead(connectionString, out var builder))
         {
-            builder = new NpgsqlConnectionStringBuilder(Normalize(connectionString!));
-        }
-        catch (ArgumentException)
-        {
-            return "(a connection string that cannot be read)";
+            return Unreadable;
         }
 
         var shown = new NpgsqlConnectionStringBuilder { Host = builder.Host, Port = builder.Port };
@@ -111,19 +106,27 @@ public static class TradingConnectionString
         return shown.ConnectionString;
     }
 
-    /// <summary>The server and database of <paramref name="connectionString"/> for messages: <c>host:port/database</c>; never a secret.</summary>
+    /// <summary>The short form of <see cref="Redact"/> for sentences: <c>host:port/database</c>; never a secret.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <returns>For example <c>db.example:5432/trading_db</c>.</returns>
-    internal static string Where(string? connectionString)
+    internal static string Where(string? connectionString) =>
+        TryRead(connectionString, out var builder)
+            ? $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{builder.Database ?? builder.Username ?? "(default database)"}"
+            : Unreadable;
+
+    private const string Unreadable = "(a connection string that cannot be read)";
+
+    private static bool TryRead(string? connectionString, out NpgsqlConnectionStringBuilder builder)
     {
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(Normalize(connectionString!));
-            return $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{builder.Database ?? builder.Username ?? "(default database)"}";
+            builder = new NpgsqlConnectionStringBuilder(Normalize(connectionString!));
+            return true;
         }
         catch (ArgumentException)
         {
-            return "(a connection string that cannot be read)";
+            builder = new NpgsqlConnectionStringBuilder();
+            return false;
         }
     }
 
