@@ -10,6 +10,7 @@ internal static class CliApp
     {
         var root = new RootCommand("Installs, checks and maintains the Trading.Timescale market database on PostgreSQL with TimescaleDB.");
         root.Options.Add(CliOptions.Connection);
+        root.Options.Add(CliOptions.ConnectionFile);
         root.Options.Add(CliOptions.Json);
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

@@ -9,6 +9,8 @@ namespace Trading.Timescale.Cli;
 /// <summary>What a command works with: the writers, the output format, the connection and the options.</summary>
 internal sealed class CliContext
 {
+    private string? _connectionString;
+
     private CliContext(ParseResult parseResult)
     {
         ParseResult = parseResult;
@@ -46,14 +48,65 @@ internal sealed class CliContext
             }
         };
 
-    /// <summary>The connection string from --connection, else the environment (TradingConnectionString.FromEnvironment).</summary>
+    /// <summary>What <c>-</c> reads (for --connection-file and import --file); in-process callers such as tests set their own.</summary>
+    internal static AsyncLocal<TextReader?> StandardInputOverride { get; } = new();
+
+    /// <summary>Standard input, or the reader set in <see cref="StandardInputOverride"/>.</summary>
+    public static TextReader StandardInput => StandardInputOverride.Value ?? Console.In;
+
+    /// <summary>The connection string: --connection, else --connection-file, else the environment (TradingConnectionString.FromEnvironment).</summary>
     public string ConnectionString(Func<string, string?>? getVariable = null) =>
-        Resolve(ParseResult.GetValue(CliOptions.Connection), getVariable)
-        ?? throw new CliException(
-            $"no database given: pass --connection, or set {TradingConnectionString.EnvironmentVariable}, DATABASE_URL, or DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.");
+        _connectionString ??= ResolveConnection(ParseResult, getVariable);
+
+    /// <summary>The connection rules of every command: --connection, else --connection-file (a file, or - for standard input), else the environment.</summary>
+    /// <exception cref="CliException">No connection is given, both options are, or the file cannot be read.</exception>
+    public static string ResolveConnection(ParseResult parseResult, Func<string, string?>? getVariable = null)
+    {
+        var option = parseResult.GetValue(CliOptions.Connection);
+        var file = parseResult.GetValue(CliOptions.ConnectionFile);
+        if (!string.IsNullOrWhiteSpace(option) && file is not null)
+        {
+            throw new CliException("pass either --connection or --connection-file, not both.");
+        }
+
+        return file is not null
+            ? ReadConnectionFile(file)
+            : Resolve(option, getVariable) ?? throw new CliException(
+                $"no database given: pass --connection-file PATH (or - to read standard input) or --connection, or set {TradingConnectionString.EnvironmentVariable}, DATABASE_URL, or DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.");
+    }
 
     public static string? Resolve(string? option, Func<string, string?>? getVariable) =>
         string.IsNullOrWhiteSpace(option) ? TradingConnectionString.FromEnvironment(getVariable) : TradingConnectionString.Normalize(option);
+
+    /// <summary>Reads a connection string from a file or standard input; its text is never echoed, since it holds the password.</summary>
+    private static string ReadConnectionFile(string path)
+    {
+        var name = path == "-" ? "- (standard input)" : path;
+        string text;
+        try
+        {
+            text = path == "-" ? StandardInput.ReadToEnd() : File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new CliException($"--connection-file {name} cannot be read: {ex.Message}", ex);
+        }
+
+        var value = text.Trim();
+        if (value.Length == 0)
+        {
+            throw new CliException($"--connection-file {name} is empty: write an Npgsql connection string or a postgresql:// URL in it.");
+        }
+
+        try
+        {
+            return TradingConnectionString.Normalize(value);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException($"--connection-file {name} holds no Npgsql connection string or postgresql:// URL that can be read.", ex);
+        }
+    }
 
     /// <summary>Options with --time-zone and --set applied (when the command has them).</summary>
     public TradingTimescaleOptions Options(Option<string?>? timeZone = null, Option<string[]>? settings = null)
@@ -88,27 +141,19 @@ internal sealed class CliContext
         return options;
     }
 
-    /// <summary>A data source for the connection (with NodaTime types), owned by the caller.</summary>
-    public NpgsqlDataSource OpenDataSource()
-    {
-        var builder = new NpgsqlDataSourceBuilder(ConnectionString());
-        builder.UseNodaTime();
-        return builder.Build();
-    }
+    /// <summary>A data source for the connection (TradingDataSource.Create: NodaTime types), owned by the caller.</summary>
+    public NpgsqlDataSource OpenDataSource() => TradingDataSource.Create(ConnectionString());
 
     public static string Flatten(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private string? TryConnectionForDisplay()
     {
-        try
-        {
-            var connection = Resolve(ParseResult.GetValue(CliOptions.Connection), null);
-            return connection is null ? null : TradingConnectionString.Redact(connection);
-        }
-        catch (ArgumentException)
+        if (_connectionString is null)
         {
             return null;
         }
+
+        return TradingConnectionString.Redact(_connectionString);
     }
 
     private static string Describe(Exception ex, string? connection)

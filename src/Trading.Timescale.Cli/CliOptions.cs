@@ -7,7 +7,16 @@ internal static class CliOptions
 {
     public static Option<string?> Connection { get; } = new("--connection", "-c")
     {
-        Description = "An Npgsql connection string or postgresql:// URL. Default: TRADING_TIMESCALE_CONNECTION, else DATABASE_URL, else DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.",
+        Description = "An Npgsql connection string or postgresql:// URL. Other users of the machine can read a process's arguments: " +
+            "give a password through --connection-file or the environment instead. " +
+            "Default: TRADING_TIMESCALE_CONNECTION, else DATABASE_URL, else DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.",
+        Recursive = true,
+    };
+
+    public static Option<string?> ConnectionFile { get; } = new("--connection-file")
+    {
+        Description = "Reads the connection string or postgresql:// URL from this file, or from standard input with -, " +
+            "so that the password stays out of the process's arguments.",
         Recursive = true,
     };
 

@@ -78,18 +78,56 @@ public static class TradingConnectionString
         return builder.ConnectionString;
     }
 
-    /// <summary>Returns <paramref name="connectionString"/> with any password replaced by <c>***</c>, for display.</summary>
+    /// <summary>
+    /// Returns what of <paramref name="connectionString"/> is safe to show in messages and logs: host, port, database and
+    /// user, as <c>Host=...;Port=...;Database=...;Username=...</c>. Every other keyword (Password, SSL Password, Options,
+    /// key files and any keyword added later) is left out, so no secret can be printed.
+    /// </summary>
     /// <param name="connectionString">An Npgsql connection string or a PostgreSQL URL.</param>
-    /// <returns>The connection string without its password.</returns>
-    public static string Redact(string connectionString)
+    /// <returns>The display form; <c>(a connection string that cannot be read)</c> when it cannot be read. It never throws.</returns>
+    public static string Redact(string? connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Normalize(connectionString));
-        if (!string.IsNullOrEmpty(builder.Password))
+        if (!TryRead(connectionString, out var builder))
         {
-            builder.Password = "***";
+            return Unreadable;
         }
 
-        return builder.ConnectionString;
+        var shown = new NpgsqlConnectionStringBuilder { Host = builder.Host, Port = builder.Port };
+        if (!string.IsNullOrEmpty(builder.Database))
+        {
+            shown.Database = builder.Database;
+        }
+
+        if (!string.IsNullOrEmpty(builder.Username))
+        {
+            shown.Username = builder.Username;
+        }
+
+        return shown.ConnectionString;
+    }
+
+    /// <summary>The short form of <see cref="Redact"/> for sentences: <c>host:port/database</c>; never a secret.</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <returns>For example <c>db.example:5432/trading_db</c>.</returns>
+    internal static string Where(string? connectionString) =>
+        TryRead(connectionString, out var builder)
+            ? $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{builder.Database ?? builder.Username ?? "(default database)"}"
+            : Unreadable;
+
+    private const string Unreadable = "(a connection string that cannot be read)";
+
+    private static bool TryRead(string? connectionString, out NpgsqlConnectionStringBuilder builder)
+    {
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(Normalize(connectionString!));
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            builder = new NpgsqlConnectionStringBuilder();
+            return false;
+        }
     }
 
     private static void SetIfPresent(string? value, Action<string> set)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Internal;
@@ -18,26 +19,36 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
     private readonly bool _ownsDataSource;
 
     /// <summary>Creates the database over an existing data source, which stays the caller's to dispose.</summary>
-    /// <param name="dataSource">The data source; it should be built with <c>UseNodaTime()</c>.</param>
+    /// <param name="dataSource">The data source; it should be built with <c>UseNodaTime()</c> (<see cref="TradingDataSource.Create"/> does).</param>
     /// <param name="options">The options.</param>
     /// <param name="loggerFactory">Creates the loggers of the capabilities; none when omitted.</param>
+    /// <param name="clock">The clock of the future-timestamp rule and of position trades; <see cref="SystemClock.Instance"/> when omitted.</param>
+    /// <param name="ingestOptions">The default options of <see cref="Ingest"/>; <see cref="IngestOptions.Default"/> with the exchange time zone of <paramref name="options"/> when omitted.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    public TradingDatabase(NpgsqlDataSource dataSource, TradingTimescaleOptions options, ILoggerFactory? loggerFactory = null)
-        : this(dataSource, options, loggerFactory, ownsDataSource: false)
+    /// <exception cref="ArgumentException">A setting of <paramref name="ingestOptions"/> is out of range.</exception>
+    public TradingDatabase(
+        NpgsqlDataSource dataSource,
+        TradingTimescaleOptions options,
+        ILoggerFactory? loggerFactory = null,
+        IClock? clock = null,
+        IngestOptions? ingestOptions = null)
+        : this(dataSource, options, loggerFactory, clock, ingestOptions, ownsDataSource: false)
     {
     }
 
-    private TradingDatabase(NpgsqlDataSource dataSource, TradingTimescaleOptions options, ILoggerFactory? loggerFactory, bool ownsDataSource)
+    private TradingDatabase(
+        NpgsqlDataSource dataSource, TradingTimescaleOptions options, ILoggerFactory? loggerFactory, IClock? clock, IngestOptions? ingestOptions, bool ownsDataSource)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
         DataSource = dataSource;
         Options = options;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        clock ??= SystemClock.Instance;
         _ownsDataSource = ownsDataSource;
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
-        Ingest = new TradingIngest(dataSource, IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone });
-        Positions = new PositionBook(dataSource);
+        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone }, clock);
+        Positions = new PositionBook(dataSource, clock);
     }
 
     /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>
@@ -59,23 +70,28 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
     internal ILoggerFactory LoggerFactory { get; }
 
     /// <summary>
-    /// Creates the database and its own data source (with <c>UseNodaTime()</c>) from a connection string or
-    /// <c>postgresql://</c> URL; disposing the database disposes that data source.
+    /// Creates the database and its own data source (<see cref="TradingDataSource.Create"/>: NodaTime types) from a
+    /// connection string or <c>postgresql://</c> URL; disposing the database disposes that data source.
     /// </summary>
     /// <param name="connectionStringOrUrl">An Npgsql connection string or a <c>postgresql://user:password@host:port/database</c> URL.</param>
     /// <param name="configure">Changes the options from their defaults.</param>
     /// <param name="loggerFactory">Creates the loggers (of Npgsql too); none when omitted.</param>
+    /// <param name="configureDataSource">Changes the data source builder after the library's settings (a password provider, TLS callbacks...).</param>
     /// <returns>The database.</returns>
     /// <exception cref="ArgumentException"><paramref name="connectionStringOrUrl"/> is empty or cannot be read.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each setting.</exception>
-    public static TradingDatabase Create(string connectionStringOrUrl, Action<TradingTimescaleOptions>? configure = null, ILoggerFactory? loggerFactory = null)
+    public static TradingDatabase Create(
+        string connectionStringOrUrl,
+        Action<TradingTimescaleOptions>? configure = null,
+        ILoggerFactory? loggerFactory = null,
+        Action<NpgsqlDataSourceBuilder>? configureDataSource = null)
     {
         var connectionString = TradingConnectionString.Normalize(connectionStringOrUrl);
         var options = new TradingTimescaleOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
         TradingTimescaleOptionsValidator.ThrowIfInvalid(options, requireConnectionString: true);
-        var dataSource = TradingDataSourceFactory.Build(TradingConnectionString.Normalize(options.ConnectionString!), loggerFactory);
-        return new TradingDatabase(dataSource, options, loggerFactory, ownsDataSource: true);
+        var dataSource = TradingDataSource.Create(options.ConnectionString!, loggerFactory, configureDataSource);
+        return new TradingDatabase(dataSource, options, loggerFactory, clock: null, ingestOptions: null, ownsDataSource: true);
     }
 
     /// <summary>Disposes the data source when this database created it.</summary>

@@ -31,6 +31,13 @@ public sealed class TradingTimescaleOptions
     /// <summary>Whether the hosted service applies pending migrations when the application starts.</summary>
     public bool ApplySchemaOnStartup { get; set; }
 
+    /// <summary>
+    /// With <see cref="ApplySchemaOnStartup"/>: how long the host keeps retrying, with back-off, while the database cannot be
+    /// reached (a server still starting, a network not up yet): 1 minute by default; <see cref="TimeSpan.Zero"/> tries once.
+    /// Each failed attempt is logged as a warning naming host, port and database.
+    /// </summary>
+    public TimeSpan StartupRetryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a migration waits for another installer's lock before it gives up: 10 minutes by default.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

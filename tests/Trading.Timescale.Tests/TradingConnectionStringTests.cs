@@ -43,10 +43,21 @@ public class TradingConnectionStringTests
     }
 
     [Fact]
-    public void Redact_hides_the_password()
+    public void Redact_shows_host_port_database_and_user_only()
     {
-        var redacted = TradingConnectionString.Redact("postgresql://u:secret@h/d");
-        Assert.DoesNotContain("secret", redacted, StringComparison.Ordinal);
-        Assert.Contains("***", redacted, StringComparison.Ordinal);
+        var fromUrl = TradingConnectionString.Redact("postgresql://u:secret@h/d");
+        var withSecrets = TradingConnectionString.Redact(
+            "Host=db.example;Port=6543;Database=trading_db;Username=app;Password=pw-1;SSL Password=key-pass-2;SSL Key=/keys/client.key;Options=-c secret=3");
+
+        Assert.Equal("Host=h;Port=5432;Database=d;Username=u", fromUrl);
+        Assert.Equal("Host=db.example;Port=6543;Database=trading_db;Username=app", withSecrets);
+        Assert.Equal("Host=db.example;Port=5432", TradingConnectionString.Redact("Host=db.example"));
+    }
+
+    [Fact]
+    public void Redact_of_text_that_is_not_a_connection_string_shows_nothing_of_it()
+    {
+        Assert.Equal("(a connection string that cannot be read)", TradingConnectionString.Redact("Host=h;Password=pw-1;Bogus Key=x"));
+        Assert.Equal("(a connection string that cannot be read)", TradingConnectionString.Redact("postgresql://"));
     }
 }

@@ -2,9 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
 using Trading.Timescale.Ingest;
-using Trading.Timescale.Ingest.Internal;
 
 namespace Trading.Timescale.Cli.Commands;
 
@@ -20,13 +18,15 @@ internal static class ImportCommand
     /// <summary>An invalid row rejected the import under <c>--on-invalid reject</c>.</summary>
     public const int Rejected = 2;
 
+    private static IEnumerable<string> TableNames => Enum.GetValues<IngestTable>().Select(TradingCsv.TableName);
+
     internal static Command Create()
     {
         var table = new Argument<string>("table")
         {
-            Description = "The table: " + string.Join(", ", TableMaps.All.Select(m => m.Table)) + ".",
+            Description = "The table: " + string.Join(", ", TableNames) + ".",
         };
-        table.AcceptOnlyFromAmong([.. TableMaps.All.Select(m => m.Table)]);
+        table.AcceptOnlyFromAmong([.. TableNames]);
         var file = new Option<string>("--file", "-f")
         {
             Description = "The CSV file, or - for standard input. The header row names the table's columns.",
@@ -63,9 +63,11 @@ internal static class ImportCommand
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
-                TableMaps.Find(parse.GetValue(table)!)!,
+                TradingCsv.TryParseTable(parse.GetValue(table), out var id) ? id : default,
                 parse.GetValue(file)!,
-                parse.GetValue(CliOptions.Connection),
+                () => parse.GetValue(file) == "-" && parse.GetValue(CliOptions.ConnectionFile) == "-"
+                    ? throw new CliException("--file - and --connection-file - cannot both read standard input: put the connection string in a file.")
+                    : CliContext.ResolveConnection(parse),
                 parse.GetValue(mode) == "upsert" ? IngestMode.Upsert : IngestMode.Append,
                 parse.GetValue(onInvalid) == "skip" ? InvalidRowHandling.Skip : InvalidRowHandling.Reject,
                 parse.GetValue(rejects),
@@ -86,11 +88,14 @@ internal static class ImportCommand
             return Failed;
         }
 
-        var connectionString = request.Connection is null ? TradingConnectionString.FromEnvironment() : TradingConnectionString.Normalize(request.Connection);
-        if (connectionString is null)
+        string connectionString;
+        try
         {
-            await error.WriteLineAsync(
-                $"No database: pass --connection, or set {TradingConnectionString.EnvironmentVariable}, DATABASE_URL or DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASSWORD.").ConfigureAwait(false);
+            connectionString = request.Connection();
+        }
+        catch (Exception ex) when (ex is CliException or ArgumentException)
+        {
+            await error.WriteLineAsync("trading-timescale: " + CliContext.Flatten(ex.Message)).ConfigureAwait(false);
             return Failed;
         }
 
@@ -104,7 +109,7 @@ internal static class ImportCommand
         try
         {
             input = request.File == "-"
-                ? new StreamReader(Console.OpenStandardInput(), Encoding.UTF8)
+                ? CliContext.StandardInput
                 : new StreamReader(request.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
@@ -115,16 +120,14 @@ internal static class ImportCommand
 
         using (input)
         {
-            var builder = new NpgsqlDataSourceBuilder(connectionString);
-            builder.UseNodaTime();
-            var dataSource = builder.Build();
+            var dataSource = TradingDataSource.Create(connectionString);
             await using (dataSource.ConfigureAwait(false))
             {
                 IngestResult result;
                 try
                 {
                     var ingest = new TradingIngest(dataSource, options);
-                    result = await ingest.ImportCsvAsync(request.Table.Id, input, request.Mode, options, cancellationToken).ConfigureAwait(false);
+                    result = await ingest.ImportCsvAsync(request.Table, input, request.Mode, options, cancellationToken).ConfigureAwait(false);
                 }
                 catch (IngestValidationException ex)
                 {
@@ -202,7 +205,7 @@ internal static class ImportCommand
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(new
             {
-                table = request.Table.QualifiedTable,
+                table = "trading." + TradingCsv.TableName(request.Table),
                 mode = request.Mode.ToString().ToLowerInvariant(),
                 rowsRead = progress.RowsRead,
                 rowsWritten = progress.RowsCommitted,
@@ -214,17 +217,18 @@ internal static class ImportCommand
     }
 
     /// <summary>Writes the rejected rows: where and why first, then the row's values under the table's column names.</summary>
-    private static async Task WriteRejectsAsync(string path, TableMap table, IReadOnlyList<IngestRowError> rejected, CancellationToken cancellationToken)
+    private static async Task WriteRejectsAsync(string path, IngestTable table, IReadOnlyList<IngestRowError> rejected, CancellationToken cancellationToken)
     {
         var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
         await using (writer.ConfigureAwait(false))
         {
-            string[] header = ["row_number", "line_number", "error_column", "error_value", "error_reason", .. table.ColumnNames];
+            var columns = TradingCsv.Columns(table);
+            string[] header = ["row_number", "line_number", "error_column", "error_value", "error_reason", .. columns];
             await writer.WriteLineAsync(string.Join(',', header.Select(Csv))).ConfigureAwait(false);
             foreach (var row in rejected)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var values = row.Record is { } record ? table.Format(record) : row.RawValues ?? new string?[table.ColumnNames.Count];
+                var values = row.Record is { } record ? TradingCsv.Format(record) : row.RawValues ?? new string?[columns.Count];
                 IEnumerable<string?> fields =
                 [
                     row.RowNumber.ToString(CultureInfo.InvariantCulture),
@@ -247,9 +251,9 @@ internal static class ImportCommand
             : value;
 
     private sealed record Request(
-        TableMap Table,
+        IngestTable Table,
         string File,
-        string? Connection,
+        Func<string> Connection,
         IngestMode Mode,
         InvalidRowHandling InvalidRows,
         string? RejectsPath,

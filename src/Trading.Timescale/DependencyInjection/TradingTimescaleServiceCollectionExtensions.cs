@@ -3,15 +3,23 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NodaTime;
 using Npgsql;
 using Trading.Timescale;
+using Trading.Timescale.Ingest;
+using Trading.Timescale.Positions;
 using Trading.Timescale.DependencyInjection.Internal;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Schema;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the trading database: options, an Npgsql data source with NodaTime, <see cref="TradingDatabase"/> and its installer.</summary>
+/// <summary>
+/// Registers the trading database: options, an Npgsql data source with NodaTime under
+/// <see cref="TradingTimescaleBuilder.DataSourceKey"/> (or the application's, with <see cref="TradingTimescaleBuilder.UseDataSource()"/>),
+/// <see cref="TradingDatabase"/>, its installer, ingest and position book, and defaults for <see cref="IClock"/> and
+/// <see cref="IngestOptions"/> that the application can replace by registering its own.
+/// </summary>
 public static class TradingTimescaleServiceCollectionExtensions
 {
     /// <summary>
@@ -19,7 +27,7 @@ public static class TradingTimescaleServiceCollectionExtensions
     /// messages naming each setting. Calling it again adds the configuration but registers nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options, at least <see cref="TradingTimescaleOptions.ConnectionString"/> unless an <see cref="NpgsqlDataSource"/> is registered.</param>
+    /// <param name="configure">Sets the options, at least <see cref="TradingTimescaleOptions.ConnectionString"/> unless the application's data source is adopted with <see cref="TradingTimescaleBuilder.UseDataSource()"/>.</param>
     /// <returns>A builder for follow-ups such as <see cref="TradingTimescaleBuilder.ApplySchemaOnStartup"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configure"/> is <see langword="null"/>.</exception>
     public static TradingTimescaleBuilder AddTradingTimescale(this IServiceCollection services, Action<TradingTimescaleOptions> configure)
@@ -66,10 +74,9 @@ public static class TradingTimescaleServiceCollectionExtensions
 
     private static TradingTimescaleBuilder AddCore(IServiceCollection services)
     {
-        var builder = new TradingTimescaleBuilder(services);
-        if (services.Any(d => d.ServiceType == typeof(TradingTimescaleRegistration)))
+        if (services.FirstOrDefault(d => d.ServiceType == typeof(TradingTimescaleRegistration))?.ImplementationInstance is TradingTimescaleRegistration existing)
         {
-            return builder;
+            return new TradingTimescaleBuilder(services, existing);
         }
 
         var registration = new TradingTimescaleRegistration(services);
@@ -77,13 +84,26 @@ public static class TradingTimescaleServiceCollectionExtensions
         services.AddOptions<TradingTimescaleOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TradingTimescaleOptions>, TradingTimescaleOptionsValidator>(
             sp => new TradingTimescaleOptionsValidator(() => sp.GetRequiredService<TradingTimescaleRegistration>().OwnsDataSource)));
-        services.TryAddSingleton<NpgsqlDataSource>(TradingTimescaleRegistration.CreateDataSource);
+        if (!services.Any(d => d.ServiceType == typeof(NpgsqlDataSource) && d.IsKeyedService && Equals(d.ServiceKey, TradingTimescaleBuilder.DataSourceKey)))
+        {
+            TradingTimescaleRegistration.AddOwnDataSource(services);
+        }
+
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton(sp => IngestOptions.Default with
+        {
+            ExchangeTimeZone = sp.GetRequiredService<IOptions<TradingTimescaleOptions>>().Value.ExchangeTimeZone,
+        });
         services.TryAddSingleton(sp => new TradingDatabase(
-            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<TradingTimescaleRegistration>().Resolve(sp),
             sp.GetRequiredService<IOptions<TradingTimescaleOptions>>().Value,
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IngestOptions>()));
         services.TryAddSingleton<TradingSchemaInstaller>(sp => sp.GetRequiredService<TradingDatabase>().Schema);
+        services.TryAddSingleton<TradingIngest>(sp => sp.GetRequiredService<TradingDatabase>().Ingest);
+        services.TryAddSingleton<PositionBook>(sp => sp.GetRequiredService<TradingDatabase>().Positions);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TradingSchemaHostedService>());
-        return builder;
+        return new TradingTimescaleBuilder(services, registration);
     }
 }

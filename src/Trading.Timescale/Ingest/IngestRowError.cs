@@ -27,7 +27,7 @@ public sealed class IngestRowError
     public TradingRecord? Record { get; init; }
 
     /// <summary>For CSV input: the raw field text, one per written column of the table (<see langword="null"/> when absent).</summary>
-    internal IReadOnlyList<string?>? RawValues { get; init; }
+    public IReadOnlyList<string?>? RawValues { get; init; }
 
     /// <summary>The full message, for example <c>row 1,204: bid_price 12.40 &gt; ask_price 12.10 for AAPL 2026-12-18 C 150</c>.</summary>
     public string Message

@@ -27,6 +27,42 @@ public static class TradingCsv
         return ReadCoreAsync(TableMaps.For<T>(), csv, cancellationToken);
     }
 
+    /// <summary>The table's name without schema, as CSV tools name it: <c>stock_prices</c>, <c>options_data</c>...</summary>
+    /// <param name="table">The table.</param>
+    /// <returns>The name; the table lives in the <c>trading</c> schema.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not an <see cref="IngestTable"/> value.</exception>
+    public static string TableName(IngestTable table) => TableMaps.Get(table).Table;
+
+    /// <summary>Finds a table by its name, with or without the <c>trading.</c> schema, ignoring case.</summary>
+    /// <param name="name">For example <c>stock_prices</c> or <c>trading.options_data</c>.</param>
+    /// <param name="table">The table, when found.</param>
+    /// <returns>Whether <paramref name="name"/> names an ingest table.</returns>
+    public static bool TryParseTable(string? name, out IngestTable table)
+    {
+        var map = name is null ? null : TableMaps.Find(name);
+        table = map?.Id ?? default;
+        return map is not null;
+    }
+
+    /// <summary>The columns a CSV file for <paramref name="table"/> may name, in the table's order (server-set columns excluded).</summary>
+    /// <param name="table">The table.</param>
+    /// <returns>The column names, for example <c>symbol</c>, <c>timestamp</c>, <c>open_price</c>...</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not an <see cref="IngestTable"/> value.</exception>
+    public static IReadOnlyList<string> Columns(IngestTable table) => TableMaps.Get(table).ColumnNames;
+
+    /// <summary>Formats a record as CSV field text, one value per <see cref="Columns"/> entry of its table (<see langword="null"/> for NULL).</summary>
+    /// <param name="record">A record of one of the ingest tables.</param>
+    /// <returns>The values, in the form <see cref="ReadAsync{T}"/> reads back.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="record"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="record"/> is not a record of an ingest table.</exception>
+    public static IReadOnlyList<string?> Format(TradingRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var map = TableMaps.All.FirstOrDefault(m => m.RecordType == record.GetType())
+            ?? throw new NotSupportedException($"{record.GetType().Name} is not a record of an ingest table.");
+        return map.Format(record);
+    }
+
     private static async IAsyncEnumerable<T> ReadCoreAsync<T>(TableMap<T> map, TextReader csv, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : TradingRecord
     {

@@ -14,7 +14,7 @@ public sealed partial class TradingIngest
     /// <returns>The row's <c>id</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="signal"/> is <see langword="null"/>.</exception>
     /// <exception cref="IngestValidationException">The signal breaks a rule; nothing was sent.</exception>
-    /// <exception cref="IngestException">The database refused the row.</exception>
+    /// <exception cref="IngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
     public Task<long> WriteSignalAsync(TradingSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
@@ -29,7 +29,7 @@ public sealed partial class TradingIngest
     /// <returns>The row's <c>id</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="systemEvent"/> is <see langword="null"/>.</exception>
     /// <exception cref="IngestValidationException">The event breaks a rule; nothing was sent.</exception>
-    /// <exception cref="IngestException">The database refused the row.</exception>
+    /// <exception cref="IngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
     public Task<long> WriteEventAsync(SystemEvent systemEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(systemEvent);
@@ -45,9 +45,11 @@ public sealed partial class TradingIngest
             throw new IngestValidationException(error.Message + ". Nothing was sent.", map.QualifiedTable, noProgress, null, [error]);
         }
 
+        var opened = false;
         try
         {
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            opened = true;
             await using (connection.ConfigureAwait(false))
             {
                 using var command = new NpgsqlCommand(map.InsertReturningIdSql, connection);
@@ -63,6 +65,16 @@ public sealed partial class TradingIngest
         {
             throw new IngestException(
                 $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: {ex.SqlState}: {ex.MessageText}{(string.IsNullOrEmpty(ex.Detail) ? string.Empty : " (" + ex.Detail + ")")}. Nothing was written.",
+                map.QualifiedTable, noProgress, null, 1, ex);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            var cause = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+            var outcome = opened
+                ? "The connection broke while the row was being written, so it may or may not be stored; writing it again is safe (the write is idempotent by its natural key)."
+                : "Nothing was written; write the row again when the database can be reached.";
+            throw new IngestException(
+                $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} failed: {cause}. {outcome}",
                 map.QualifiedTable, noProgress, null, 1, ex);
         }
     }

@@ -82,6 +82,11 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             failures.Add($"{Section}SchemaCommandTimeout ({options.SchemaCommandTimeout.ToString("c", CultureInfo.InvariantCulture)}) must be positive.");
         }
 
+        if (options.StartupRetryTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}StartupRetryTimeout ({options.StartupRetryTimeout.ToString("c", CultureInfo.InvariantCulture)}) cannot be negative: use 00:00:00 to try once.");
+        }
+
         return failures;
     }
 

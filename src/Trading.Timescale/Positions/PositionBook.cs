@@ -154,6 +154,7 @@ public sealed class PositionBook
     {
         PositionValidation.ValidatePrice(price, nameof(price));
         PositionValidation.ValidateFees(fees, nameof(fees));
+        PositionValidation.ValidateNotes(notes, nameof(notes));
         return TradeAsync(
             positionId,
             position => TradePlanner.Close(position, price, fees),
@@ -168,7 +169,8 @@ public sealed class PositionBook
     /// option to the mid of <c>bid_price</c> and <c>ask_price</c> in <c>trading.latest_option_quotes</c> when both are present
     /// and bid &lt;= ask, else to its <c>last_price</c>. Sets <c>mark_price</c>, <c>marked_at</c> (the price's timestamp) and
     /// <c>unrealized_pnl = (mark - average_cost) * quantity * multiplier</c>. Positions without a usable price are left as
-    /// they were and reported as unmarked, never valued at zero.
+    /// they were and reported as unmarked, never valued at zero; so is a position whose unrealized P&amp;L at the new price
+    /// would not fit numeric(18,4), while the others are marked.
     /// </summary>
     /// <param name="account">Only this account; null for every account.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -194,6 +196,10 @@ public sealed class PositionBook
                 if (!reader.IsDBNull(extra))
                 {
                     marked.Add(new PositionMark(position, PositionCodes.ParseMarkSource(reader.GetString(extra))));
+                }
+                else if (!reader.IsDBNull(extra + 7))
+                {
+                    unmarked.Add(new UnmarkedPosition(position, OverflowReason(position, reader.GetDecimal(extra + 6), reader.GetString(extra + 7))));
                 }
                 else
                 {
@@ -411,7 +417,7 @@ public sealed class PositionBook
         command.Parameters.Add(PositionSql.Value(request.Notes, NpgsqlDbType.Text));
         command.Parameters.Add(PositionSql.Value(now, NpgsqlDbType.TimestampTz));
         return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("INSERT INTO trading.positions returned no row.");
+            ?? throw new TradingDataException("INSERT INTO trading.positions returned no row: a trigger or rule on the table dropped it; nothing was opened.");
     }
 
     private static async Task<PositionTrade> InsertTradeAsync(
@@ -460,13 +466,13 @@ public sealed class PositionBook
     }
 
     private static PositionException NotFound(long positionId) =>
-        new(PositionErrorReason.NotFound, positionId, $"position {positionId} does not exist in trading.positions.");
+        new(PositionErrorReason.NotFound, positionId, $"Position {positionId} does not exist in trading.positions.");
 
     private static PositionException AlreadyOpen(Position open) =>
         new(
             PositionErrorReason.AlreadyOpen,
             open.Id,
-            $"account '{open.Account}' already has OPEN position {open.Id} in {TradePlanner.Describe(open)} " +
+            $"Account '{open.Account}' already has OPEN position {open.Id} in {TradePlanner.Describe(open)} " +
             $"(quantity {TradePlanner.Format(open.Quantity)} at average cost {TradePlanner.Format(open.AverageCost)}): " +
             $"add to it with AddAsync({open.Id}, ...), or close it before opening a new one.");
 
@@ -488,6 +494,15 @@ public sealed class PositionBook
             CultureInfo.InvariantCulture,
             $"trading.latest_option_quotes has no usable price for {leg.OptionSymbol}: bid {Show(bid)} and ask {Show(ask)} give no mid " +
             $"(both are needed, with bid <= ask) and last_price is {Show(last)}");
+    }
+
+    private static string OverflowReason(Position position, decimal mark, string unrealized)
+    {
+        var (table, instrument) = position.Option is { } leg
+            ? ("trading.latest_option_quotes", leg.OptionSymbol)
+            : ("trading.latest_stock_prices", position.Symbol);
+        return $"{table} prices {instrument} at {TradePlanner.Format(mark)}, which makes the unrealized P&L {unrealized} " +
+            "(beyond the numeric(18,4) range of trading.positions.unrealized_pnl); the position keeps its earlier mark";
     }
 
     private static string Show(decimal? value) => value is { } v ? TradePlanner.Format(v) : "null";

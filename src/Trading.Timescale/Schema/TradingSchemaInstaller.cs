@@ -58,7 +58,7 @@ public sealed class TradingSchemaInstaller
         TradingTimescaleOptionsValidator.ThrowIfInvalid(_options, requireConnectionString: false);
         var catalog = _catalog.Value;
         var elapsed = Stopwatch.StartNew();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await OpenDedicatedConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             connection.Notice += OnNotice;
@@ -116,6 +116,33 @@ public sealed class TradingSchemaInstaller
             {
                 connection.Notice -= OnNotice;
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection of the migration's own: the same server, credentials and settings as the data source, but not
+    /// pooled and not multiplexed, so the session state a migration keeps (the <c>trading_timescale.*</c> settings and the
+    /// advisory lock) ends with it and never reaches the application's pool.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(CancellationToken cancellationToken)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Pooling = false, Multiplexing = false };
+        NpgsqlConnection connection;
+        using (var template = _dataSource.CreateConnection())
+        {
+            // CloneWith keeps what the connection string does not show: the password (or password provider) and SSL callbacks.
+            connection = template.CloneWith(settings.ConnectionString);
+        }
+
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -354,7 +381,7 @@ public sealed class TradingSchemaInstaller
             !preload.Split(',').Any(l => l.Trim().Trim('"').Equals("timescaledb", StringComparison.OrdinalIgnoreCase)))
         {
             throw new TradingSchemaException(
-                $"TimescaleDB {server.TimescaleVersion} is installed on the server but not loaded: shared_preload_libraries is '{preload}'. Add timescaledb to shared_preload_libraries in postgresql.conf (for example shared_preload_libraries = 'timescaledb'), restart PostgreSQL, and migrate again; scripts/ensure-timescaledb.sh shows a working setup.");
+                $"TimescaleDB {server.TimescaleVersion} is installed on the server but not loaded: shared_preload_libraries is '{preload}'. Add timescaledb to shared_preload_libraries in postgresql.conf (for example shared_preload_libraries = 'timescaledb'), restart PostgreSQL, and migrate again.");
         }
     }
 
@@ -362,7 +389,7 @@ public sealed class TradingSchemaInstaller
     {
         var major = server.ServerVersion.Split('.', ' ')[0];
         return new TradingSchemaException(
-            $"TimescaleDB is not available on this server (PostgreSQL {server.ServerVersion}): install the package timescaledb-2-postgresql-{major}, add timescaledb to shared_preload_libraries in postgresql.conf and restart PostgreSQL, or run scripts/ensure-timescaledb.sh on the database machine; then migrate again.");
+            $"TimescaleDB is not available on this server (PostgreSQL {server.ServerVersion}): install the package timescaledb-2-postgresql-{major}, add timescaledb to shared_preload_libraries in postgresql.conf and restart PostgreSQL (https://docs.timescale.com/self-hosted/latest/install/ lists the packages for each system); then migrate again.");
     }
 
     private static async Task CreateExtensionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -221,10 +221,87 @@ public sealed class CliTests(TimescaleServerFixture server) : DatabaseTest(serve
         Assert.Null(CliContext.Resolve(null, variables.GetValueOrDefault));
     }
 
+    [Fact]
+    public async Task Connection_file_or_standard_input_keeps_the_password_out_of_the_arguments()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"trading-timescale-connection-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, Connection + Environment.NewLine, Ct);
+        try
+        {
+            var fromFile = await RunAsync("status", "--connection-file", file, "--json");
+            var fromStdin = await RunAsync(new StringReader(Connection), "status", "--connection-file", "-", "--json");
+            var both = await RunAsync("status", "--connection-file", file, "--connection", Connection);
+            var empty = await RunAsync(new StringReader("  \n"), "status", "--connection-file", "-");
+            var missing = await RunAsync("status", "--connection-file", file + ".missing");
+            var help = await RunAsync("--help");
+
+            Assert.Equal(0, fromFile.ExitCode);
+            Assert.Equal(0, fromStdin.ExitCode);
+            using (var json = JsonDocument.Parse(fromStdin.Output))
+            {
+                Assert.Equal(Database.Name, json.RootElement.GetProperty("database").GetString());
+            }
+
+            Assert.Equal((1, "trading-timescale: pass either --connection or --connection-file, not both."), (both.ExitCode, both.Error.Trim()));
+            Assert.Equal((1, "trading-timescale: --connection-file - (standard input) is empty: write an Npgsql connection string or a postgresql:// URL in it."), (empty.ExitCode, empty.Error.Trim()));
+            Assert.Equal(1, missing.ExitCode);
+            Assert.StartsWith($"trading-timescale: --connection-file {file}.missing cannot be read", missing.Error, StringComparison.Ordinal);
+            Assert.Contains("--connection-file", help.Output, StringComparison.Ordinal);
+            Assert.Contains("standard input", help.Output, StringComparison.Ordinal);
+            Assert.All([fromFile, fromStdin, both, empty, missing], r => Assert.DoesNotContain(Password, r.Output + r.Error, StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Import_reads_the_connection_from_a_file_too()
+    {
+        await RunAsync("migrate", "-c", Connection);
+        var connectionFile = Path.Combine(Path.GetTempPath(), $"trading-timescale-connection-{Guid.NewGuid():N}.txt");
+        var csv = Path.Combine(Path.GetTempPath(), $"trading-timescale-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(connectionFile, Connection, Ct);
+        await File.WriteAllTextAsync(csv, "symbol,timestamp,close_price\nAAPL,2026-01-05T14:30:00Z,150.25\n", Ct);
+        try
+        {
+            var import = await RunAsync("import", "stock_prices", "--file", csv, "--connection-file", connectionFile);
+            var bothStdin = await RunAsync("import", "stock_prices", "--file", "-", "--connection-file", "-");
+
+            Assert.Equal(0, import.ExitCode);
+            Assert.StartsWith("trading.stock_prices: read 1 rows, wrote 1", import.Output, StringComparison.Ordinal);
+            Assert.Equal(1, bothStdin.ExitCode);
+            Assert.Contains("cannot both read standard input", bothStdin.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(connectionFile);
+            File.Delete(csv);
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_failure_shows_host_port_database_and_user_but_no_secret_keyword()
+    {
+        var withSecrets = new NpgsqlConnectionStringBuilder(Connection) { Host = "127.0.0.1", Port = 1, Timeout = 3, SslPassword = "ssl-key-secret-42" }.ConnectionString;
+
+        var result = await RunAsync("status", "--connection", withSecrets);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"[connection: Host=127.0.0.1;Port=1;Database={Database.Name};Username=", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("ssl-key-secret-42", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Timeout", result.Error, StringComparison.Ordinal);
+    }
+
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TextReader? input, params string[] args)
     {
+        CliContext.StandardInputOverride.Value = input ?? new StringReader(string.Empty);
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exitCode = await CliApp.RunAsync(args, output, error, Ct);

@@ -91,20 +91,43 @@ public sealed class HostedSchemaTests(TimescaleServerFixture server) : DatabaseT
     }
 
     [Fact]
-    public async Task Application_data_source_is_reused_and_needs_no_connection_string()
+    public async Task Application_data_source_is_used_when_adopted_with_UseDataSource_and_needs_no_connection_string()
     {
-        await using var own = new NpgsqlDataSourceBuilder(Database.ConnectionString).EnableDynamicJson().Build();
+        var appBuilder = new NpgsqlDataSourceBuilder(Database.ConnectionString);
+        appBuilder.UseNodaTime();
+        await using var own = appBuilder.Build();
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(own);
-        builder.Services.AddTradingTimescale(_ => { }).ApplySchemaOnStartup();
+        builder.Services.AddTradingTimescale(_ => { }).UseDataSource().ApplySchemaOnStartup();
         using var host = builder.Build();
 
         await host.StartAsync(Ct);
         await host.StopAsync(Ct);
 
         Assert.Same(own, host.Services.GetRequiredService<TradingDatabase>().DataSource);
-        Assert.Same(own, host.Services.GetRequiredService<NpgsqlDataSource>());
         Assert.True((await host.Services.GetRequiredService<TradingDatabase>().Schema.GetStatusAsync(Ct)).IsUpToDate);
+    }
+
+    [Fact]
+    public async Task An_unkeyed_application_data_source_without_NodaTime_is_left_alone_and_the_library_builds_its_own()
+    {
+        // The application's data source points at another database and maps no NodaTime types.
+        await using var unrelated = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Database = "postgres" }.ConnectionString);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(unrelated);
+        builder.Services.AddTradingTimescale(Database.ConnectionString).ApplySchemaOnStartup();
+        using var host = builder.Build();
+
+        await host.StartAsync(Ct);
+        await host.StopAsync(Ct);
+
+        var database = host.Services.GetRequiredService<TradingDatabase>();
+        Assert.NotSame(unrelated, database.DataSource);
+        await using var command = database.DataSource.CreateCommand("SELECT current_database(), max(applied_at) FROM trading.schema_migrations");
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(Database.Name, reader.GetString(0));
+        Assert.IsType<NodaTime.Instant>(reader.GetValue(1));
     }
 
     [Fact]

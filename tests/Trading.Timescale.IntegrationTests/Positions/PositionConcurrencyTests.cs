@@ -113,7 +113,7 @@ public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : Po
         Assert.Equal(PositionErrorReason.AlreadyOpen, ex.Reason);
         Assert.Equal(winnerId, ex.PositionId);
         Assert.Equal(
-            $"account 'default' already has OPEN position {winnerId} in AMZN (quantity 5 at average cost 180): " +
+            $"Account 'default' already has OPEN position {winnerId} in AMZN (quantity 5 at average cost 180): " +
             $"add to it with AddAsync({winnerId}, ...), or close it before opening a new one.",
             ex.Message);
         Assert.Empty(await ReadTradeCountsAsync());

@@ -16,7 +16,7 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         Assert.Equal(PositionErrorReason.AlreadyOpen, ex.Reason);
         Assert.Equal(first.Position.Id, ex.PositionId);
         Assert.Equal(
-            $"account 'default' already has OPEN position {first.Position.Id} in AAPL (quantity 100 at average cost 150): " +
+            $"Account 'default' already has OPEN position {first.Position.Id} in AAPL (quantity 100 at average cost 150): " +
             $"add to it with AddAsync({first.Position.Id}, ...), or close it before opening a new one.",
             ex.Message);
 
@@ -60,7 +60,7 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         var ex = await Assert.ThrowsAsync<PositionException>(() => Book.ReduceAsync(id, new TradeFill(30m, 101m), Ct));
         Assert.Equal(PositionErrorReason.WouldFlip, ex.Reason);
         Assert.Equal(
-            $"reduce quantity 30 exceeds the open quantity 20 of position {id} (long AAPL): a reduce cannot go beyond zero. " +
+            $"Reduce quantity 30 exceeds the open quantity 20 of position {id} (long AAPL): a reduce cannot go beyond zero. " +
             $"Close position {id} and open a new short position for the remaining 10.",
             ex.Message);
         Assert.Equal(opened.Position, await Book.GetPositionAsync(id, Ct));
@@ -77,13 +77,13 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         var closed = await Assert.ThrowsAsync<PositionException>(() => Book.AddAsync(id, new TradeFill(1m, 100m), Ct));
         Assert.Equal(PositionErrorReason.Closed, closed.Reason);
         Assert.Equal(
-            $"position {id} (AAPL, account 'default') is CLOSED at {Start}: it takes no more trades; open a new position instead.",
+            $"Position {id} (AAPL, account 'default') is CLOSED at {Start}: it takes no more trades; open a new position instead.",
             closed.Message);
         Assert.Equal(PositionErrorReason.Closed, (await Assert.ThrowsAsync<PositionException>(() => Book.CloseAsync(id, 100m, cancellationToken: Ct))).Reason);
 
         var missing = await Assert.ThrowsAsync<PositionException>(() => Book.ReduceAsync(987654, new TradeFill(1m, 1m), Ct));
         Assert.Equal((PositionErrorReason.NotFound, 987654L), (missing.Reason, missing.PositionId!.Value));
-        Assert.Equal("position 987654 does not exist in trading.positions.", missing.Message);
+        Assert.Equal("Position 987654 does not exist in trading.positions.", missing.Message);
         Assert.Equal(PositionErrorReason.NotFound, (await Assert.ThrowsAsync<PositionException>(() => Book.ListTradesAsync(987654, Ct))).Reason);
         Assert.Null(await Book.GetPositionAsync(987654, Ct));
 
@@ -100,11 +100,11 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
     public async Task Invalid_arguments_are_refused_before_anything_is_written()
     {
         var zero = await Assert.ThrowsAsync<ArgumentException>(() => Book.OpenAsync(new OpenPositionRequest("AAPL", 0m, 100m), Ct));
-        Assert.StartsWith("quantity 0 is not allowed: a trade must buy or sell something", zero.Message);
+        Assert.StartsWith("Quantity 0 is not allowed: a trade must buy or sell something", zero.Message);
 
         var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 2m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct);
         var fractional = await Assert.ThrowsAsync<ArgumentException>(() => Book.ReduceAsync(call.Position.Id, new TradeFill(0.5m, 3m), Ct));
-        Assert.StartsWith("quantity 0.5 is not allowed for an option: contracts are traded in whole numbers.", fractional.Message);
+        Assert.StartsWith("Quantity 0.5 is not allowed for an option: contracts are traded in whole numbers.", fractional.Message);
 
         var negative = await Assert.ThrowsAsync<ArgumentException>(() => Book.CloseAsync(call.Position.Id, -1m, cancellationToken: Ct));
         Assert.StartsWith("price -1 is not allowed: prices are zero or more.", negative.Message);

@@ -17,7 +17,7 @@ public class PositionValidationTests
     }
 
     [Theory]
-    [InlineData(0, 1, 0, "quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).")]
+    [InlineData(0, 1, 0, "Quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).")]
     [InlineData(1.00001, 1, 0, "Quantity 1.00001 has more than 4 decimal places, the scale of trading.positions; round it first.")]
     [InlineData(1, -0.01, 0, "Price -0.01 is not allowed: prices are zero or more.")]
     [InlineData(1, 100000000, 0, "Price 100000000 is too large: numeric(12,4) holds at most 99999999.9999.")]
@@ -47,7 +47,7 @@ public class PositionValidationTests
             "Multiplier 0 is not allowed: it must be positive (1 for stocks, usually 100 for options).");
         AssertMessage(
             new OpenPositionRequest("AAPL", 1.5m, 3m) { Option = Call },
-            "quantity 1.5 is not allowed for an option: contracts are traded in whole numbers.");
+            "Quantity 1.5 is not allowed for an option: contracts are traded in whole numbers.");
         AssertMessage(
             new OpenPositionRequest("AAPL", 1m, 3m) { Option = Call with { StrikePrice = 0m } },
             "Option.StrikePrice 0 is not allowed for AAPL260320C00150000: a strike is positive.");
@@ -60,10 +60,10 @@ public class PositionValidationTests
     public void Fills_take_a_positive_quantity()
     {
         var zero = Assert.Throws<ArgumentException>(() => PositionValidation.ValidateFill(new TradeFill(0m, 10m), "ReduceAsync"));
-        Assert.StartsWith("quantity 0 is not allowed: a trade must buy or sell something.", zero.Message);
+        Assert.StartsWith("Quantity 0 is not allowed: a trade must buy or sell something.", zero.Message);
 
         var negative = Assert.Throws<ArgumentException>(() => PositionValidation.ValidateFill(new TradeFill(-5m, 10m), "ReduceAsync"));
-        Assert.StartsWith("quantity -5 is not allowed for ReduceAsync: give the units to trade as a positive number;", negative.Message);
+        Assert.StartsWith("Quantity -5 is not allowed for ReduceAsync: give the units to trade as a positive number;", negative.Message);
 
         var fees = Assert.Throws<ArgumentException>(() => PositionValidation.ValidateFill(new TradeFill(5m, 10m) { Fees = -0.01m }, "AddAsync"));
         Assert.Equal("Fees", fees.ParamName);

@@ -121,7 +121,7 @@ public class TradePlannerTests
         Assert.Equal(PositionErrorReason.WouldFlip, ex.Reason);
         Assert.Equal(42, ex.PositionId);
         Assert.Equal(
-            "reduce quantity 30 exceeds the open quantity 20 of position 42 (long AAPL): a reduce cannot go beyond zero. " +
+            "Reduce quantity 30 exceeds the open quantity 20 of position 42 (long AAPL): a reduce cannot go beyond zero. " +
             "Close position 42 and open a new short position for the remaining 10.",
             ex.Message);
     }
@@ -132,7 +132,7 @@ public class TradePlannerTests
         var closed = Stock() with { Id = 7, Quantity = 0m, Status = PositionStatus.Closed, ClosedAt = Opened };
         var ex = Assert.Throws<PositionException>(() => TradePlanner.Add(closed, 1m, 10m, 0m));
         Assert.Equal(PositionErrorReason.Closed, ex.Reason);
-        Assert.StartsWith("position 7 (AAPL, account 'default') is CLOSED at 2026-03-02T14:30:00Z", ex.Message);
+        Assert.StartsWith("Position 7 (AAPL, account 'default') is CLOSED at 2026-03-02T14:30:00Z", ex.Message);
         Assert.Equal(PositionErrorReason.Closed, Assert.Throws<PositionException>(() => TradePlanner.Close(closed, 10m, 0m)).Reason);
     }
 
@@ -141,7 +141,7 @@ public class TradePlannerTests
     {
         var position = Apply(Option(), TradePlanner.Open(3m, 4.20m, 0m));
         var ex = Assert.Throws<ArgumentException>(() => TradePlanner.Add(position, 1.5m, 4.20m, 0m));
-        Assert.StartsWith("quantity 1.5 is not allowed for an option: contracts are traded in whole numbers.", ex.Message);
+        Assert.StartsWith("Quantity 1.5 is not allowed for an option: contracts are traded in whole numbers.", ex.Message);
     }
 
     [Fact]

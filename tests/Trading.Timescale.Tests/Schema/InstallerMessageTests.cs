@@ -12,7 +12,8 @@ public class InstallerMessageTests
         Assert.Contains("TimescaleDB is not available on this server (PostgreSQL 16.4 (Debian 16.4-1))", ex.Message, StringComparison.Ordinal);
         Assert.Contains("timescaledb-2-postgresql-16", ex.Message, StringComparison.Ordinal);
         Assert.Contains("shared_preload_libraries", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("scripts/ensure-timescaledb.sh", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("https://docs.timescale.com/self-hosted/latest/install/", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("scripts/", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,6 @@ internal static class EnumText
         var index = IndexOf(names, text);
         return index >= 0
             ? index
-            : throw new InvalidOperationException($"The database returned {column} '{text}', which is not one of {string.Join(", ", names)}.");
+            : throw new TradingDataException($"The database returned {column} '{text}', which is not one of {string.Join(", ", names)}: a newer version of Trading.Timescale may have written it; upgrade the package.");
     }
 }

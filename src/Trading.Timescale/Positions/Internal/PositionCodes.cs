@@ -85,6 +85,6 @@ internal static class PositionCodes
         _ => throw Unknown("mark source", code),
     };
 
-    private static InvalidOperationException Unknown(string column, string code) =>
+    private static TradingDataException Unknown(string column, string code) =>
         new($"{column} holds '{code}', which this version of Trading.Timescale does not know; upgrade the package.");
 }

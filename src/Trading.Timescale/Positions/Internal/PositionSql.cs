@@ -127,24 +127,31 @@ internal static class PositionSql
             WHERE p.status = 'OPEN' AND ($1::text IS NULL OR p.account = $1)
             ORDER BY p.id
             FOR UPDATE OF p
+        ), valued AS (
+            SELECT pr.*, round((pr.new_mark - pr.average_cost) * pr.quantity * pr.multiplier, 4) AS new_unrealized
+            FROM priced pr
         ), marked AS (
             UPDATE trading.positions p
-            SET mark_price = pr.new_mark,
-                marked_at = pr.price_timestamp,
-                unrealized_pnl = round((pr.new_mark - p.average_cost) * p.quantity * p.multiplier, 4),
+            SET mark_price = v.new_mark,
+                marked_at = v.price_timestamp,
+                unrealized_pnl = v.new_unrealized,
                 updated_at = $2
-            FROM priced pr
-            WHERE p.id = pr.id AND pr.new_mark IS NOT NULL
+            FROM valued v
+            WHERE p.id = v.id AND v.new_mark IS NOT NULL AND abs(v.new_unrealized) < {MaxPnlSql}
             RETURNING {Columns("p")}
         )
-        SELECT {Columns("m")}, pr.mark_source, NULL::boolean, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric
-        FROM marked m JOIN priced pr ON pr.id = m.id
+        SELECT {Columns("m")}, v.mark_source, NULL::boolean, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric, NULL::numeric, NULL::text
+        FROM marked m JOIN valued v ON v.id = m.id
         UNION ALL
-        SELECT {Columns("pr")}, NULL::text, pr.has_price_row, pr.stock_close, pr.quote_bid, pr.quote_ask, pr.quote_last
-        FROM priced pr
-        WHERE pr.new_mark IS NULL
+        SELECT {Columns("v")}, NULL::text, v.has_price_row, v.stock_close, v.quote_bid, v.quote_ask, v.quote_last,
+               v.new_mark, trim_scale(v.new_unrealized)::text
+        FROM valued v
+        WHERE v.new_mark IS NULL OR abs(v.new_unrealized) >= {MaxPnlSql}
         ORDER BY 1
         """;
+
+    /// <summary>The bound of numeric(18,4), as SQL text: the P&amp;L columns hold values below it.</summary>
+    private const string MaxPnlSql = "100000000000000";
 
     internal static NpgsqlParameter Value(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using NodaTime;
 
 namespace Trading.Timescale.Positions.Internal;
@@ -10,6 +11,9 @@ internal static class PositionValidation
     internal const int OptionSymbolLength = 50;
     internal const int StockMultiplier = 1;
     internal const int OptionMultiplier = 100;
+
+    /// <summary>The largest contract multiplier: with it, no product of price, quantity and multiplier overflows a decimal.</summary>
+    internal const int MaxMultiplier = 1_000_000;
 
     /// <summary>numeric(12,4): prices and average cost.</summary>
     internal const decimal MaxPrice = 99_999_999.9999m;
@@ -25,10 +29,11 @@ internal static class PositionValidation
         if (request.Quantity == 0)
         {
             throw new ArgumentException(
-                "quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).",
+                "Quantity 0 is not allowed: a trade must buy or sell something (positive opens a long, negative a short).",
                 nameof(request.Quantity));
         }
 
+        ValidateNotes(request.Notes, nameof(request.Notes));
         ValidateScale(request.Quantity, nameof(request.Quantity));
         EnsureQuantityFits(request.Quantity, positionId: null);
         ValidatePrice(request.Price, nameof(request.Price));
@@ -77,6 +82,13 @@ internal static class PositionValidation
                 nameof(request.Multiplier));
         }
 
+        if (multiplier > MaxMultiplier)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"Multiplier {multiplier} is too large: use 1 to {MaxMultiplier} (1 for stocks, usually 100 for options)."),
+                nameof(request.Multiplier));
+        }
+
         return (type, multiplier);
     }
 
@@ -85,17 +97,18 @@ internal static class PositionValidation
         ArgumentNullException.ThrowIfNull(fill);
         if (fill.Quantity == 0)
         {
-            throw new ArgumentException("quantity 0 is not allowed: a trade must buy or sell something.", nameof(fill.Quantity));
+            throw new ArgumentException("Quantity 0 is not allowed: a trade must buy or sell something.", nameof(fill.Quantity));
         }
 
         if (fill.Quantity < 0)
         {
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(fill.Quantity)} is not allowed for {operation}: give the units to trade as a positive number; " +
+                $"Quantity {TradePlanner.Format(fill.Quantity)} is not allowed for {operation}: give the units to trade as a positive number; " +
                 "the side follows the position (a long buys to add and sells to reduce, a short the reverse).",
                 nameof(fill.Quantity));
         }
 
+        ValidateNotes(fill.Notes, nameof(fill.Notes));
         ValidateScale(fill.Quantity, nameof(fill.Quantity));
         EnsureQuantityFits(fill.Quantity, positionId: null);
         ValidatePrice(fill.Price, nameof(fill.Price));
@@ -146,7 +159,7 @@ internal static class PositionValidation
         if (decimal.Truncate(quantity) != quantity)
         {
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(quantity)} is not allowed for an option: contracts are traded in whole numbers.", name);
+                $"Quantity {TradePlanner.Format(quantity)} is not allowed for an option: contracts are traded in whole numbers.", name);
         }
     }
 
@@ -156,7 +169,7 @@ internal static class PositionValidation
         {
             var where = positionId is { } id ? $" for position {id}" : string.Empty;
             throw new ArgumentException(
-                $"quantity {TradePlanner.Format(quantity)}{where} is too large: trading.positions.quantity is numeric(18,4).", nameof(quantity));
+                $"Quantity {TradePlanner.Format(quantity)}{where} is too large: trading.positions.quantity is numeric(18,4).", nameof(quantity));
         }
     }
 
@@ -180,12 +193,49 @@ internal static class PositionValidation
         }
     }
 
+    /// <summary>Free text may be absent, but must be text PostgreSQL can store.</summary>
+    internal static void ValidateNotes(string? value, string name)
+    {
+        if (value is not null)
+        {
+            EnsureStorable(value, name);
+        }
+    }
+
+    /// <summary>Refuses what a PostgreSQL text column cannot hold, before it is sent: NUL and lone UTF-16 surrogates.</summary>
+    internal static void EnsureStorable(string value, string name)
+    {
+        var nul = value.IndexOf('\0', StringComparison.Ordinal);
+        if (nul >= 0)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"{name} contains a NUL character (U+0000) at index {nul}, which PostgreSQL text cannot store; remove it."),
+                name);
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{name} contains a lone UTF-16 surrogate (U+{(int)value[i]:X4}) at index {i}, which is not valid text; fix the string's encoding."),
+                    name);
+            }
+        }
+    }
+
     private static void ValidateText(string? value, string name, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
             throw new ArgumentException($"{name} is required: it must not be empty.", name);
         }
+
+        EnsureStorable(value, name);
 
         if (value.Length > maxLength)
         {

@@ -17,7 +17,13 @@ internal static class TradePlanner
             UnrealizedPnlAfter: null);
     }
 
-    internal static TradePlan Add(Position position, decimal quantity, decimal price, decimal fees)
+    internal static TradePlan Add(Position position, decimal quantity, decimal price, decimal fees) =>
+        WithoutOverflow(position, () => PlanAdd(position, quantity, price, fees));
+
+    internal static TradePlan Reduce(Position position, decimal quantity, decimal price, decimal fees) =>
+        WithoutOverflow(position, () => PlanReduce(position, quantity, price, fees));
+
+    private static TradePlan PlanAdd(Position position, decimal quantity, decimal price, decimal fees)
     {
         EnsureTradable(position, quantity);
         var quantityAfter = position.Quantity + (Math.Sign(position.Quantity) * quantity);
@@ -32,7 +38,7 @@ internal static class TradePlanner
             UnrealizedPnlAfter: CheckedUnrealized(position, averageCost, quantityAfter));
     }
 
-    internal static TradePlan Reduce(Position position, decimal quantity, decimal price, decimal fees)
+    private static TradePlan PlanReduce(Position position, decimal quantity, decimal price, decimal fees)
     {
         EnsureTradable(position, quantity);
         var held = Math.Abs(position.Quantity);
@@ -43,7 +49,7 @@ internal static class TradePlanner
             throw new PositionException(
                 PositionErrorReason.WouldFlip,
                 position.Id,
-                $"reduce quantity {Format(quantity)} exceeds the open quantity {Format(held)} of position {position.Id} " +
+                $"Reduce quantity {Format(quantity)} exceeds the open quantity {Format(held)} of position {position.Id} " +
                 $"({direction} {Describe(position)}): a reduce cannot go beyond zero. Close position {position.Id} " +
                 $"and open a new {opposite} position for the remaining {Format(quantity - held)}.");
         }
@@ -72,7 +78,7 @@ internal static class TradePlanner
             throw new PositionException(
                 PositionErrorReason.Closed,
                 position.Id,
-                $"position {position.Id} ({Describe(position)}, account '{position.Account}') is CLOSED{closedAt}: it takes no more trades; open a new position instead.");
+                $"Position {position.Id} ({Describe(position)}, account '{position.Account}') is CLOSED{closedAt}: it takes no more trades; open a new position instead.");
         }
     }
 
@@ -95,12 +101,27 @@ internal static class TradePlanner
             ? CheckedPnl(unrealized, "unrealized_pnl", position.Id)
             : null;
 
+    /// <summary>Bounds keep the arithmetic within decimal, but a row written outside this library may not be bounded.</summary>
+    private static TradePlan WithoutOverflow(Position position, Func<TradePlan> plan)
+    {
+        try
+        {
+            return plan();
+        }
+        catch (OverflowException ex)
+        {
+            throw new ArgumentException(
+                $"The trade would take the P&L of position {position.Id} (quantity {Format(position.Quantity)}, multiplier {position.Multiplier}) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
+                ex);
+        }
+    }
+
     private static decimal CheckedPnl(decimal value, string what, long positionId)
     {
         if (Math.Abs(value) >= PositionValidation.MaxPnl)
         {
             throw new ArgumentException(
-                $"the trade would make the {what} of position {positionId} {Format(value)}, beyond the numeric(18,4) range of trading.positions; check price and quantity.");
+                $"The trade would make the {what} of position {positionId} {Format(value)}, beyond the numeric(18,4) range of trading.positions; check price and quantity.");
         }
 
         return value;

@@ -25,7 +25,7 @@ internal sealed class EmbeddedMigrationSource : IMigrationSource
             }
 
             using var stream = assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"The embedded schema file {name} cannot be read.");
+                ?? throw new TradingSchemaException($"The schema file {name} embedded in Trading.Timescale cannot be read: the package is damaged; restore or reinstall it.");
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             var path = name[ResourcePrefix.Length..].Replace('\\', '/');
             files.Add(new SchemaFile(path, reader.ReadToEnd()));

@@ -94,7 +94,7 @@ internal sealed partial class MigrationCatalog
             "migrations" => (SchemaMigrationKind.Versioned, VersionedName(), "migrations/NNNN_name[.community|.apache].sql"),
             "repeatable" => (SchemaMigrationKind.Repeatable, RepeatableName(), "repeatable/NN_name[.community|.apache].sql"),
             _ => throw new TradingSchemaException(
-                $"Schema file {file.Path} is in no known folder: versioned migrations go in schema/migrations, repeatable scripts in schema/repeatable."),
+                $"Schema file {file.Path} is in no known folder: versioned migrations belong in migrations/, repeatable scripts in repeatable/."),
         };
         var match = pattern.Match(name);
         if (!match.Success)
