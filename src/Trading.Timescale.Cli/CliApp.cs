@@ -18,13 +18,37 @@ internal static class CliApp
         root.Subcommands.Add(ScriptCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(MaintainCommand.Create());
+        root.Subcommands.Add(QualityCommand.Create());
+        root.Subcommands.Add(RolesCommand.Create());
+        root.Subcommands.Add(SetupCommand.Create());
         return root;
     }
+
+    private static readonly AsyncLocal<TextReader?> InputOverride = new();
+
+    /// <summary>Standard input, or the reader a test passed to <see cref="RunAsync(string[], TextWriter, TextWriter, TextReader, CancellationToken)"/>.</summary>
+    public static TextReader Input => InputOverride.Value ?? Console.In;
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return CreateRootCommand().Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>Like <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/>, reading standard input from <paramref name="input"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default)
+    {
+        InputOverride.Value = input;
+        try
+        {
+            return await RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            InputOverride.Value = null;
+        }
     }
 }

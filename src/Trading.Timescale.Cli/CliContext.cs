@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.Cli;
 
@@ -41,7 +40,7 @@ internal sealed class CliContext
                 await context.Error.WriteLineAsync("trading-timescale: cancelled.").ConfigureAwait(false);
                 return 130;
             }
-            catch (Exception ex) when (ex is CliException or TradingSchemaException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is CliException or TradingTimescaleException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 await context.Error.WriteLineAsync("trading-timescale: " + Describe(ex, context.TryConnectionForDisplay())).ConfigureAwait(false);
                 return 1;
@@ -143,6 +142,45 @@ internal sealed class CliContext
 
     /// <summary>A data source for the connection (TradingDataSource.Create: NodaTime types), owned by the caller.</summary>
     public NpgsqlDataSource OpenDataSource() => TradingDataSource.Create(ConnectionString());
+
+    /// <summary>The database for the connection (with the given options), through the library's public API; owned by the caller.</summary>
+    public TradingDatabase OpenDatabase(TradingTimescaleOptions? options = null) =>
+        TradingDatabase.Create(ConnectionString(), o =>
+        {
+            if (options is not null)
+            {
+                o.ExchangeTimeZone = options.ExchangeTimeZone;
+            }
+        });
+
+    /// <summary>
+    /// Reads a password from a file, or from standard input when the path is <c>-</c> (one line per password, in the
+    /// order asked). Only the line's end is removed. Never from an argument, so it stays out of process listings.
+    /// </summary>
+    public async Task<string> ReadPasswordAsync(string path, string option, CancellationToken cancellationToken)
+    {
+        string? text;
+        if (path == "-")
+        {
+            text = await CliApp.Input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (text is null)
+            {
+                throw new CliException($"{option} -: standard input ended before the password; write one password per line.");
+            }
+        }
+        else
+        {
+            if (!File.Exists(path))
+            {
+                throw new CliException($"{option} {path}: no such file; write the password into it (one line).");
+            }
+
+            text = (await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false)).Split('\n')[0];
+        }
+
+        text = text.TrimEnd('\r', '\n');
+        return text.Length > 0 ? text : throw new CliException($"{option} {path}: the password is empty.");
+    }
 
     public static string Flatten(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

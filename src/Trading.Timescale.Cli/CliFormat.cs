@@ -53,4 +53,31 @@ internal static class CliFormat
 
     public static async Task WriteJsonAsync(TextWriter writer, JsonNode node) =>
         await writer.WriteLineAsync(node.ToJsonString(Indented)).ConfigureAwait(false);
+
+    /// <summary>A feature an edition may lack, as JSON: available, the reason when not, and its items.</summary>
+    public static JsonObject Feature<T>(SchemaFeatureHealth<T> feature, Func<T, JsonObject> item) => new()
+    {
+        ["available"] = feature.Available,
+        ["unavailableReason"] = feature.UnavailableReason,
+        ["items"] = new JsonArray([.. feature.Items.Select(i => (JsonNode)item(i))]),
+    };
+
+    /// <summary>A feature an edition may lack, as a titled table or the reason it is unavailable.</summary>
+    public static async Task WriteFeatureAsync<T>(TextWriter output, string title, SchemaFeatureHealth<T> feature, TextTable table, Action<TextTable, T> add)
+    {
+        await output.WriteLineAsync().ConfigureAwait(false);
+        if (!feature.Available)
+        {
+            await output.WriteLineAsync($"{title}: {feature.UnavailableReason}").ConfigureAwait(false);
+            return;
+        }
+
+        await output.WriteLineAsync($"{title}:").ConfigureAwait(false);
+        foreach (var item in feature.Items)
+        {
+            add(table, item);
+        }
+
+        await table.WriteAsync(output).ConfigureAwait(false);
+    }
 }

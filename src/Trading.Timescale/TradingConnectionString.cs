@@ -174,7 +174,8 @@ public static class TradingConnectionString
             var value = equals < 0 ? string.Empty : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
             try
             {
-                builder[MapUrlParameter(key)] = value;
+                var keyword = MapUrlParameter(key);
+                builder[keyword] = keyword == "SSL Mode" ? MapSslMode(value) : value;
             }
             catch (ArgumentException ex)
             {
@@ -195,5 +196,13 @@ public static class TradingConnectionString
         "sslcert" => "SSL Certificate",
         "sslkey" => "SSL Key",
         _ => key,
+    };
+
+    /// <summary>libpq's <c>sslmode</c> spellings (<c>verify-ca</c>, <c>verify-full</c>) as Npgsql's; the others are the same words.</summary>
+    private static string MapSslMode(string value) => value.ToLowerInvariant() switch
+    {
+        "verify-ca" => "VerifyCA",
+        "verify-full" => "VerifyFull",
+        _ => value,
     };
 }

@@ -518,6 +518,42 @@ await check('trading.apply_retention() drops old chunks per table and keeps CRIT
   equal((await rows(`SELECT hypertable, dropped_chunks FROM trading.apply_retention()`)).every((d) => d.dropped_chunks === 0), true, 'second run drops nothing');
 });
 
+// ---- maintenance (trading.retention_plan(), the library's dry run and the catalog it reads) ----
+await check('trading.retention_plan() names exactly the chunks apply_retention() then drops, and drops nothing itself', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, close_price, volume)
+    VALUES ('PLAN', NOW() - INTERVAL '150 days', 1, 1), ('PLAN', NOW() - INTERVAL '130 days', 1, 1), ('PLAN', NOW(), 1, 1)`);
+  const plan = await rows(`SELECT hypertable, chunk FROM trading.retention_plan() ORDER BY chunk`);
+  equal(plan.map((p) => p.hypertable), ['trading.stock_prices', 'trading.stock_prices'], 'planned hypertables');
+  equal(await value(`SELECT count(*)::int FROM trading.stock_prices WHERE symbol = 'PLAN'`), 3, 'the plan dropped nothing');
+  const dropped = await rows(`SELECT hypertable, dropped_chunks FROM trading.apply_retention() WHERE dropped_chunks > 0`);
+  equal(dropped.map((d) => [d.hypertable, d.dropped_chunks]), [['trading.stock_prices', 2]], 'dropped as planned');
+  equal(await value(`SELECT count(*)::int FROM trading.stock_prices WHERE symbol = 'PLAN'`), 1, 'the recent row stays');
+  equal(await value(`SELECT count(*)::int FROM trading.retention_plan()`), 0, 'nothing left to plan');
+});
+await check('stats and maintenance read job errors, compression stats and each aggregate\'s newest materialized bucket', async () => {
+  const jobs = await one(`SELECT count(*)::int AS n, count(e.err_message)::int AS errors
+    FROM timescaledb_information.jobs j LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
+    LEFT JOIN LATERAL (SELECT x.err_message, x.finish_time FROM timescaledb_information.job_errors x
+                       WHERE x.job_id = j.job_id ORDER BY x.finish_time DESC NULLS LAST LIMIT 1) e ON true
+    WHERE j.hypertable_schema = 'trading' AND (s.last_successful_finish IS NULL OR s.last_successful_finish <= NOW())`);
+  truthy(jobs.n >= 14, `jobs: ${JSON.stringify(jobs)}`); // job_stats has a row only once a job ran
+  const compressed = await one(`SELECT count(*)::int AS n, bool_and(z.after_compression_total_bytes > 0) AS sized
+    FROM timescaledb_information.chunks c
+    JOIN LATERAL chunk_compression_stats(format('%I.%I', c.hypertable_schema, c.hypertable_name)::regclass) z
+      ON z.chunk_schema = c.chunk_schema AND z.chunk_name = c.chunk_name AND z.compression_status = 'Compressed'
+    WHERE c.hypertable_schema = 'trading'`);
+  equal(compressed.n, await value(`SELECT count(*)::int FROM timescaledb_information.chunks WHERE hypertable_schema = 'trading' AND is_compressed`), 'compressed chunks');
+  const minute = await one(`SELECT format('%I.%I', c.materialization_hypertable_schema, c.materialization_hypertable_name) AS mat, d.column_name
+    FROM timescaledb_information.continuous_aggregates c JOIN timescaledb_information.dimensions d
+      ON d.hypertable_schema = c.materialization_hypertable_schema AND d.hypertable_name = c.materialization_hypertable_name AND d.dimension_number = 1
+    WHERE c.view_schema = 'trading' AND c.view_name = 'stock_prices_1m'`);
+  equal(minute.column_name, 'bucket', 'time column of the materialization hypertable');
+  const minuteAgo = await value(`SELECT date_trunc('minute', NOW() - INTERVAL '10 minutes')::text`);
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, close_price, volume) VALUES ('LAG', '${minuteAgo}', 1, 1)`);
+  await db.exec(`CALL refresh_continuous_aggregate('trading.stock_prices_1m', '${minuteAgo}'::timestamptz - INTERVAL '1 hour', '${minuteAgo}'::timestamptz + INTERVAL '2 minutes')`);
+  equal(await value(`SELECT count(*)::int FROM ${minute.mat} WHERE ${minute.column_name} = '${minuteAgo}' AND symbol = 'LAG'`), 1, 'the row\'s bucket is materialized where stats looks');
+}, { communityOnly: true });
+
 // ---- changed settings -----------------------------------------------------------------------
 await check('changed settings are applied by the repeatable scripts', async () => {
   const changed = {

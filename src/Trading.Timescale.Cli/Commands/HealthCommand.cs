@@ -49,13 +49,13 @@ internal static class HealthCommand
             ["chunkInterval"] = h.ChunkInterval?.ToString(),
             ["totalBytes"] = h.TotalBytes,
         })]),
-        ["continuousAggregates"] = Feature(health.ContinuousAggregates, a => new JsonObject
+        ["continuousAggregates"] = CliFormat.Feature(health.ContinuousAggregates, a => new JsonObject
         {
             ["name"] = a.Name,
             ["materializedOnly"] = a.MaterializedOnly,
             ["chunks"] = a.ChunkCount,
         }),
-        ["jobs"] = Feature(health.Jobs, j => new JsonObject
+        ["jobs"] = CliFormat.Feature(health.Jobs, j => new JsonObject
         {
             ["id"] = j.JobId,
             ["application"] = j.Application,
@@ -67,7 +67,7 @@ internal static class HealthCommand
             ["nextStart"] = CliFormat.Iso(j.NextStart),
             ["totalFailures"] = j.TotalFailures,
         }),
-        ["compression"] = Feature(health.Compression, c => new JsonObject
+        ["compression"] = CliFormat.Feature(health.Compression, c => new JsonObject
         {
             ["hypertable"] = c.Hypertable,
             ["enabled"] = c.Enabled,
@@ -76,13 +76,6 @@ internal static class HealthCommand
             ["bytesBefore"] = c.BytesBeforeCompression,
             ["bytesAfter"] = c.BytesAfterCompression,
         }),
-    };
-
-    private static JsonObject Feature<T>(SchemaFeatureHealth<T> feature, Func<T, JsonObject> item) => new()
-    {
-        ["available"] = feature.Available,
-        ["unavailableReason"] = feature.UnavailableReason,
-        ["items"] = new JsonArray([.. feature.Items.Select(i => (JsonNode)item(i))]),
     };
 
     private static async Task WriteTextAsync(TextWriter output, SchemaHealth health)
@@ -101,11 +94,11 @@ internal static class HealthCommand
         }
 
         await hypertables.WriteAsync(output).ConfigureAwait(false);
-        await WriteFeatureAsync(output, "Continuous aggregates", health.ContinuousAggregates, new TextTable("NAME", "MATERIALIZED ONLY", "CHUNKS"),
+        await CliFormat.WriteFeatureAsync(output, "Continuous aggregates", health.ContinuousAggregates, new TextTable("NAME", "MATERIALIZED ONLY", "CHUNKS"),
             (t, a) => t.Add(a.Name, a.MaterializedOnly ? "yes" : "no", CliFormat.Number(a.ChunkCount))).ConfigureAwait(false);
-        await WriteFeatureAsync(output, "Policies (jobs)", health.Jobs, new TextTable("ID", "APPLICATION", "TARGET", "SCHEDULE", "LAST RUN", "STATUS", "NEXT START", "FAILURES"),
+        await CliFormat.WriteFeatureAsync(output, "Policies (jobs)", health.Jobs, new TextTable("ID", "APPLICATION", "TARGET", "SCHEDULE", "LAST RUN", "STATUS", "NEXT START", "FAILURES"),
             (t, j) => t.Add(CliFormat.Number(j.JobId), j.Application, j.Target, j.ScheduleInterval.ToString(), CliFormat.Time(j.LastRunStartedAt), j.LastRunStatus, CliFormat.Time(j.NextStart), CliFormat.Number(j.TotalFailures))).ConfigureAwait(false);
-        await WriteFeatureAsync(output, "Compression", health.Compression, new TextTable("HYPERTABLE", "ENABLED", "CHUNKS", "COMPRESSED", "BEFORE", "AFTER"),
+        await CliFormat.WriteFeatureAsync(output, "Compression", health.Compression, new TextTable("HYPERTABLE", "ENABLED", "CHUNKS", "COMPRESSED", "BEFORE", "AFTER"),
             (t, c) => t.Add(c.Hypertable, c.Enabled ? "yes" : "no", CliFormat.Number(c.TotalChunks), CliFormat.Number(c.CompressedChunks),
                 c.BytesBeforeCompression is { } before ? CliFormat.Bytes(before) : null, c.BytesAfterCompression is { } after ? CliFormat.Bytes(after) : null)).ConfigureAwait(false);
 
@@ -115,23 +108,5 @@ internal static class HealthCommand
         {
             await output.WriteLineAsync("  - " + problem).ConfigureAwait(false);
         }
-    }
-
-    private static async Task WriteFeatureAsync<T>(TextWriter output, string title, SchemaFeatureHealth<T> feature, TextTable table, Action<TextTable, T> add)
-    {
-        await output.WriteLineAsync().ConfigureAwait(false);
-        if (!feature.Available)
-        {
-            await output.WriteLineAsync($"{title}: {feature.UnavailableReason}").ConfigureAwait(false);
-            return;
-        }
-
-        await output.WriteLineAsync($"{title}:").ConfigureAwait(false);
-        foreach (var item in feature.Items)
-        {
-            add(table, item);
-        }
-
-        await table.WriteAsync(output).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,64 @@
+using NodaTime;
+
+namespace Trading.Timescale.Operations;
+
+/// <summary>One TimescaleDB job on the trading schema (community edition) with its last run and last error.</summary>
+public sealed class JobStats
+{
+    internal JobStats(int jobId, string application, string target, Duration? scheduleInterval, bool scheduled, string? lastRunStatus, Instant? lastRunStartedAt,
+        Instant? lastSuccessfulFinish, Instant? nextStart, long totalRuns, long totalFailures, string? lastError, Instant? lastErrorAt)
+    {
+        JobId = jobId;
+        Application = application;
+        Target = target;
+        ScheduleInterval = scheduleInterval;
+        Scheduled = scheduled;
+        LastRunStatus = lastRunStatus;
+        LastRunStartedAt = lastRunStartedAt;
+        LastSuccessfulFinish = lastSuccessfulFinish;
+        NextStart = nextStart;
+        TotalRuns = totalRuns;
+        TotalFailures = totalFailures;
+        LastError = lastError;
+        LastErrorAt = lastErrorAt;
+    }
+
+    /// <summary>The job id (for <c>CALL run_job(id)</c>).</summary>
+    public int JobId { get; }
+
+    /// <summary>What the job is, such as <c>Compression Policy [1002]</c>.</summary>
+    public string Application { get; }
+
+    /// <summary>The hypertable or continuous aggregate it works on.</summary>
+    public string Target { get; }
+
+    /// <summary>How often it runs.</summary>
+    public Duration? ScheduleInterval { get; }
+
+    /// <summary>Whether it is scheduled (not paused).</summary>
+    public bool Scheduled { get; }
+
+    /// <summary><c>Success</c> or <c>Failed</c>, or <see langword="null"/> before the first run.</summary>
+    public string? LastRunStatus { get; }
+
+    /// <summary>When its last run started.</summary>
+    public Instant? LastRunStartedAt { get; }
+
+    /// <summary>When its last successful run finished.</summary>
+    public Instant? LastSuccessfulFinish { get; }
+
+    /// <summary>When it runs next.</summary>
+    public Instant? NextStart { get; }
+
+    /// <summary>How many times it ran.</summary>
+    public long TotalRuns { get; }
+
+    /// <summary>How many of its runs failed.</summary>
+    public long TotalFailures { get; }
+
+    /// <summary>The message of its newest error (<c>timescaledb_information.job_errors</c>), if any.</summary>
+    public string? LastError { get; }
+
+    /// <summary>When that error happened.</summary>
+    public Instant? LastErrorAt { get; }
+}

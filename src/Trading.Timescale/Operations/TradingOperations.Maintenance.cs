@@ -1,0 +1,175 @@
+using Npgsql;
+using Trading.Timescale.Schema;
+using static Trading.Timescale.Operations.Internal.OperationsSql;
+
+namespace Trading.Timescale.Operations;
+
+public sealed partial class TradingOperations
+{
+    private const string ApplyRetentionFunction = "trading.apply_retention()";
+    private const string RetentionPlanFunction = "trading.retention_plan()";
+
+    /// <summary>
+    /// Drops every chunk older than its hypertable's retention by calling <c>trading.apply_retention()</c>, which
+    /// first keeps the CRITICAL system events in <c>system_events_critical</c>. On the apache edition, which has no
+    /// retention policies, schedule this (or <see cref="MaintainAsync"/>); on community it does now what the policies do.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call; the drop is one statement and is rolled back.</param>
+    /// <returns>The chunks dropped per hypertable.</returns>
+    /// <exception cref="TradingOperationsException">The schema is not installed (the function is missing).</exception>
+    public async Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        await RequireFunctionAsync(connection, ApplyRetentionFunction, cancellationToken).ConfigureAwait(false);
+        return await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs maintenance: retention on every edition (through <c>trading.apply_retention()</c>); on the community edition
+    /// also compression of the uncompressed chunks older than <c>compress_after</c> and a refresh of every continuous
+    /// aggregate over its refresh policy's window. With <see cref="MaintenanceOptions.DryRun"/> it lists what it would do
+    /// (the chunks <c>trading.retention_plan()</c> names) and changes nothing.
+    /// </summary>
+    /// <param name="options">What to do; all of it, for real, when omitted.</param>
+    /// <param name="cancellationToken">Cancels the run between steps; retention is one transaction.</param>
+    /// <returns>What was done (or would be) and what was skipped on this edition, with the reason.</returns>
+    /// <exception cref="TradingOperationsException">The schema is not installed or its settings are missing.</exception>
+    public async Task<MaintenanceReport> MaintainAsync(MaintenanceOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new MaintenanceOptions();
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (!server.ExtensionInstalled)
+        {
+            throw new TradingOperationsException($"the timescaledb extension is not created in database {connection.Database}: run `trading-timescale migrate` first.");
+        }
+
+        var actions = new List<MaintenanceAction>();
+        var retention = new List<RetentionResult>();
+        var skipped = new List<string>();
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        if (options.Retention)
+        {
+            await RequireFunctionAsync(connection, ApplyRetentionFunction, cancellationToken).ConfigureAwait(false);
+            await RequireFunctionAsync(connection, RetentionPlanFunction, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                // NOW() is the transaction's start, so the plan names exactly what apply_retention() drops after it.
+                await foreach (var row in QueryAsync(connection, $"""
+                    SELECT hypertable, chunk, {Micros("range_start")}, {Micros("range_end")} FROM trading.retention_plan()
+                    """, null, cancellationToken).ConfigureAwait(false))
+                {
+                    actions.Add(new MaintenanceAction(MaintenanceActionKind.DropChunk, row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3)));
+                    planned.Add(row.GetString(1));
+                }
+
+                if (options.DryRun)
+                {
+                    retention.AddRange(actions.GroupBy(a => a.Target).Select(g => new RetentionResult(g.Key, g.Count())));
+                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    retention.AddRange(await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false));
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        var community = server.Edition == TimescaleEdition.Community;
+        if (options.Compression && !community)
+        {
+            skipped.Add($"compression: {UnavailableOnApache}");
+        }
+        else if (options.Compression)
+        {
+            await CompressAsync(connection, options.DryRun, planned, actions, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.RefreshAggregates && !community)
+        {
+            skipped.Add($"aggregate refresh: {UnavailableOnApache} (the aggregates are plain views computed on read)");
+        }
+        else if (options.RefreshAggregates)
+        {
+            await RefreshAsync(connection, options.DryRun, actions, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new MaintenanceReport(connection.Database, server.Edition, options.DryRun, actions, retention, skipped);
+    }
+
+    private static async Task<List<RetentionResult>> CallApplyRetentionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var result = new List<RetentionResult>();
+        using var apply = new NpgsqlCommand($"SELECT hypertable::text, dropped_chunks::int FROM {ApplyRetentionFunction}", connection) { CommandTimeout = 0 };
+        var reader = await apply.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new RetentionResult(reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt32(1)));
+        }
+
+        return result;
+    }
+
+    private static async Task CompressAsync(NpgsqlConnection connection, bool dryRun, HashSet<string> dropped, List<MaintenanceAction> actions, CancellationToken cancellationToken)
+    {
+        var candidates = new List<MaintenanceAction>();
+        await foreach (var row in QueryAsync(connection, $"""
+            SELECT 'trading.' || c.hypertable_name, format('%I.%I', c.chunk_schema, c.chunk_name), {Micros("c.range_start")}, {Micros("c.range_end")}
+            FROM timescaledb_information.chunks c
+            JOIN timescaledb_information.hypertables h ON h.hypertable_schema = c.hypertable_schema AND h.hypertable_name = c.hypertable_name
+            WHERE c.hypertable_schema = 'trading' AND h.compression_enabled AND NOT c.is_compressed
+              AND c.range_end <= now() - (SELECT s.value::interval FROM trading.settings s WHERE s.name = 'compress_after')
+            ORDER BY c.hypertable_name, c.range_start
+            """, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (!dropped.Contains(row.GetString(1)))
+            {
+                candidates.Add(new MaintenanceAction(MaintenanceActionKind.CompressChunk, row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3)));
+            }
+        }
+
+        foreach (var chunk in candidates)
+        {
+            if (!dryRun)
+            {
+                await ExecuteAsync(connection, "SELECT compress_chunk($1::regclass, if_not_compressed => true)", cancellationToken, chunk.Chunk).ConfigureAwait(false);
+            }
+
+            actions.Add(chunk);
+        }
+    }
+
+    private static async Task RefreshAsync(NpgsqlConnection connection, bool dryRun, List<MaintenanceAction> actions, CancellationToken cancellationToken)
+    {
+        // Creation order (a hierarchical aggregate after the one it reads); windows from the refresh policy settings.
+        var windows = new List<MaintenanceAction>();
+        await foreach (var row in QueryAsync(connection, $"""
+            SELECT format('%I.%I', c.view_schema, c.view_name), {Micros("now() - so.value::interval")}, {Micros("now() - eo.value::interval")}
+            FROM timescaledb_information.continuous_aggregates c
+            JOIN trading.settings so ON so.name = 'refresh_' || c.view_name || '_start_offset'
+            JOIN trading.settings eo ON eo.name = 'refresh_' || c.view_name || '_end_offset'
+            WHERE c.view_schema = 'trading'
+            ORDER BY format('%I.%I', c.materialization_hypertable_schema, c.materialization_hypertable_name)::regclass::oid
+            """, null, cancellationToken).ConfigureAwait(false))
+        {
+            windows.Add(new MaintenanceAction(MaintenanceActionKind.RefreshAggregate, row.GetString(0), null, ReadInstant(row, 1), ReadInstant(row, 2)));
+        }
+
+        foreach (var window in windows)
+        {
+            if (!dryRun)
+            {
+                // CALL cannot run inside a transaction block; the pooled connection is in autocommit here.
+                await ExecuteAsync(connection, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", cancellationToken,
+                    window.Target, window.RangeStart!.Value.ToDateTimeUtc(), window.RangeEnd!.Value.ToDateTimeUtc()).ConfigureAwait(false);
+            }
+
+            actions.Add(window);
+        }
+    }
+}

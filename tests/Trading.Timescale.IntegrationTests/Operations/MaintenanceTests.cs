@@ -1,0 +1,124 @@
+using Trading.Timescale.Operations;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale.IntegrationTests.Operations;
+
+public sealed class MaintenanceTests(Infrastructure.TimescaleServerFixture server) : OperationsTest(server)
+{
+    // Chunks of 1 day; stock_prices keeps 20 days, options_data its default 60 days.
+    private const string KnownData = """
+        INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume)
+        SELECT 'AAPL', now() - d * INTERVAL '1 day', 100, 101, 99, 100, 1000 FROM unnest(ARRAY[40, 30, 10, 1]) AS d;
+        INSERT INTO trading.options_data (underlying_symbol, option_symbol, timestamp, expiration_date, strike_price, option_type, bid_price, ask_price)
+        SELECT 'AAPL', 'AAPL261218C00150000', now() - d * INTERVAL '1 day', DATE '2026-12-18', 150, 'CALL', 1, 1.1 FROM unnest(ARRAY[90, 1]) AS d;
+        INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+        VALUES ('halt', 'CRITICAL', 'feed', 'old critical event', now() - INTERVAL '200 days'),
+               ('tick', 'INFO', 'feed', 'old info event', now() - INTERVAL '200 days');
+        """;
+
+    protected override void Configure(TradingTimescaleOptions options) => options.Retention.StockPrices = TimescaleInterval.FromDays(20);
+
+    // Without system_events_critical, where retention's sweep of CRITICAL events may add a chunk.
+    private async Task<List<string>> ChunksAsync() => Sorted(await StringsAsync("SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks WHERE hypertable_schema = 'trading' AND hypertable_name <> 'system_events_critical'"));
+
+    private static List<string> Sorted(List<string> names) => [.. names.Order(StringComparer.Ordinal)];
+
+    private async Task<List<string>> ExpiredAsync() => Sorted(await StringsAsync("""
+        SELECT c::text FROM show_chunks('trading.stock_prices', older_than => now() - INTERVAL '20 days') c
+        UNION ALL SELECT c::text FROM show_chunks('trading.options_data', older_than => now() - INTERVAL '60 days') c
+        UNION ALL SELECT c::text FROM show_chunks('trading.system_events', older_than => now() - INTERVAL '3 months') c
+        """));
+
+    [Fact]
+    public async Task Dry_run_lists_exactly_the_expired_chunks_and_changes_nothing()
+    {
+        await ExecuteAsync(KnownData);
+        var before = await ChunksAsync();
+        var expired = await ExpiredAsync();
+
+        var report = await Trading.Operations.MaintainAsync(new MaintenanceOptions { DryRun = true }, Ct);
+
+        Assert.True(report.DryRun);
+        Assert.Equal(4, expired.Count); // stock_prices -40 and -30 days, options_data -90 days, system_events -200 days
+        Assert.Equal(expired, report.Actions.Where(a => a.Kind == MaintenanceActionKind.DropChunk).Select(a => a.Chunk!).Order(StringComparer.Ordinal));
+        Assert.Equal(2, report.Retention.Single(r => r.Hypertable == "trading.stock_prices").DroppedChunks);
+        Assert.Equal(before, await ChunksAsync());
+        Assert.Equal(4L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM trading.system_events"));
+    }
+
+    [Fact]
+    public async Task Maintain_drops_exactly_the_expired_chunks_and_keeps_critical_events()
+    {
+        await ExecuteAsync(KnownData);
+        // A CRITICAL event written with the copy trigger bypassed: only apply_retention's sweep can keep it.
+        await ExecuteAsync("""
+            SET session_replication_role = replica;
+            INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+            VALUES ('halt', 'CRITICAL', 'replica', 'bypassed trigger', now() - INTERVAL '150 days');
+            RESET session_replication_role;
+            """);
+        var before = await ChunksAsync();
+        var expired = await ExpiredAsync();
+
+        var report = await Trading.Operations.MaintainAsync(cancellationToken: Ct);
+
+        var dropped = report.Actions.Where(a => a.Kind == MaintenanceActionKind.DropChunk).Select(a => a.Chunk!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expired, dropped);
+        Assert.Equal(before.Except(expired), await ChunksAsync());
+        Assert.Equal(expired.Count, report.Retention.Sum(r => r.DroppedChunks));
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices WHERE timestamp > now() - INTERVAL '11 days'"));
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM trading.options_data"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.system_events"));
+        Assert.Equal(["bypassed trigger", "old critical event"], await StringsAsync("SELECT message FROM trading.system_events_critical ORDER BY message"));
+        if (Edition == TimescaleEdition.Apache)
+        {
+            Assert.Equal(["compression: unavailable on the apache edition", "aggregate refresh: unavailable on the apache edition (the aggregates are plain views computed on read)"], report.Skipped);
+        }
+
+        var again = await Trading.Operations.MaintainAsync(new MaintenanceOptions { Compression = false, RefreshAggregates = false }, Ct);
+        Assert.Empty(again.Actions);
+        Assert.Equal(0, again.Retention.Sum(r => r.DroppedChunks));
+    }
+
+    [Fact]
+    public async Task Apply_retention_reports_every_hypertable_with_its_dropped_chunks()
+    {
+        await ExecuteAsync(KnownData);
+
+        var result = await Trading.Operations.ApplyRetentionAsync(Ct);
+
+        Assert.Equal(7, result.Count);
+        Assert.Equal(2, result.Single(r => r.Hypertable == "trading.stock_prices").DroppedChunks);
+        Assert.Equal(1, result.Single(r => r.Hypertable == "trading.options_data").DroppedChunks);
+        Assert.Equal(0, result.Single(r => r.Hypertable == "trading.signals").DroppedChunks);
+    }
+
+    [Fact]
+    public async Task Community_maintenance_compresses_old_chunks_and_refreshes_aggregates_and_its_dry_run_does_neither()
+    {
+        RequireCommunityEdition("Compression and continuous aggregate refresh");
+        await ExecuteAsync(KnownData);
+        var oldUncompressed = Sorted(await StringsAsync("""
+            SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks
+            WHERE hypertable_schema = 'trading' AND NOT is_compressed AND range_end <= now() - INTERVAL '7 days'
+              AND format('%I.%I', chunk_schema, chunk_name) NOT IN (SELECT chunk FROM trading.retention_plan())
+            """));
+        Assert.NotEmpty(oldUncompressed);
+
+        var dry = await Trading.Operations.MaintainAsync(new MaintenanceOptions { DryRun = true }, Ct);
+        Assert.Equal(oldUncompressed, dry.Actions.Where(a => a.Kind == MaintenanceActionKind.CompressChunk).Select(a => a.Chunk!).Order(StringComparer.Ordinal));
+        Assert.Equal(6, dry.Actions.Count(a => a.Kind == MaintenanceActionKind.RefreshAggregate));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM timescaledb_information.chunks WHERE hypertable_schema = 'trading' AND is_compressed"));
+
+        var report = await Trading.Operations.MaintainAsync(cancellationToken: Ct);
+
+        Assert.Empty(report.Skipped);
+        Assert.Equal(oldUncompressed, Sorted(await StringsAsync("""
+            SELECT format('%I.%I', chunk_schema, chunk_name) FROM timescaledb_information.chunks
+            WHERE hypertable_schema = 'trading' AND is_compressed
+            """)));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices_1m WHERE bucket > now() - INTERVAL '2 days'"));
+    }
+}
