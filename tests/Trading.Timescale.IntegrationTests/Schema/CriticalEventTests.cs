@@ -36,4 +36,33 @@ public sealed class CriticalEventTests(TimescaleServerFixture server) : Database
             """);
         Assert.Equal("system_events_copy_critical_inserts:A system_events_copy_critical_updates:A", await triggers.ExecuteScalarAsync(Ct));
     }
+
+    [Fact]
+    public async Task System_events_retention_job_copies_an_uncopied_critical_event_before_it_drops_the_chunk()
+    {
+        RequireCommunityEdition("The system_events retention job");
+        await new TradingSchemaInstaller(DataSource, new TradingTimescaleOptions()).MigrateAsync(Ct);
+        await using (var old = DataSource.CreateCommand("""
+            INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+            VALUES ('outage', 'CRITICAL', 'broker', 'copy lost', date_trunc('day', now()) - interval '200 days' + interval '10 hours'),
+                   ('heartbeat', 'INFO', 'broker', 'old heartbeat', date_trunc('day', now()) - interval '200 days' + interval '11 hours');
+            DELETE FROM trading.system_events_critical WHERE message = 'copy lost';
+            """))
+        {
+            await old.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using (var job = DataSource.CreateCommand(
+            "SELECT job_id FROM timescaledb_information.jobs WHERE proc_schema = 'trading' AND proc_name = 'system_events_retention'"))
+        {
+            var id = (int)(await job.ExecuteScalarAsync(Ct))!;
+            await using var run = DataSource.CreateCommand($"CALL run_job({id})");
+            await run.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var left = DataSource.CreateCommand("SELECT count(*) FROM trading.system_events WHERE timestamp < now() - interval '3 months'");
+        Assert.Equal(0L, await left.ExecuteScalarAsync(Ct));
+        await using var copy = DataSource.CreateCommand("SELECT string_agg(source || ':' || message, '|') FROM trading.system_events_critical");
+        Assert.Equal("broker:copy lost", await copy.ExecuteScalarAsync(Ct));
+    }
 }
