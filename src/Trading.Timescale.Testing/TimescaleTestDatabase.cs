@@ -45,8 +45,8 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
     /// <returns>A task that completes when the scheduler has been asked to start.</returns>
     public async Task ResumeBackgroundJobsAsync(CancellationToken cancellationToken = default)
     {
-        await AlterAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", cancellationToken).ConfigureAwait(false);
-        await AlterAsync(ConnectionString, SchedulerCall("start_background_workers"), cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(ConnectionString, SchedulerCall("start_background_workers"), cancellationToken).ConfigureAwait(false);
         BackgroundJobsPaused = false;
     }
 
@@ -58,8 +58,8 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
     /// <returns>A task that completes when the scheduler has been stopped.</returns>
     public async Task PauseBackgroundJobsAsync(CancellationToken cancellationToken = default)
     {
-        await AlterAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE true", cancellationToken).ConfigureAwait(false);
-        await AlterAsync(ConnectionString, SchedulerCall("stop_background_workers"), cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE true", cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(ConnectionString, SchedulerCall("stop_background_workers"), cancellationToken).ConfigureAwait(false);
         BackgroundJobsPaused = true;
     }
 
@@ -71,14 +71,14 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
         try
         {
             // A template database cannot be dropped.
-            await AlterAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", CancellationToken.None).ConfigureAwait(false);
+            await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", CancellationToken.None).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
         {
             return;
         }
 
-        await AlterAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Calls TimescaleDB's scheduler control function of this database, under its 2.x schema or the older one.</summary>
@@ -93,17 +93,6 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
         END
         $$
         """;
-
-    private static async Task AlterAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await using (connection.ConfigureAwait(false))
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var command = new NpgsqlCommand(sql, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
 
     internal static string MakeName(string? prefix)
     {

@@ -365,7 +365,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         await using (connection.ConfigureAwait(false))
