@@ -10,8 +10,9 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
 {
     private readonly string _adminConnectionString;
 
-    internal TimescaleTestDatabase(string name, string connectionString, string adminConnectionString, TimescaleServerInfo serverInfo)
+    internal TimescaleTestDatabase(string name, string connectionString, string adminConnectionString, TimescaleServerInfo serverInfo, bool backgroundJobsPaused)
     {
+        BackgroundJobsPaused = backgroundJobsPaused;
         Name = name;
         ConnectionString = connectionString;
         _adminConnectionString = adminConnectionString;
@@ -30,19 +31,68 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
     /// <summary>The server's TimescaleDB edition.</summary>
     public TimescaleEdition Edition => ServerInfo.Edition;
 
+    /// <summary>
+    /// Whether TimescaleDB's job scheduler is kept from running in this database, so no job runs by wall clock (the
+    /// default; see <see cref="TimescaleTestServerOptions.BackgroundJobs"/>). <c>CALL run_job(id)</c> still runs a job.
+    /// </summary>
+    public bool BackgroundJobsPaused { get; private set; }
+
+    /// <summary>
+    /// Lets TimescaleDB's job scheduler run in this database from now on: every scheduled job runs by wall clock, as in
+    /// production. The database stops being a template database.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>A task that completes when the scheduler has been asked to start.</returns>
+    public async Task ResumeBackgroundJobsAsync(CancellationToken cancellationToken = default)
+    {
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(ConnectionString, SchedulerCall("start_background_workers"), cancellationToken).ConfigureAwait(false);
+        BackgroundJobsPaused = false;
+    }
+
+    /// <summary>
+    /// Stops TimescaleDB's job scheduler in this database and keeps it from starting again (it marks the database as
+    /// a template, where TimescaleDB starts no scheduler). Jobs still run with <c>CALL run_job(id)</c>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <returns>A task that completes when the scheduler has been stopped.</returns>
+    public async Task PauseBackgroundJobsAsync(CancellationToken cancellationToken = default)
+    {
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE true", cancellationToken).ConfigureAwait(false);
+        await TimescaleTestServer.ExecuteAsync(ConnectionString, SchedulerCall("stop_background_workers"), cancellationToken).ConfigureAwait(false);
+        BackgroundJobsPaused = true;
+    }
+
     /// <summary>Drops the database, closing any connections still open to it.</summary>
     /// <returns>A task that completes when the database is dropped.</returns>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
-        var admin = new NpgsqlConnection(_adminConnectionString);
-        await using (admin.ConfigureAwait(false))
+        try
         {
-            await admin.OpenAsync().ConfigureAwait(false);
-            using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync().ConfigureAwait(false);
+            // A template database cannot be dropped.
+            await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE false", CancellationToken.None).ConfigureAwait(false);
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return;
+        }
+
+        await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
     }
+
+    /// <summary>Calls TimescaleDB's scheduler control function of this database, under its 2.x schema or the older one.</summary>
+    private static string SchedulerCall(string function) => $"""
+        DO $$
+        BEGIN
+            IF to_regprocedure('_timescaledb_functions.{function}()') IS NOT NULL THEN
+                PERFORM _timescaledb_functions.{function}();
+            ELSIF to_regprocedure('_timescaledb_internal.{function}()') IS NOT NULL THEN
+                PERFORM _timescaledb_internal.{function}();
+            END IF;
+        END
+        $$
+        """;
 
     internal static string MakeName(string? prefix)
     {

@@ -24,10 +24,13 @@ public sealed class TimescaleTestServer : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
     private readonly string _via;
+    private readonly bool _backgroundJobs;
     private int _disposed;
 
-    private TimescaleTestServer(string connectionString, TimescaleTestServerKind kind, TimescaleServerInfo serverInfo, string via, IAsyncDisposable? owned)
+    private TimescaleTestServer(
+        string connectionString, TimescaleTestServerKind kind, TimescaleServerInfo serverInfo, string via, IAsyncDisposable? owned, bool backgroundJobs)
     {
+        _backgroundJobs = backgroundJobs;
         ConnectionString = connectionString;
         Kind = kind;
         ServerInfo = serverInfo;
@@ -73,7 +76,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
 
         if (ConfiguredServer(options) is { } configured)
         {
-            return await ConnectExistingAsync(configured.Value, configured.Origin, cancellationToken).ConfigureAwait(false);
+            return await ConnectExistingAsync(configured.Value, configured.Origin, options, cancellationToken).ConfigureAwait(false);
         }
 
         var tried = new List<string>
@@ -129,7 +132,11 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         throw new InvalidOperationException(NoServerMessage(tried, options), lastError);
     }
 
-    /// <summary>Creates a fresh, uniquely named database with the timescaledb extension (when the server has it).</summary>
+    /// <summary>
+    /// Creates a fresh, uniquely named database with the timescaledb extension (when the server has it). Its TimescaleDB
+    /// background jobs do not run unless <see cref="TimescaleTestServerOptions.BackgroundJobs"/> is set (see
+    /// <see cref="TimescaleTestDatabase.BackgroundJobsPaused"/>).
+    /// </summary>
     /// <param name="namePrefix">A readable prefix for the database name, such as the test class name; it is lower-cased and shortened.</param>
     /// <param name="cancellationToken">Cancels the creation.</param>
     /// <returns>The database; dispose it to drop it.</returns>
@@ -138,7 +145,11 @@ public sealed class TimescaleTestServer : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
         var name = TimescaleTestDatabase.MakeName(namePrefix);
-        await ExecuteAsync(ConnectionString, $"CREATE DATABASE \"{name}\"", cancellationToken).ConfigureAwait(false);
+        // TimescaleDB starts no job scheduler in a template database; created so, the scheduler never runs there,
+        // whatever jobs the test adds later. Connections, reads and writes are not affected.
+        var paused = !_backgroundJobs;
+        await ExecuteAsync(ConnectionString, paused ? $"CREATE DATABASE \"{name}\" IS_TEMPLATE true" : $"CREATE DATABASE \"{name}\"", cancellationToken)
+            .ConfigureAwait(false);
 
         var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
         var info = ServerInfo;
@@ -154,7 +165,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
             }
         }
 
-        return new TimescaleTestDatabase(name, connectionString, ConnectionString, info);
+        return new TimescaleTestDatabase(name, connectionString, ConnectionString, info, paused);
     }
 
     /// <summary>
@@ -235,7 +246,8 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         return null;
     }
 
-    private static async Task<TimescaleTestServer> ConnectExistingAsync(string configured, string origin, CancellationToken cancellationToken)
+    private static async Task<TimescaleTestServer> ConnectExistingAsync(
+        string configured, string origin, TimescaleTestServerOptions options, CancellationToken cancellationToken)
     {
         string connectionString;
         try
@@ -261,7 +273,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
                 $"Start that server or fix {origin}; unset it to let Docker or a local cluster provide a server.", ex);
         }
 
-        return new TimescaleTestServer(connectionString, TimescaleTestServerKind.ExistingServer, info, $"{origin} ({builder.Host}:{builder.Port})", owned: null);
+        return new TimescaleTestServer(connectionString, TimescaleTestServerKind.ExistingServer, info, $"{origin} ({builder.Host}:{builder.Port})", owned: null, options.BackgroundJobs);
     }
 
     private static async Task<TimescaleTestServer> StartContainerAsync(TimescaleTestServerOptions options, CancellationToken cancellationToken)
@@ -273,7 +285,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
             var info = await DetectServerInfoAsync(connectionString, cancellationToken).ConfigureAwait(false);
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             return new TimescaleTestServer(connectionString, TimescaleTestServerKind.Container, info,
-                $"Testcontainers ({options.ContainerImage}) on {builder.Host}:{builder.Port}", container);
+                $"Testcontainers ({options.ContainerImage}) on {builder.Host}:{builder.Port}", container, options.BackgroundJobs);
         }
         catch
         {
@@ -289,7 +301,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         {
             var info = await DetectServerInfoAsync(cluster.ConnectionString, cancellationToken).ConfigureAwait(false);
             return new TimescaleTestServer(cluster.ConnectionString, TimescaleTestServerKind.LocalCluster, info,
-                $"local cluster on 127.0.0.1:{cluster.Port}", cluster);
+                $"local cluster on 127.0.0.1:{cluster.Port}", cluster, options.BackgroundJobs);
         }
         catch
         {
@@ -353,7 +365,7 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         }
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         await using (connection.ConfigureAwait(false))

@@ -54,6 +54,16 @@ public sealed class TimescaleTestServerOptions
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Whether TimescaleDB background jobs (policies, user-defined jobs, TimescaleDB's own) run by wall clock in the
+    /// databases <see cref="TimescaleTestServer.CreateDatabaseAsync"/> creates. Default <see langword="false"/>: the
+    /// database's job scheduler never starts, so jobs created later (by a schema migration, say) do not run either, and
+    /// a test that needs a job runs it with <c>CALL run_job(id)</c>. Other databases on the server are not affected.
+    /// One database can change it with <see cref="TimescaleTestDatabase.ResumeBackgroundJobsAsync"/> and
+    /// <see cref="TimescaleTestDatabase.PauseBackgroundJobsAsync"/>.
+    /// </summary>
+    public bool BackgroundJobs { get; set; }
+
+    /// <summary>
     /// Extra server settings (<c>postgresql.conf</c> names and values, such as <c>work_mem</c> = <c>64MB</c>) for a
     /// container or local cluster. They override the built-in test-speed settings.
     /// </summary>

@@ -296,14 +296,17 @@ const jobConfig = async (proc, relation) =>
 await check('refresh, compression and retention policies exist with the configured settings', async () => {
   const jobs = await rows(`SELECT proc_name, count(*)::int AS n FROM timescaledb_information.jobs
     WHERE hypertable_schema = 'trading' GROUP BY proc_name ORDER BY proc_name`);
-  equal(jobs.map((j) => `${j.proc_name}:${j.n}`), ['policy_compression:7', 'policy_refresh_continuous_aggregate:6', 'policy_retention:7'], 'jobs');
+  equal(jobs.map((j) => `${j.proc_name}:${j.n}`), ['policy_compression:7', 'policy_refresh_continuous_aggregate:6', 'policy_retention:6'], 'jobs');
   const oneMinute = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1m');
   equal([oneMinute.schedule, oneMinute.config.start_offset, oneMinute.config.end_offset], ['00:01:00', '03:00:00', '00:01:00'], '1m refresh');
   const daily = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1d');
   equal([daily.schedule, daily.config.start_offset, daily.config.end_offset], ['01:00:00', '10 days', '01:00:00'], '1d refresh');
   equal((await jobConfig('policy_compression', 'options_data')).config.compress_after, '7 days', 'compress_after');
   equal((await jobConfig('policy_retention', 'stock_prices')).config.drop_after, '90 days', 'stock_prices retention');
-  equal((await jobConfig('policy_retention', 'system_events')).config.drop_after, '3 mons', 'system_events retention');
+  equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs WHERE proc_name = 'policy_retention' AND hypertable_name = 'system_events'`),
+    0, 'built-in system_events retention (replaced by a job that copies CRITICAL events first)');
+  equal(await one(`SELECT schedule_interval::text AS schedule, scheduled FROM timescaledb_information.jobs
+    WHERE proc_schema = 'trading' AND proc_name = 'system_events_retention'`), { schedule: '1 day', scheduled: true }, 'system_events retention job');
   equal((await jobConfig('policy_retention', 'system_events_critical')).config.drop_after, '2 years', 'critical retention');
   equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs j JOIN timescaledb_information.continuous_aggregates c
     ON j.hypertable_name = c.materialization_hypertable_name WHERE j.proc_name = 'policy_retention'`), 0, 'retention on aggregates');
@@ -321,6 +324,21 @@ await check('a refresh policy job runs and the aggregate still equals the raw ro
 }, { communityOnly: true });
 
 // ---- critical events ------------------------------------------------------------------------
+const systemEventsRetentionJob = async () =>
+  value(`SELECT job_id FROM timescaledb_information.jobs WHERE proc_schema = 'trading' AND proc_name = 'system_events_retention'`);
+await check('CRITICAL events written with session_replication_role = replica are copied (ENABLE ALWAYS triggers)', async () => {
+  equal(await rows(`SELECT tgname, tgenabled::text AS enabled FROM pg_trigger
+    WHERE tgrelid = 'trading.system_events'::regclass AND NOT tgisinternal AND tgname LIKE 'system_events_copy_critical%' ORDER BY tgname`),
+    [{ tgname: 'system_events_copy_critical_inserts', enabled: 'A' }, { tgname: 'system_events_copy_critical_updates', enabled: 'A' }], 'triggers');
+  await db.exec(`SET session_replication_role = replica;
+    INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+    VALUES ('replicated', 'CRITICAL', 'primary', 'replicated halt', NOW() - INTERVAL '1 hour'),
+           ('heartbeat', 'INFO', 'primary', 'replicated heartbeat', NOW() - INTERVAL '1 hour');
+    UPDATE trading.system_events SET message = 'replicated halt, resumed' WHERE message = 'replicated halt';
+    SET session_replication_role = origin;`);
+  equal(await value(`SELECT string_agg(message, '|') FROM trading.system_events_critical WHERE source = 'primary'`), 'replicated halt, resumed', 'copies');
+  await db.exec(`DELETE FROM trading.system_events WHERE source = 'primary'; DELETE FROM trading.system_events_critical WHERE source = 'primary'`);
+});
 await check('CRITICAL events are copied on INSERT, COPY and UPDATE, idempotently', async () => {
   const copies = async () => (await rows(`SELECT source, message FROM trading.system_events_critical ORDER BY timestamp, id`))
     .map((r) => `${r.source}:${r.message}`);
@@ -485,15 +503,26 @@ ORDER BY pg_total_relation_size(schemaname||'.'||tablename) DESC;`);
 
 // ---- retention ------------------------------------------------------------------------------
 await check('retention policies drop old raw chunks; aggregates and CRITICAL events survive', async () => {
-  for (const table of ['stock_prices', 'options_data', 'signals', 'performance_metrics', 'data_quality', 'system_events', 'system_events_critical']) {
+  for (const table of ['stock_prices', 'options_data', 'signals', 'performance_metrics', 'data_quality', 'system_events_critical']) {
     await db.exec(`CALL run_job(${(await jobConfig('policy_retention', table)).job_id})`);
   }
+  await db.exec(`CALL run_job(${await systemEventsRetentionJob()})`);
   equal(await value(`SELECT count(*)::int FROM trading.stock_prices WHERE timestamp < NOW() - INTERVAL '90 days'`), 0, 'old bars');
   equal(await value(`SELECT count(*)::int FROM trading.system_events WHERE timestamp < NOW() - INTERVAL '3 months'`), 0, 'old events');
   equal(await value(`SELECT string_agg(message, '|' ORDER BY timestamp, id) FROM trading.system_events_critical`),
     'disk full|connection lost, orders halted|feed lost|outage resolved', 'CRITICAL copies (800-day-old one past 2 years)');
   equal((await rows(`SELECT volume FROM trading.stock_prices_1d WHERE symbol = 'NYD' ORDER BY bucket`)).map((r) => r.volume), [1400, 200], 'daily history after raw retention');
   equal(await value(`SELECT count(*)::int FROM trading.signal_performance_1d WHERE symbol = 'NYD'`), 2, 'signal days after raw retention');
+}, { communityOnly: true });
+await check('the system_events retention job copies a CRITICAL event that has no copy before it drops its chunk', async () => {
+  // A copy lost by any path (deleted here): the job's sweep, not the trigger, must save the event.
+  await db.exec(`INSERT INTO trading.system_events (event_type, severity, source, message, timestamp)
+    VALUES ('bypass', 'CRITICAL', 'replica', 'copy lost', date_trunc('day', NOW() - INTERVAL '200 days') + INTERVAL '10 hours')`);
+  await db.exec(`DELETE FROM trading.system_events_critical WHERE message = 'copy lost'`);
+  await db.exec(`CALL run_job(${await systemEventsRetentionJob()})`);
+  equal(await value(`SELECT count(*)::int FROM trading.system_events WHERE message = 'copy lost'`), 0, 'event chunk dropped');
+  equal(await value(`SELECT count(*)::int FROM trading.system_events_critical WHERE message = 'copy lost' AND source = 'replica'`), 1, 'copied before the drop');
+  await db.exec(`DELETE FROM trading.system_events_critical WHERE message = 'copy lost'`);
 }, { communityOnly: true });
 await check('trading.apply_retention() drops old chunks per table and keeps CRITICAL events, even untriggered ones', async () => {
   if (community) {
@@ -573,7 +602,7 @@ await check('changed settings are applied by the repeatable scripts', async () =
     equal((await jobConfig('policy_compression', 'signals')).config.compress_after, '14 days', 'compression policy');
     const hourly = await jobConfig('policy_refresh_continuous_aggregate', 'stock_prices_1h');
     equal([hourly.schedule, hourly.config.start_offset], ['00:20:00', '4 days'], '1h refresh policy');
-    equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs WHERE hypertable_schema = 'trading'`), 20, 'jobs (no duplicates)');
+    equal(await value(`SELECT count(*)::int FROM timescaledb_information.jobs WHERE hypertable_schema = 'trading' OR proc_schema = 'trading'`), 20, 'jobs (no duplicates)');
   }
 });
 await check('a changed exchange_time_zone is refused with the installed zone named', async () => {

@@ -13,11 +13,11 @@ namespace Trading.Timescale.Testing.Internal;
 internal static class ClusterWatchdog
 {
     /// <returns>The watchdog process, or <see langword="null"/> where there is no POSIX shell; the caller ends it after a normal stop.</returns>
-    public static Process? Start(string clusterDirectory, string pgCtl, OsCommand command) =>
-        Start(clusterDirectory, pgCtl, command, Environment.ProcessId);
+    public static Process? Start(string clusterDirectory, PostgresInstallation installation, OsCommand command) =>
+        Start(clusterDirectory, installation, command, Environment.ProcessId);
 
     /// <summary>Watches <paramref name="ownerProcessId"/> instead of this process.</summary>
-    internal static Process? Start(string clusterDirectory, string pgCtl, OsCommand command, int ownerProcessId)
+    internal static Process? Start(string clusterDirectory, PostgresInstallation installation, OsCommand command, int ownerProcessId)
     {
         if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh"))
         {
@@ -25,7 +25,7 @@ internal static class ClusterWatchdog
         }
 
         var dataDirectory = Path.Combine(clusterDirectory, "data");
-        var stop = command.CreateStartInfo(pgCtl, ["stop", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "15", "-s"], null);
+        var stop = command.CreateStartInfo(installation.Tool("pg_ctl"), ["stop", "-D", dataDirectory, "-m", "immediate", "-w", "-t", "15", "-s"], null);
         var stopCommand = new StringBuilder(OsCommand.ShellQuote(stop.FileName));
         foreach (var argument in stop.ArgumentList)
         {
@@ -39,8 +39,10 @@ internal static class ClusterWatchdog
             "trap '' INT HUP",
             $"while kill -0 {ownerProcessId.ToString(CultureInfo.InvariantCulture)} && [ -d {directory} ]; do sleep 1; done",
             $"[ -d {directory} ] || exit 0",
-            $"[ -f {pidFile} ] && {stopCommand}",
-            $"pid=$(head -n 1 {pidFile} 2>/dev/null) && [ \"$(cat /proc/$pid/comm 2>/dev/null)\" = postgres ] && kill -9 \"$pid\"",
+            // Only the postmaster of this data directory, running this installation's postgres, is stopped or killed.
+            $"ours() {{ [ \"$(readlink /proc/$1/exe 2>/dev/null)\" = {OsCommand.ShellQuote(installation.Tool("postgres"))} ] && [ \"$(readlink /proc/$1/cwd 2>/dev/null)\" = {OsCommand.ShellQuote(dataDirectory)} ]; }}",
+            $"pid=$(head -n 1 {pidFile} 2>/dev/null) && ours \"$pid\" && {stopCommand}",
+            "[ -n \"$pid\" ] && ours \"$pid\" && kill -9 \"$pid\"",
             $"rm -rf {directory}");
 
         var setsid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : OsCommand.FindOnPath("setsid");

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -16,7 +15,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     public const string SuperUser = "postgres";
     private const int PortAttempts = 3;
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnly = ClusterRoot.OwnerOnly;
 
     private readonly OsCommand _command;
     private readonly string _password = RandomNumberGenerator.GetHexString(32, lowercase: true);
@@ -51,18 +50,8 @@ internal sealed class LocalCluster : IAsyncDisposable
         Database = "postgres",
     }.ConnectionString;
 
-    /// <summary>The cluster root used when none is configured: the temp directory's <c>trading-timescale</c> folder.</summary>
-    public static string DefaultRoot()
-    {
-        var name = OsCommand.IsRoot ? "trading-timescale" : "trading-timescale-" + new string(Environment.UserName.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
-        var temp = Path.GetTempPath();
-        if (!OperatingSystem.IsWindows() && Path.Combine(temp, name).Length > 60 && Directory.Exists("/tmp"))
-        {
-            temp = "/tmp";
-        }
-
-        return Path.Combine(temp, name);
-    }
+    /// <summary>The cluster root used when none is configured: <c>trading-timescale-UID</c> in the temp directory.</summary>
+    public static string DefaultRoot() => ClusterRoot.DefaultPath();
 
     /// <summary>Reaps clusters of dead processes under the root, then creates, initializes and starts a new cluster.</summary>
     public static async Task<LocalCluster> StartAsync(TimescaleTestServerOptions options, CancellationToken cancellationToken)
@@ -74,15 +63,15 @@ internal sealed class LocalCluster : IAsyncDisposable
             await EnsureOsUserExistsAsync(command.RunAsUser, cancellationToken).ConfigureAwait(false);
         }
 
-        var root = PrepareRoot(options.ClusterRoot);
-        await Task.Run(() => StaleClusterReaper.Reap(root, options.ServerOsUser), cancellationToken).ConfigureAwait(false);
+        var root = PrepareRoot(options.ClusterRoot, command);
+        await Task.Run(() => StaleClusterReaper.Reap(root, command, installation), cancellationToken).ConfigureAwait(false);
 
         var cluster = new LocalCluster(CreateClusterDirectory(root), installation, command);
         ClusterRegistry.Add(cluster);
         try
         {
             ClusterMarker.ForCurrentProcess(installation.BinDirectory).Write(cluster.ClusterDirectory);
-            cluster._watchdog = ClusterWatchdog.Start(cluster.ClusterDirectory, installation.Tool("pg_ctl"), command);
+            cluster._watchdog = ClusterWatchdog.Start(cluster.ClusterDirectory, installation, command);
             await cluster.InitializeAsync(options, cancellationToken).ConfigureAwait(false);
             await cluster.LaunchAsync(options.StartTimeout, cancellationToken).ConfigureAwait(false);
             return cluster;
@@ -105,7 +94,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         ClusterRegistry.Remove(this);
         await Task.Run(() =>
         {
-            Teardown(ClusterDirectory, Installation.BinDirectory, _command, fast: true);
+            Teardown(ClusterDirectory, Installation, usePgCtl: true, _command, fast: true);
             ClusterWatchdog.Stop(_watchdog);
         }).ConfigureAwait(false);
     }
@@ -115,24 +104,33 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            Teardown(ClusterDirectory, Installation.BinDirectory, _command, fast: false);
+            Teardown(ClusterDirectory, Installation, usePgCtl: true, _command, fast: false);
             ClusterWatchdog.Stop(_watchdog);
         }
     }
 
     /// <summary>
-    /// Stops whatever server runs in <paramref name="clusterDirectory"/> (a fast shutdown first when
-    /// <paramref name="fast"/>, then an immediate one, then a kill) and deletes the directory. Never throws.
+    /// Stops the server of <paramref name="clusterDirectory"/> and deletes the directory; never throws. Only a process
+    /// proven to be the postmaster of that data directory (<see cref="PostmasterProcess"/>) is stopped: with this
+    /// installation's <c>pg_ctl</c> when <paramref name="usePgCtl"/> (a fast shutdown first when <paramref name="fast"/>,
+    /// then an immediate one), then killed if it still runs. A <c>postmaster.pid</c> naming any other live process
+    /// leaves the process and the directory alone.
     /// </summary>
-    public static void Teardown(string clusterDirectory, string? binDirectory, OsCommand command, bool fast)
+    public static void Teardown(string clusterDirectory, PostgresInstallation installation, bool usePgCtl, OsCommand command, bool fast)
     {
         var dataDirectory = Path.Combine(clusterDirectory, "data");
         if (File.Exists(Path.Combine(dataDirectory, "postmaster.pid")))
         {
-            var postmaster = ReadPostmasterPid(dataDirectory);
-            var pgCtl = binDirectory is null ? null : new PostgresInstallation(binDirectory, 0, null, null, null).Tool("pg_ctl");
-            if (pgCtl is not null && File.Exists(pgCtl))
+            var canVerify = Directory.Exists("/proc/self");
+            var postmaster = canVerify ? PostmasterProcess.FindVerified(dataDirectory, installation) : null;
+            if (canVerify && postmaster is null && PostmasterProcess.FindLive(dataDirectory) is not null)
             {
+                return;
+            }
+
+            if (usePgCtl && (postmaster is not null || !canVerify))
+            {
+                var pgCtl = installation.Tool("pg_ctl");
                 var stopped = fast &&
                     command.RunNow(pgCtl, ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "30", "-s"], clusterDirectory, TimeSpan.FromSeconds(40)).Succeeded;
                 if (!stopped)
@@ -143,7 +141,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
             if (postmaster is not null)
             {
-                KillIfPostgres(postmaster.Value);
+                PostmasterProcess.KillIfPostmasterOf(postmaster.Value, dataDirectory, installation);
             }
         }
 
@@ -179,7 +177,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static string PrepareRoot(string? configured)
+    private static string PrepareRoot(string? configured, OsCommand command)
     {
         var root = Path.GetFullPath(configured ?? DefaultRoot());
         if (!OperatingSystem.IsWindows() && Path.Combine(root, "0123456789ab", "run", ".s.PGSQL.65535").Length > 100)
@@ -188,20 +186,7 @@ internal sealed class LocalCluster : IAsyncDisposable
                 $"the cluster root {root} is too long for a Unix socket path; set TimescaleTestServerOptions.ClusterRoot to a short directory such as /tmp/tt.");
         }
 
-        if (!Directory.Exists(root))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(root);
-            }
-            else
-            {
-                // As root, the server's OS user must be able to reach its cluster directory below.
-                Directory.CreateDirectory(root, OsCommand.IsRoot ? OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute : OwnerOnly);
-            }
-        }
-
-        return root;
+        return ClusterRoot.Prepare(root, command);
     }
 
     private static string CreateClusterDirectory(string root)
@@ -353,26 +338,6 @@ internal sealed class LocalCluster : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void KillIfPostgres(int processId)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(processId);
-            if (!process.ProcessName.Contains("postgres", StringComparison.OrdinalIgnoreCase) &&
-                !process.ProcessName.Contains("postmaster", StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-
-            process.Kill();
-            process.WaitForExit(5000);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Win32Exception or NotSupportedException)
-        {
-            // Gone already, or not ours to kill.
-        }
     }
 
     private static void DeleteDirectory(string directory)

@@ -164,7 +164,7 @@ internal sealed partial record PostgresInstallation(
         return null;
     }
 
-    private static bool SamePath(string a, string b) =>
+    public static bool SamePath(string a, string b) =>
         string.Equals(Path.GetFullPath(a).TrimEnd(Path.DirectorySeparatorChar), Path.GetFullPath(b).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
 
     [GeneratedRegex(@"PostgreSQL\)?\s+(\d+)", RegexOptions.CultureInvariant)]

@@ -3,13 +3,15 @@ namespace Trading.Timescale.Testing.Internal;
 /// <summary>
 /// Removes local clusters whose owning process is gone (a crashed or killed test run): stops the server with an
 /// immediate shutdown and deletes the directory. Directories without an owner file are removed after an hour.
+/// Only this installation's binaries run, and only when the owner file names that installation (never the binaries an
+/// owner file names); only a process proven to be the directory's postmaster is stopped.
 /// </summary>
 internal static class StaleClusterReaper
 {
     private static readonly TimeSpan UnmarkedGrace = TimeSpan.FromHours(1);
 
     /// <summary>Reaps stale clusters under <paramref name="root"/>; returns the directories it removed.</summary>
-    public static IReadOnlyList<string> Reap(string root, string serviceUser)
+    public static IReadOnlyList<string> Reap(string root, OsCommand command, PostgresInstallation installation)
     {
         var reaped = new List<string>();
         string[] directories;
@@ -22,7 +24,6 @@ internal static class StaleClusterReaper
             return reaped;
         }
 
-        var command = OsCommand.ForServer(serviceUser);
         foreach (var directory in directories)
         {
             var marker = ClusterMarker.TryRead(directory);
@@ -38,7 +39,8 @@ internal static class StaleClusterReaper
                 continue;
             }
 
-            LocalCluster.Teardown(directory, marker?.BinDirectory, command, fast: false);
+            var ownBinaries = marker?.BinDirectory is { } bin && PostgresInstallation.SamePath(bin, installation.BinDirectory);
+            LocalCluster.Teardown(directory, installation, ownBinaries, command, fast: false);
             if (!Directory.Exists(directory))
             {
                 reaped.Add(directory);

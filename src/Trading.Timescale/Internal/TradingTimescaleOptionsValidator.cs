@@ -72,6 +72,14 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             CheckRefresh(options, aggregate, failures);
         }
 
+        var retention = options.Retention;
+        if (retention.SystemEvents.IsPositive && retention.SystemEventsCritical.IsPositive && retention.SystemEventsCritical < retention.SystemEvents)
+        {
+            failures.Add(
+                $"{Section}Retention:SystemEventsCritical ({retention.SystemEventsCritical}) is shorter than {Section}Retention:SystemEvents ({retention.SystemEvents}): " +
+                "CRITICAL events would be dropped before ordinary ones. Keep SystemEventsCritical at least as long as SystemEvents.");
+        }
+
         if (options.LockTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{Section}LockTimeout ({options.LockTimeout.ToString("c", CultureInfo.InvariantCulture)}) must be positive.");

@@ -273,7 +273,7 @@ public sealed class TradingSchemaInstaller
         }
 
         var first = changed[0];
-        var files = string.Join(", ", changed.Select(c => $"{c.Script.Path} (applied {c.State.Applied!.Checksum[..12]}, now {c.Script.Checksum[..12]})"));
+        var files = string.Join(", ", changed.Select(c => $"{c.Script.Path} (checksum applied {SchemaChecksum.Describe(c.State.Applied!.Checksum)}, now {SchemaChecksum.Describe(c.Script.Checksum)})"));
         throw new TradingSchemaException(
             $"Refusing to migrate database {database}: versioned migration file {files} changed after it was applied. A released migration must never be edited: restore the file and put the change in a new migration.",
             first.Script.Id, first.Script.Path, null);

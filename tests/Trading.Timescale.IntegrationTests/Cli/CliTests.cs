@@ -58,10 +58,13 @@ public sealed class CliTests(TimescaleServerFixture server) : DatabaseTest(serve
 
         var health = await RunAsync("health", "-c", Connection, "--json");
 
-        Assert.Equal(0, health.ExitCode);
         using var json = JsonDocument.Parse(health.Output);
         var root = json.RootElement;
-        Assert.True(root.GetProperty("healthy").GetBoolean());
+        // Job runs are TimescaleDB's business (a server may run or fail them at any time): only the rest is this test's.
+        var problems = root.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.DoesNotContain(problems, p => !p.StartsWith("job ", StringComparison.Ordinal));
+        Assert.Equal(problems.Count == 0, root.GetProperty("healthy").GetBoolean());
+        Assert.Equal(problems.Count == 0 ? 0 : 1, health.ExitCode);
         Assert.Equal(Edition.ToString().ToLowerInvariant(), root.GetProperty("server").GetProperty("edition").GetString());
         Assert.Contains(root.GetProperty("hypertables").EnumerateArray(), h => h.GetProperty("name").GetString() == "stock_prices" && h.GetProperty("chunkInterval").GetString() == "1 day");
         var compression = root.GetProperty("compression");

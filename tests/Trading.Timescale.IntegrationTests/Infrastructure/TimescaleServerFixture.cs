@@ -10,16 +10,23 @@ public sealed class TimescaleServerFixture : IAsyncLifetime
     /// <summary>The start of the line that names the edition under test; build.sh repeats it next to the test summary.</summary>
     public const string EditionLinePrefix = "Tested edition:";
 
+    /// <summary>Set to <c>run</c> to let TimescaleDB background jobs run in the test databases.</summary>
+    public const string JobsVariable = "TRADING_TIMESCALE_TEST_JOBS";
+
     private TimescaleTestServer? _server;
 
     public TimescaleTestServer Server => _server ?? throw new InvalidOperationException("The server has not started.");
 
     public async ValueTask InitializeAsync()
     {
-        _server = await TimescaleTestServer.StartAsync(TestContext.Current.CancellationToken);
+        // Jobs are paused in test databases; TRADING_TIMESCALE_TEST_JOBS=run lets them run by wall clock, as in production.
+        var jobs = Environment.GetEnvironmentVariable(JobsVariable);
+        _server = await TimescaleTestServer.StartAsync(
+            new TimescaleTestServerOptions { BackgroundJobs = string.Equals(jobs, "run", StringComparison.OrdinalIgnoreCase) },
+            TestContext.Current.CancellationToken);
         // Shown by the runner because xunit.runner.json turns diagnostic messages on.
         TestContext.Current.SendDiagnosticMessage(
-            $"{EditionLinePrefix} {_server.Edition.ToString().ToLowerInvariant()} ({_server.Describe()})");
+            $"{EditionLinePrefix} {_server.Edition.ToString().ToLowerInvariant()} ({_server.Describe()}), background jobs {(string.Equals(jobs, "run", StringComparison.OrdinalIgnoreCase) ? "running" : "paused")}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,5 @@
+using NodaTime;
+using NodaTime.Text;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 
@@ -5,10 +7,22 @@ namespace Trading.Timescale.IntegrationTests.Ingest;
 
 public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest(server)
 {
+    /// <summary>
+    /// Two days ago at 13:30 UTC: well inside every retention window, so no retention run (a job or apply_retention)
+    /// can drop what a test wrote.
+    /// </summary>
+    private static readonly Instant Start = Instant.FromDateTimeUtc(DateTime.UtcNow.Date).Minus(Duration.FromDays(2)).Plus(Duration.FromMinutes(13 * 60 + 30));
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Clock.Now = Start.Plus(Duration.FromDays(1));
+    }
+
     /// <summary>3,000 bars in batches of 1,000; rows 2,101 and 2,351 (in batch 3) are invalid.</summary>
     private static List<StockPrice> InputWithTwoBadRows()
     {
-        var rows = MarketData.Bars(3_000, symbols: 10).ToList();
+        var rows = MarketData.Bars(3_000, symbols: 10, Start).ToList();
         rows[2_100] = rows[2_100] with { HighPrice = 90m };
         rows[2_350] = rows[2_350] with { Volume = -5 };
         return rows;
@@ -31,10 +45,10 @@ public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest
         Assert.Equal([2_101L, 2_351L], ex.Errors.Select(e => e.RowNumber));
         Assert.Equal(["high_price", "volume"], ex.Errors.Select(e => e.Column));
         Assert.Equal(["90", "-5"], ex.Errors.Select(e => e.Value));
-        Assert.StartsWith($"row 2,101: high_price 90 < open_price {open} for S000 2026-05-04T17:00:00Z", ex.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"row 2,101: high_price 90 < open_price {open} for S000 {At(210)}", ex.Message, StringComparison.Ordinal);
         Assert.Contains("and 1 more invalid rows", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Nothing was written", ex.Message, StringComparison.Ordinal);
-        Assert.Equal("row 2,351: volume -5 is negative for S000 2026-05-04T17:25:00Z", ex.Errors[1].Message);
+        Assert.Equal($"row 2,351: volume -5 is negative for S000 {At(235)}", ex.Errors[1].Message);
     }
 
     [Fact]
@@ -85,7 +99,7 @@ public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest
     [Fact]
     public async Task A_null_row_is_an_invalid_row()
     {
-        StockPrice[] rows = [MarketData.Bar(0, 1, MarketData.Start), null!];
+        StockPrice[] rows = [MarketData.Bar(0, 1, Start), null!];
 
         var result = await Ingest.AppendAsync(rows, IngestOptions.Default with { InvalidRows = InvalidRowHandling.Skip }, Ct);
 
@@ -98,7 +112,7 @@ public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest
     {
         IEnumerable<StockPrice> Rows()
         {
-            foreach (var row in MarketData.Bars(1_500, symbols: 10))
+            foreach (var row in MarketData.Bars(1_500, symbols: 10, Start))
             {
                 yield return row.Volume == 1_000 + 1_200 ? throw new IOException("feed closed") : row;
             }
@@ -114,4 +128,7 @@ public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest
         Assert.Contains("reading input row 1,201: feed closed", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1_000L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
     }
+
+    /// <summary>The timestamp of minute <paramref name="minute"/> after <see cref="Start"/>, as messages print it.</summary>
+    private static string At(int minute) => InstantPattern.General.Format(Start.Plus(Duration.FromMinutes(minute)));
 }

@@ -38,6 +38,28 @@ public sealed class MigrationFailureTests(TimescaleServerFixture server) : Datab
         Assert.Equal(SchemaMigrationStatus.Pending, status.Migrations.Single(m => m.Id == "0003_more").Status);
     }
 
+    [Theory]
+    [InlineData("tampered", "'tampered'")]
+    [InlineData("", "''")]
+    [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef-and-more", "'0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef...' (73 characters)")]
+    public async Task Journal_checksum_that_is_not_a_hash_is_refused_naming_the_file_and_the_mismatch(string stored, string shown)
+    {
+        var installer = Installer(("migrations/0001_schema.sql", Schema), ("migrations/0002_tables.sql", Tables));
+        await installer.MigrateAsync(Ct);
+        await using (var tamper = DataSource.CreateCommand("UPDATE trading.schema_migrations SET checksum = $1 WHERE id = '0002_tables'"))
+        {
+            tamper.Parameters.AddWithValue(stored);
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync(Ct));
+        }
+
+        var ex = await Assert.ThrowsAsync<TradingSchemaException>(() => installer.MigrateAsync(Ct));
+
+        var now = SchemaChecksum.Compute(Tables)[..12];
+        Assert.Equal("migrations/0002_tables.sql", ex.FileName);
+        Assert.Contains($"versioned migration file migrations/0002_tables.sql (checksum applied {shown}, now {now}) changed after it was applied", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(SchemaMigrationStatus.Changed, (await installer.GetStatusAsync(Ct)).Migrations.Single(m => m.Id == "0002_tables").Status);
+    }
+
     [Fact]
     public async Task Failing_transactional_migration_is_rolled_back_with_its_journal_row_and_the_next_run_resumes()
     {

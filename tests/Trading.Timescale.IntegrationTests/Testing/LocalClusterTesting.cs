@@ -38,8 +38,8 @@ internal static class LocalClusterTesting
     /// </summary>
     public static string NewClusterRoot(PostgresInstallation installation)
     {
-        var root = Path.Combine(LocalCluster.DefaultRoot(), "test-" + RandomNumberGenerator.GetHexString(8, lowercase: true));
-        Directory.CreateDirectory(root);
+        var command = OsCommand.ForServer("postgres");
+        var root = ClusterRoot.Prepare(Path.Combine(ClusterRoot.Prepare(LocalCluster.DefaultRoot(), command), "test-" + RandomNumberGenerator.GetHexString(8, lowercase: true)), command);
         ClusterMarker.ForCurrentProcess(installation.BinDirectory).Write(root);
         return root;
     }

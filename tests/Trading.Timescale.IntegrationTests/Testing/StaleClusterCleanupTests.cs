@@ -73,7 +73,7 @@ public sealed class StaleClusterCleanupTests
 
             // A stand-in owner that is killed, as a test host killed by the runner would be.
             using var owner = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "sleep 60"]) { UseShellExecute = false })!;
-            using var watchdog = ClusterWatchdog.Start(cluster.ClusterDirectory, installation.Tool("pg_ctl"), OsCommand.ForServer("postgres"), owner.Id);
+            using var watchdog = ClusterWatchdog.Start(cluster.ClusterDirectory, installation, OsCommand.ForServer("postgres"), owner.Id);
             Assert.NotNull(watchdog);
             await Task.Delay(500, ct);
             Assert.True(Directory.Exists(cluster.ClusterDirectory), "the watchdog must wait while its owner lives");

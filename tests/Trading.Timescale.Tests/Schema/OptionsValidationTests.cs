@@ -48,6 +48,18 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Critical_event_retention_shorter_than_the_system_events_one_names_both_settings()
+    {
+        var failure = Assert.Single(Check(o => o.Retention.SystemEventsCritical = TimescaleInterval.Parse("30 days")));
+
+        Assert.StartsWith(
+            "TradingTimescale:Retention:SystemEventsCritical (30 days) is shorter than TradingTimescale:Retention:SystemEvents (3 months): CRITICAL events would be dropped before ordinary ones",
+            failure, StringComparison.Ordinal);
+        Assert.Empty(Check(o => o.Retention.SystemEventsCritical = TimescaleInterval.Parse("3 months")));
+        Assert.Single(Check(o => o.Retention.SystemEvents = TimescaleInterval.Parse("3 years")));
+    }
+
+    [Fact]
     public void Refresh_window_must_run_backwards_and_cover_two_buckets()
     {
         var backwards = Assert.Single(Check(o => o.Refresh.StockPrices1h.EndOffset = TimescaleInterval.Parse("4 days")));

@@ -35,4 +35,21 @@ public class SchemaChecksumTests
         Assert.NotEqual(baseline, SchemaChecksum.Compute("SELECT 1;", [new("trading_timescale.retention_signals", "1 year"), new("trading_timescale.edition", "community")]));
         Assert.NotEqual(baseline, SchemaChecksum.Compute("SELECT 1;"));
     }
+
+    [Theory]
+    [InlineData("tampered", "'tampered'")]
+    [InlineData("", "''")]
+    [InlineData(null, "(none)")]
+    [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", "0123456789AB")]
+    [InlineData("zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "'zz23456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'")]
+    public void Checksum_in_a_message_is_shortened_only_when_it_is_a_hash(string? stored, string shown) =>
+        Assert.Equal(shown, SchemaChecksum.Describe(stored));
+
+    [Fact]
+    public void Long_stored_checksum_is_cut_and_its_length_named()
+    {
+        var shown = SchemaChecksum.Describe(new string('x', 5_000));
+
+        Assert.Equal($"'{new string('x', 64)}...' (5000 characters)", shown);
+    }
 }

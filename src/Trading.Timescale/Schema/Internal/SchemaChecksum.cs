@@ -29,6 +29,18 @@ internal static class SchemaChecksum
         return Hash(content.ToString());
     }
 
+    /// <summary>
+    /// A checksum shortened for a message: the first 12 characters of a SHA-256 hash; anything else stored in a
+    /// journal (an edited row) is quoted as it is, cut to 64 characters.
+    /// </summary>
+    public static string Describe(string? checksum) => checksum switch
+    {
+        null => "(none)",
+        { Length: 64 } when checksum.All(char.IsAsciiHexDigit) => checksum[..12],
+        { Length: > 64 } => $"'{checksum[..64]}...' ({checksum.Length} characters)",
+        _ => $"'{checksum}'",
+    };
+
     private static string Hash(string content) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(content))).ToLowerInvariant();
 }
