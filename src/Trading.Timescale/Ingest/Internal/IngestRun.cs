@@ -176,7 +176,8 @@ internal sealed partial class IngestRun<T>
             var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
             throw new IngestException(
                 $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
-                _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null), ex);
+                _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null),
+                ex is TransientFailure { InnerException: { } postgres } ? postgres : ex);
         }
         finally
         {
