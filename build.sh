@@ -5,7 +5,7 @@
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
 #   ./build.sh pack    write the .nupkg and .snupkg files to artifacts/packages
-#   ./build.sh bench   run the quick ingest benchmark and print one JSON object
+#   ./build.sh bench   run the quick ingest benchmark (and the CLI import against psql \copy) and print one JSON object
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -80,6 +80,8 @@ case "$cmd" in
     ensure_server
     # Build output goes to stderr so standard output is the one JSON object.
     dotnet build benchmarks/Trading.Timescale.Benchmarks -c Release -nologo -clp:NoSummary >&2
+    # importVsPsqlCopy runs the CLI as its own process, as users do.
+    dotnet build src/Trading.Timescale.Cli -c Release -f net10.0 -nologo -clp:NoSummary >&2
     dotnet run --project benchmarks/Trading.Timescale.Benchmarks -c Release --no-build -- quick "$@"
     ;;
   *)

@@ -21,6 +21,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
 
     public TimescaleServerInfo ServerInfo => _database.ServerInfo;
 
+    /// <summary>The database's connection string (with its password: pass it to child processes through the environment only).</summary>
+    public string ConnectionString => _database.ConnectionString;
+
     public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken = default)
     {
         var server = await TimescaleTestServer.StartAsync(cancellationToken);
@@ -40,6 +43,12 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
         await using var command = DataSource.CreateCommand(sql);
         command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>Empties the stock tables (dropping chunks) and checkpoints, so every measured path starts alike.</summary>

@@ -41,6 +41,11 @@ internal static class QuickBenchmark
             return rows / watch.Elapsed.TotalSeconds;
         }
 
+        // The import benchmark's file: the same bars as CSV, every column filled.
+        var csvFile = Path.Combine(Path.GetTempPath(), $"trading-timescale-bench-{Environment.ProcessId}.csv");
+        BarsCsv.Write(csvFile, rows, symbols);
+        var processes = ImportProcesses.Locate(db.ConnectionString);
+
         Log($"warming up on {db.ServerInfo}");
         var warm = data.Take(20_000).ToArray();
         await db.ResetAsync();
@@ -107,6 +112,23 @@ internal static class QuickBenchmark
             {
                 await Pair(run, "multiRowInsert", () => Baselines.MultiRowInsertAsync(db.DataSource, data));
             }
+
+            // The CLI import process against psql's \copy of the same file, alternating which goes first.
+            var times = new double[2];
+            for (var pass = 0; pass < 2; pass++)
+            {
+                await db.ResetAsync();
+                var cliTurn = (run + pass) % 2 == 0;
+                times[cliTurn ? 0 : 1] = cliTurn ? processes.Cli(csvFile) : processes.Psql(csvFile);
+                if (cliTurn && await db.ScalarAsync<long>("SELECT count(*) FROM trading.latest_stock_prices") != symbols)
+                {
+                    throw new InvalidOperationException("The CLI import did not keep the latest snapshot.");
+                }
+            }
+
+            Add("cliImport", rows / times[0]);
+            Add("psqlCopy", rows / times[1]);
+            AddRatio("importVsPsqlCopy", times[1] / times[0]);
 
             // Reads: the table holds the rows once; the raw and typed loops alternate order per run.
             await db.ResetAsync();
@@ -180,6 +202,7 @@ internal static class QuickBenchmark
                 upsertReplayChangedVsRawCopy = Ratio("upsertReplayChanged"),
                 upsertReplayUnchangedVsRawCopy = Ratio("upsertReplayUnchanged"),
                 typedReadVsRawReader = Ratio("typedRead"),
+                importVsPsqlCopy = Ratio("importVsPsqlCopy"),
             },
             latest,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
@@ -191,9 +214,11 @@ internal static class QuickBenchmark
                 upsertReplayChangedVsRawCopy = new { target = 0.5, met = Ratio("upsertReplayChanged") >= 0.5 },
                 typedReadVsRawReader = new { target = 0.9, met = Ratio("typedRead") >= 0.9 },
                 latestSpeedup = new { target = 20.0, met = latest.speedup >= 20 },
+                importVsPsqlCopy = new { target = 0.8, met = Ratio("importVsPsqlCopy") >= 0.8 },
             },
             elapsedSeconds = Math.Round(total.Elapsed.TotalSeconds),
         };
+        File.Delete(csvFile);
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }

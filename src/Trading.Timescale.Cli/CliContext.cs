@@ -53,6 +53,11 @@ internal sealed class CliContext
     /// <summary>Standard input, or the reader set in <see cref="StandardInputOverride"/>.</summary>
     public static TextReader StandardInput => StandardInputOverride.Value ?? Console.In;
 
+    /// <summary>Standard input as bytes, or the reader set in <see cref="StandardInputOverride"/> as UTF-8.</summary>
+    public static Stream OpenStandardInputStream() => StandardInputOverride.Value is { } reader
+        ? new MemoryStream(System.Text.Encoding.UTF8.GetBytes(reader.ReadToEnd()))
+        : Console.OpenStandardInput();
+
     /// <summary>The connection string: --connection, else --connection-file, else the environment (TradingConnectionString.FromEnvironment).</summary>
     public string ConnectionString(Func<string, string?>? getVariable = null) =>
         _connectionString ??= ResolveConnection(ParseResult, getVariable);

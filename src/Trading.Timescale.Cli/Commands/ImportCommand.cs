@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Trading.Timescale.Ingest;
 
@@ -18,7 +17,7 @@ internal static class ImportCommand
     /// <summary>An invalid row rejected the import under <c>--on-invalid reject</c>.</summary>
     public const int Rejected = 2;
 
-    private static IEnumerable<string> TableNames => Enum.GetValues<IngestTable>().Select(TradingCsv.TableName);
+    private static readonly string[] TableNames = [.. Enum.GetValues<IngestTable>().Select(TradingCsv.TableName)];
 
     internal static Command Create()
     {
@@ -26,7 +25,7 @@ internal static class ImportCommand
         {
             Description = "The table: " + string.Join(", ", TableNames) + ".",
         };
-        table.AcceptOnlyFromAmong([.. TableNames]);
+        table.AcceptOnlyFromAmong(TableNames);
         var file = new Option<string>("--file", "-f")
         {
             Description = "The CSV file, or - for standard input. The header row names the table's columns.",
@@ -46,7 +45,7 @@ internal static class ImportCommand
         onInvalid.AcceptOnlyFromAmong("reject", "skip");
         var rejects = new Option<string?>("--rejects")
         {
-            Description = "With --on-invalid skip: write the rejected rows and their reasons to this CSV file.",
+            Description = "With --on-invalid skip: write the rejected rows and their reasons to this CSV file as they are rejected (created before the import starts).",
         };
         var batchSize = new Option<int>("--batch-size")
         {
@@ -63,7 +62,7 @@ internal static class ImportCommand
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             new Request(
-                TradingCsv.TryParseTable(parse.GetValue(table), out var id) ? id : default,
+                TradingCsv.TryParseTable(parse.GetValue(table)!, out var id) ? id : throw new CliException("unknown table"),
                 parse.GetValue(file)!,
                 () => parse.GetValue(file) == "-" && parse.GetValue(CliOptions.ConnectionFile) == "-"
                     ? throw new CliException("--file - and --connection-file - cannot both read standard input: put the connection string in a file.")
@@ -105,12 +104,12 @@ internal static class ImportCommand
             InvalidRows = request.InvalidRows,
             TransactionMode = request.CommitPerBatch ? IngestTransactionMode.TransactionPerBatch : IngestTransactionMode.SingleTransaction,
         };
-        TextReader input;
+        Stream input;
         try
         {
             input = request.File == "-"
-                ? CliContext.StandardInput
-                : new StreamReader(request.File, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+                ? CliContext.OpenStandardInputStream()
+                : new FileStream(request.File, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -118,7 +117,25 @@ internal static class ImportCommand
             return Failed;
         }
 
-        using (input)
+        IngestRejectsWriter? rejectsWriter = null;
+        if (request.RejectsPath is not null)
+        {
+            try
+            {
+                rejectsWriter = await IngestRejectsWriter.CreateAsync(request.Table, request.RejectsPath, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                await input.DisposeAsync().ConfigureAwait(false);
+                await error.WriteLineAsync($"Cannot write the rejects file {request.RejectsPath}: {ex.Message} Nothing was imported.").ConfigureAwait(false);
+                return Failed;
+            }
+
+            options = options with { OnRejectedRow = rejectsWriter.WriteAsync };
+        }
+
+        await using (input.ConfigureAwait(false))
+        await using ((rejectsWriter ?? (IAsyncDisposable)NoRejects.Instance).ConfigureAwait(false))
         {
             var dataSource = TradingDataSource.Create(connectionString);
             await using (dataSource.ConfigureAwait(false))
@@ -145,11 +162,6 @@ internal static class ImportCommand
                     return Failed;
                 }
 
-                if (request.RejectsPath is not null)
-                {
-                    await WriteRejectsAsync(request.RejectsPath, request.Table, result.Rejected, cancellationToken).ConfigureAwait(false);
-                }
-
                 await ReportAsync(request, result, output, error).ConfigureAwait(false);
                 return Succeeded;
             }
@@ -170,6 +182,7 @@ internal static class ImportCommand
                 rowsRejected = result.RowsRejected,
                 batches = result.Batches,
                 latestRowsChanged = result.LatestRowsChanged,
+                retries = result.Retries,
                 rejectsFile = request.RejectsPath,
                 elapsedSeconds = Math.Round(result.Elapsed.TotalSeconds, 3),
             })).ConfigureAwait(false);
@@ -177,7 +190,7 @@ internal static class ImportCommand
         else
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Table}: read {result.RowsRead:N0} rows, wrote {result.RowsWritten:N0}, rejected {result.RowsRejected:N0} ({request.Mode.ToString().ToLowerInvariant()}, {result.Batches:N0} {(result.Batches == 1 ? "batch" : "batches")}, {result.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
+                $"{result.Table}: read {result.RowsRead:N0} rows, wrote {result.RowsWritten:N0}, rejected {result.RowsRejected:N0} ({request.Mode.ToString().ToLowerInvariant()}, {result.Batches:N0} {(result.Batches == 1 ? "batch" : "batches")}{(result.Retries > 0 ? $", {result.Retries:N0} retried after a deadlock or serialization failure" : string.Empty)}, {result.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
             if (request.RejectsPath is not null && result.RowsRejected > 0)
             {
                 await output.WriteLineAsync($"Rejected rows and reasons: {request.RejectsPath}").ConfigureAwait(false);
@@ -216,39 +229,12 @@ internal static class ImportCommand
         }
     }
 
-    /// <summary>Writes the rejected rows: where and why first, then the row's values under the table's column names.</summary>
-    private static async Task WriteRejectsAsync(string path, IngestTable table, IReadOnlyList<IngestRowError> rejected, CancellationToken cancellationToken)
+    private sealed class NoRejects : IAsyncDisposable
     {
-        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
-        await using (writer.ConfigureAwait(false))
-        {
-            var columns = TradingCsv.Columns(table);
-            string[] header = ["row_number", "line_number", "error_column", "error_value", "error_reason", .. columns];
-            await writer.WriteLineAsync(string.Join(',', header.Select(Csv))).ConfigureAwait(false);
-            foreach (var row in rejected)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var values = row.Record is { } record ? TradingCsv.Format(record) : row.RawValues ?? new string?[columns.Count];
-                IEnumerable<string?> fields =
-                [
-                    row.RowNumber.ToString(CultureInfo.InvariantCulture),
-                    row.LineNumber?.ToString(CultureInfo.InvariantCulture),
-                    row.Column,
-                    row.Value,
-                    row.Reason,
-                    .. values,
-                ];
-                await writer.WriteLineAsync(string.Join(',', fields.Select(Csv))).ConfigureAwait(false);
-            }
-        }
-    }
+        public static readonly NoRejects Instance = new();
 
-    /// <summary>One CSV field: NULL is empty, and anything that could be misread is quoted.</summary>
-    private static string Csv(string? value) =>
-        value is null ? string.Empty
-        : value.Length == 0 || value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     private sealed record Request(
         IngestTable Table,

@@ -48,6 +48,39 @@ public sealed record IngestOptions
     /// </summary>
     public bool UpdateLatest { get; init; } = true;
 
+    /// <summary>The default <see cref="MaxRejectedRowsKept"/>.</summary>
+    public const int DefaultMaxRejectedRowsKept = 1_000;
+
+    /// <summary>
+    /// How many rejected rows <see cref="IngestResult.Rejected"/> (under <see cref="InvalidRowHandling.Skip"/>) and
+    /// <see cref="IngestValidationException.Errors"/> keep in memory (default 1,000, at most 1,000,000). Every rejected
+    /// row is still counted (<see cref="IngestResult.RowsRejected"/>) and passed to <see cref="OnRejectedRow"/>, so a
+    /// file full of bad rows costs no more memory than a clean one.
+    /// </summary>
+    public int MaxRejectedRowsKept { get; init; } = DefaultMaxRejectedRowsKept;
+
+    /// <summary>
+    /// Called with every row refused under <see cref="InvalidRowHandling.Skip"/>, in input order, as soon as it is
+    /// refused (before its batch is committed): stream rejects to a file here, for example with
+    /// <see cref="IngestRejectsWriter"/>. An exception it throws fails the call like an input error.
+    /// </summary>
+    public Func<IngestRowError, CancellationToken, ValueTask>? OnRejectedRow { get; init; }
+
+    /// <summary>
+    /// The time each statement of the call may take (COPY, merge, snapshot update, commit); default 30 seconds,
+    /// <see cref="TimeSpan.Zero"/> for no limit. A statement that runs longer fails the call with an
+    /// <see cref="IngestException"/> and the open transaction is rolled back.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How many times an upsert batch is retried after PostgreSQL aborted it for a deadlock (40P01) or a
+    /// serialization failure (40001); default 3, 0 to 10. Only a batch that is the whole of its transaction can be
+    /// retried (<see cref="IngestTransactionMode.TransactionPerBatch"/>, or the first batch of a call); each retry is
+    /// counted in <see cref="IngestResult.Retries"/>.
+    /// </summary>
+    public int MaxRetries { get; init; } = 3;
+
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
     internal void Validate()
@@ -67,8 +100,26 @@ public sealed record IngestOptions
             throw new ArgumentException($"IngestOptions.MaxYearsToExpiration is {MaxYearsToExpiration}; use 0 to 100.");
         }
 
+        if (MaxRejectedRowsKept is < 0 or > 1_000_000)
+        {
+            throw new ArgumentException($"IngestOptions.MaxRejectedRowsKept is {MaxRejectedRowsKept}; use 0 to 1,000,000.");
+        }
+
+        if (CommandTimeout < TimeSpan.Zero || CommandTimeout.TotalSeconds > int.MaxValue)
+        {
+            throw new ArgumentException($"IngestOptions.CommandTimeout is {CommandTimeout}; use TimeSpan.Zero (no limit) or a positive time.");
+        }
+
+        if (MaxRetries is < 0 or > 10)
+        {
+            throw new ArgumentException($"IngestOptions.MaxRetries is {MaxRetries}; use 0 to 10.");
+        }
+
         _ = ResolveExchangeZone();
     }
+
+    /// <summary>The command timeout in whole seconds, as Npgsql takes it (0 = none).</summary>
+    internal int CommandTimeoutSeconds => (int)Math.Ceiling(CommandTimeout.TotalSeconds);
 
     internal DateTimeZone ResolveExchangeZone() =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty)

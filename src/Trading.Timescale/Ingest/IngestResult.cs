@@ -21,8 +21,17 @@ public sealed class IngestResult
     /// </summary>
     public required long RowsChanged { get; init; }
 
-    /// <summary>Invalid rows left out; see <see cref="Rejected"/>.</summary>
-    public long RowsRejected => Rejected.Count;
+    /// <summary>Invalid rows left out, all of them; <see cref="Rejected"/> keeps the first <see cref="IngestOptions.MaxRejectedRowsKept"/>.</summary>
+    public long RowsRejected
+    {
+        get => _rowsRejected ?? Rejected.Count;
+        init => _rowsRejected = value;
+    }
+
+    private readonly long? _rowsRejected;
+
+    /// <summary>Upsert batches run again after a deadlock or serialization failure (see <see cref="IngestOptions.MaxRetries"/>).</summary>
+    public int Retries { get; init; }
 
     /// <summary>Batches sent (each one COPY).</summary>
     public required int Batches { get; init; }
@@ -30,7 +39,10 @@ public sealed class IngestResult
     /// <summary>Latest-snapshot rows inserted or changed (0 for tables without a snapshot).</summary>
     public required long LatestRowsChanged { get; init; }
 
-    /// <summary>Every row left out under <see cref="InvalidRowHandling.Skip"/>, in input order.</summary>
+    /// <summary>
+    /// The rows left out under <see cref="InvalidRowHandling.Skip"/>, in input order: the first
+    /// <see cref="IngestOptions.MaxRejectedRowsKept"/> of them (every one goes to <see cref="IngestOptions.OnRejectedRow"/>).
+    /// </summary>
     public required IReadOnlyList<IngestRowError> Rejected { get; init; }
 
     /// <summary>Wall-clock time of the call.</summary>

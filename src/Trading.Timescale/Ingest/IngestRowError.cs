@@ -26,8 +26,12 @@ public sealed class IngestRowError
     /// <summary>The refused record; <see langword="null"/> when the input could not be turned into one (CSV).</summary>
     public TradingRecord? Record { get; init; }
 
-    /// <summary>For CSV input: the raw field text, one per written column of the table (<see langword="null"/> when absent).</summary>
-    public IReadOnlyList<string?>? RawValues { get; init; }
+    /// <summary>
+    /// For a CSV row that could not be turned into a record: the raw field text, one per written column of the table
+    /// in <see cref="TradingCsv.ColumnNames(IngestTable)"/> order (<see langword="null"/> when absent); otherwise
+    /// <see langword="null"/> (see <see cref="Record"/>).
+    /// </summary>
+    public IReadOnlyList<string?>? Values { get; init; }
 
     /// <summary>The full message, for example <c>row 1,204: bid_price 12.40 &gt; ask_price 12.10 for AAPL 2026-12-18 C 150</c>.</summary>
     public string Message

@@ -12,6 +12,75 @@ namespace Trading.Timescale.Ingest;
 /// </summary>
 public static class TradingCsv
 {
+    /// <summary>
+    /// The most bytes one CSV record may hold (1 MiB). A longer record (typically a quote that is never closed)
+    /// fails the import naming the row and line where it starts, instead of buffering the rest of the input.
+    /// </summary>
+    public const int MaxRecordBytes = 1 << 20;
+
+    /// <summary>The table's name without schema, as the CLI and CSV files use it, for example <c>stock_prices</c>.</summary>
+    /// <param name="table">The table.</param>
+    /// <returns>The name.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not defined.</exception>
+    public static string TableName(IngestTable table) => TableMaps.Get(table).Table;
+
+    /// <summary>Finds a table by its name (<c>stock_prices</c> or <c>trading.stock_prices</c>, any case).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="table">The table, when found.</param>
+    /// <returns>Whether <paramref name="name"/> names an ingest table.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    public static bool TryParseTable(string name, out IngestTable table)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var map = TableMaps.Find(name);
+        table = map?.Id ?? default;
+        return map is not null;
+    }
+
+    /// <summary>The columns a CSV file of <paramref name="table"/> may name, in table order (without <c>id</c>, <c>created_at</c>, <c>updated_at</c>).</summary>
+    /// <param name="table">The table.</param>
+    /// <returns>The column names.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not defined.</exception>
+    public static IReadOnlyList<string> ColumnNames(IngestTable table) => TableMaps.Get(table).ColumnNames;
+
+    /// <summary>
+    /// The values of a refused row as CSV text, one per column of <see cref="ColumnNames(IngestTable)"/>
+    /// (<see langword="null"/> for NULL): the record's values formatted as the importer reads them, or the raw field
+    /// text when the row could not be parsed.
+    /// </summary>
+    /// <param name="table">The table the row was meant for.</param>
+    /// <param name="error">The refused row.</param>
+    /// <returns>The values.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="error"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not defined.</exception>
+    public static IReadOnlyList<string?> FormatValues(IngestTable table, IngestRowError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var map = TableMaps.Get(table);
+        return error.Record is { } record && record.GetType() == map.RecordType
+            ? map.Format(record)
+            : error.Values ?? new string?[map.ColumnNames.Count];
+    }
+
+#pragma warning disable RS0026 // Overloads differ by input type (TextReader or Stream).
+    /// <summary>
+    /// Reads records of type <typeparamref name="T"/> from UTF-8 bytes; a record whose bytes are not UTF-8 fails with
+    /// its row, line and byte offset named.
+    /// </summary>
+    /// <typeparam name="T">A record type, for example <see cref="StockPrice"/>.</typeparam>
+    /// <param name="utf8Csv">The CSV bytes, header first; not disposed.</param>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>The records, one per CSV record, in order. Records are parsed, not validated.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="utf8Csv"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the record types.</exception>
+    /// <exception cref="FormatException">The header or a record cannot be read; the message names row, line, column and value.</exception>
+    public static IAsyncEnumerable<T> ReadAsync<T>(Stream utf8Csv, CancellationToken cancellationToken = default)
+        where T : TradingRecord
+    {
+        ArgumentNullException.ThrowIfNull(utf8Csv);
+        return ReadCoreAsync(TableMaps.For<T>(), utf8Csv, cancellationToken);
+    }
+
     /// <summary>Reads records of type <typeparamref name="T"/> from <paramref name="csv"/>.</summary>
     /// <typeparam name="T">A record type, for example <see cref="StockPrice"/>.</typeparam>
     /// <param name="csv">The CSV text, header first.</param>
@@ -24,46 +93,11 @@ public static class TradingCsv
         where T : TradingRecord
     {
         ArgumentNullException.ThrowIfNull(csv);
-        return ReadCoreAsync(TableMaps.For<T>(), csv, cancellationToken);
+        return ReadCoreAsync(TableMaps.For<T>(), new TextReaderUtf8Stream(csv), cancellationToken);
     }
+#pragma warning restore RS0026
 
-    /// <summary>The table's name without schema, as CSV tools name it: <c>stock_prices</c>, <c>options_data</c>...</summary>
-    /// <param name="table">The table.</param>
-    /// <returns>The name; the table lives in the <c>trading</c> schema.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not an <see cref="IngestTable"/> value.</exception>
-    public static string TableName(IngestTable table) => TableMaps.Get(table).Table;
-
-    /// <summary>Finds a table by its name, with or without the <c>trading.</c> schema, ignoring case.</summary>
-    /// <param name="name">For example <c>stock_prices</c> or <c>trading.options_data</c>.</param>
-    /// <param name="table">The table, when found.</param>
-    /// <returns>Whether <paramref name="name"/> names an ingest table.</returns>
-    public static bool TryParseTable(string? name, out IngestTable table)
-    {
-        var map = name is null ? null : TableMaps.Find(name);
-        table = map?.Id ?? default;
-        return map is not null;
-    }
-
-    /// <summary>The columns a CSV file for <paramref name="table"/> may name, in the table's order (server-set columns excluded).</summary>
-    /// <param name="table">The table.</param>
-    /// <returns>The column names, for example <c>symbol</c>, <c>timestamp</c>, <c>open_price</c>...</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> is not an <see cref="IngestTable"/> value.</exception>
-    public static IReadOnlyList<string> Columns(IngestTable table) => TableMaps.Get(table).ColumnNames;
-
-    /// <summary>Formats a record as CSV field text, one value per <see cref="Columns"/> entry of its table (<see langword="null"/> for NULL).</summary>
-    /// <param name="record">A record of one of the ingest tables.</param>
-    /// <returns>The values, in the form <see cref="ReadAsync{T}"/> reads back.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="record"/> is <see langword="null"/>.</exception>
-    /// <exception cref="NotSupportedException"><paramref name="record"/> is not a record of an ingest table.</exception>
-    public static IReadOnlyList<string?> Format(TradingRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        var map = TableMaps.All.FirstOrDefault(m => m.RecordType == record.GetType())
-            ?? throw new NotSupportedException($"{record.GetType().Name} is not a record of an ingest table.");
-        return map.Format(record);
-    }
-
-    private static async IAsyncEnumerable<T> ReadCoreAsync<T>(TableMap<T> map, TextReader csv, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<T> ReadCoreAsync<T>(TableMap<T> map, Stream csv, [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : TradingRecord
     {
         var source = new CsvRowSource<T>(map, csv);

@@ -106,6 +106,83 @@ public sealed class ImportCommandTests(TimescaleServerFixture server) : IngestTe
     }
 
     [Fact]
+    public async Task The_import_benchmark_file_arrives_whole_every_column_checked_and_the_latest_snapshot_kept()
+    {
+        var path = Path.Combine(_directory, "bench.csv");
+        Benchmarks.BarsCsv.Write(path, 300_000, 500);
+        var expected = Expected(path);
+
+        var (exit, output, error) = await RunAsync("stock_prices", "--file", path, "--json");
+
+        Assert.Equal((ImportCommand.Succeeded, string.Empty), (exit, error));
+        Assert.Equal(300_000, JsonDocument.Parse(output).RootElement.GetProperty("rowsWritten").GetInt32());
+        var actual = await RowsAsync("""
+            SELECT count(*), count(DISTINCT symbol), min(symbol), max(symbol), to_char(min(timestamp) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), to_char(max(timestamp) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                   sum(open_price), min(open_price), max(open_price), sum(high_price), min(high_price), max(high_price),
+                   sum(low_price), min(low_price), max(low_price), sum(close_price), min(close_price), max(close_price),
+                   sum(volume), min(volume), max(volume), sum(vwap), min(vwap), max(vwap),
+                   sum(market_cap), min(market_cap), max(market_cap), sum(shares_outstanding), min(shares_outstanding), max(shares_outstanding),
+                   count(*) FILTER (WHERE open_price IS NULL OR high_price IS NULL OR low_price IS NULL OR close_price IS NULL
+                                      OR volume IS NULL OR vwap IS NULL OR market_cap IS NULL OR shares_outstanding IS NULL)
+            FROM trading.stock_prices
+            """);
+        Assert.Equal(expected, actual[0].Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        Assert.Equal(500L, await ScalarAsync<long>("SELECT count(*) FROM trading.latest_stock_prices"));
+        Assert.Equal(0L, await ScalarAsync<long>("""
+            SELECT count(*) FROM trading.latest_stock_prices l
+            WHERE l.timestamp <> (SELECT max(timestamp) FROM trading.stock_prices s WHERE s.symbol = l.symbol)
+               OR l.close_price <> (SELECT close_price FROM trading.stock_prices s WHERE s.symbol = l.symbol ORDER BY timestamp DESC LIMIT 1)
+            """));
+    }
+
+    /// <summary>The aggregates of the file, computed from its text, in the order of the query above.</summary>
+    private static string[] Expected(string path)
+    {
+        var lines = System.IO.File.ReadLines(path).Skip(1).Select(l => l.Split(',')).ToList();
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        var values = new List<string> { lines.Count.ToString(culture) };
+        var symbols = lines.Select(f => f[0]).Order(StringComparer.Ordinal).ToList();
+        values.Add(symbols.Distinct().Count().ToString(culture));
+        values.Add(symbols[0]);
+        values.Add(symbols[^1]);
+        var times = lines.Select(f => DateTimeOffset.Parse(f[1], culture)).ToList();
+        values.Add(times.Min().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", culture));
+        values.Add(times.Max().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", culture));
+        for (var column = 2; column <= 9; column++)
+        {
+            var numbers = lines.Select(f => decimal.Parse(f[column], culture)).ToList();
+            var scale = column is 6 or 8 or 9 ? "0" : "0.0000";
+            values.Add(numbers.Sum().ToString(scale, culture));
+            values.Add(numbers.Min().ToString(scale, culture));
+            values.Add(numbers.Max().ToString(scale, culture));
+        }
+
+        values.Add("0");
+        return [.. values];
+    }
+
+    [Fact]
+    public async Task A_rejects_file_that_cannot_be_created_fails_before_anything_is_written()
+    {
+        var (exit, _, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--on-invalid", "skip", "--rejects", Path.Combine(_directory, "missing", "r.csv"));
+
+        Assert.Equal(ImportCommand.Failed, exit);
+        Assert.StartsWith("Cannot write the rejects file", error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was imported.", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+    }
+
+    [Fact]
+    public async Task A_header_with_a_trailing_comma_imports()
+    {
+        var (exit, output, error) = await RunAsync("stock_prices", "--file", File("trailing.csv", "symbol,timestamp,close_price,\nAAPL,2026-05-04T13:30:00Z,10.5,\nMSFT,2026-05-04T13:30:00Z,20.25,\n"));
+
+        Assert.Equal((ImportCommand.Succeeded, string.Empty), (exit, error));
+        Assert.StartsWith("trading.stock_prices: read 2 rows, wrote 2, rejected 0", output, StringComparison.Ordinal);
+        Assert.Equal(30.75m, await ScalarAsync<decimal>("SELECT sum(close_price) FROM trading.stock_prices"));
+    }
+
+    [Fact]
     public async Task Rejects_without_skip_is_a_usage_error()
     {
         var (exit, _, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--rejects", Path.Combine(_directory, "r.csv"));

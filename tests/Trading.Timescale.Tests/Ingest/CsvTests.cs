@@ -141,8 +141,8 @@ public sealed class CsvTests
     public async Task A_quote_left_open_is_reported_with_its_line()
     {
         var ex = await Assert.ThrowsAsync<FormatException>(() => ReadAsync<StockPrice>("symbol,timestamp\n\"AAPL,2026-05-04T13:30:00Z\n"));
-        Assert.Equal("line 2: a quoted field is not closed before the end of the input", ex.Message);
+        Assert.Equal("row 1 (line 2): a quoted field is not closed before the end of the input", ex.Message);
         ex = await Assert.ThrowsAsync<FormatException>(() => ReadAsync<StockPrice>("symbol,timestamp\nAA\"PL,2026-05-04T13:30:00Z\n"));
-        Assert.Equal("line 2: a double quote inside an unquoted field; quote the whole field and double the quote", ex.Message);
+        Assert.Equal("row 1 (line 2): a double quote inside an unquoted field; quote the whole field and double the quote", ex.Message);
     }
 }

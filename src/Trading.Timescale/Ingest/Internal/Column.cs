@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Globalization;
+using System.Text;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -44,9 +46,9 @@ internal abstract class Column<T>
     /// <summary>The value as invariant text, <see langword="null"/> for NULL.</summary>
     public abstract string? Format(T row);
 
-    /// <summary>Parses CSV text (never empty for non-text columns).</summary>
+    /// <summary>Parses a CSV field's UTF-8 bytes (never empty for non-text columns).</summary>
     /// <exception cref="FormatException">The text is not a value of this column; the message names column and value.</exception>
-    public abstract object Parse(string text);
+    public abstract object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings);
 
     public abstract ColumnError? Check(T row, ValidationContext context);
 
@@ -62,6 +64,36 @@ internal abstract class Column<T>
     protected ColumnError Missing() => new(Name, null, $"{Name} is missing");
 
     protected static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    protected static string Text(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
+
+    /// <summary>The index of a UTF-16 surrogate without its pair (PostgreSQL refuses it), or -1.</summary>
+    internal static int LoneSurrogate(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    protected ColumnError? LoneSurrogateError(string value)
+    {
+        var index = LoneSurrogate(value);
+        return index < 0
+            ? null
+            : new ColumnError(Name, value, string.Create(CultureInfo.InvariantCulture,
+                $"{Name} has a lone UTF-16 surrogate (U+{(int)value[index]:X4}) at character {index + 1}, which is not valid Unicode and PostgreSQL refuses"));
+    }
 }
 
 /// <summary>A column whose record value is a <typeparamref name="TValue"/> written as is.</summary>
@@ -103,9 +135,12 @@ internal sealed class TextColumn<T>(string name, int? maxLength, bool required, 
 {
     public int? MaxLength { get; } = maxLength;
 
+    /// <summary>Symbols are identifiers: no leading or trailing white space and no control characters.</summary>
+    public bool IsSymbol { get; } = name == "symbol" || name.EndsWith("_symbol", StringComparison.Ordinal);
+
     public override string? Format(T row) => Get(row);
 
-    public override object Parse(string text) => text;
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => strings.Get(utf8);
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -125,9 +160,35 @@ internal sealed class TextColumn<T>(string name, int? maxLength, bool required, 
             return new ColumnError(Name, value, $"{Name} '{value}' has {value.Length} characters; the column holds at most {MaxLength}");
         }
 
-        return value.Contains('\0', StringComparison.Ordinal)
-            ? new ColumnError(Name, value, $"{Name} contains a NUL character, which PostgreSQL text cannot store")
-            : null;
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            return new ColumnError(Name, value, $"{Name} contains a NUL character, which PostgreSQL text cannot store");
+        }
+
+        if (IsSymbol && SymbolProblem(value) is { } problem)
+        {
+            return new ColumnError(Name, value, $"{Name} '{value}' {problem}; symbols are compared exactly (case-sensitive), so clean them before ingesting");
+        }
+
+        return LoneSurrogateError(value);
+    }
+
+    private static string? SymbolProblem(string value)
+    {
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return "has leading or trailing white space";
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c) && c != ' ')
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"contains the control character U+{(int)c:X4}");
+            }
+        }
+
+        return null;
     }
 }
 
@@ -154,10 +215,18 @@ internal sealed class DecimalColumn<T>(string name, int precision, int scale, Nu
 
     public override string? Format(T row) => Get(row) is { } value ? Invariant(value) : null;
 
-    public override object Parse(string text) =>
-        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    {
+        if (Utf8Parser.TryParse(utf8, out decimal fast, out var used) && used == utf8.Length)
+        {
+            return fast;
+        }
+
+        var text = Text(utf8);
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"{Name} '{text}' is not a number");
+    }
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -228,10 +297,18 @@ internal sealed class Int64Column<T>(string name, bool nonNegative, bool require
 {
     public override string? Format(T row) => Get(row)?.ToString(CultureInfo.InvariantCulture);
 
-    public override object Parse(string text) =>
-        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    {
+        if (Utf8Parser.TryParse(utf8, out long fast, out var used) && used == utf8.Length)
+        {
+            return fast;
+        }
+
+        var text = Text(utf8);
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"{Name} '{text}' is not a whole number");
+    }
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -253,10 +330,13 @@ internal sealed class DoubleColumn<T>(string name, bool required, Func<T, double
 {
     public override string? Format(T row) => Get(row)?.ToString("R", CultureInfo.InvariantCulture);
 
-    public override object Parse(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    {
+        var text = Text(utf8);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"{Name} '{text}' is not a number");
+    }
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -278,9 +358,12 @@ internal sealed class InstantColumn<T>(string name, bool required, bool notInFut
 {
     private static readonly Instant PostgresEpoch = Instant.FromUtc(2000, 1, 1, 0, 0);
 
+    /// <summary>PostgreSQL's earliest timestamptz: 4714-11-24 BC (Julian), year -4713 in the proleptic ISO calendar.</summary>
+    private static readonly Instant PostgresMinimum = Instant.FromUtc(-4713, 11, 24, 0, 0);
+
     public override string? Format(T row) => Get(row) is { } value ? ValidationContext.Format(value) : null;
 
-    public override object Parse(string text) => InstantText.Parse(Name, text);
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => InstantText.Parse(Name, utf8);
 
     /// <summary>timestamptz keeps microseconds: instants that differ below that are the same key.</summary>
     public override bool KeyEquals(T x, T y) => Microseconds(Get(x)) == Microseconds(Get(y));
@@ -294,6 +377,24 @@ internal sealed class InstantColumn<T>(string name, bool required, bool notInFut
         if (Get(row) is not { } value)
         {
             return Required ? Missing() : null;
+        }
+
+        if (value == Instant.MinValue || value == Instant.MaxValue)
+        {
+            return new ColumnError(Name, value == Instant.MinValue ? "-infinity" : "infinity",
+                $"{Name} is {(value == Instant.MinValue ? "Instant.MinValue" : "Instant.MaxValue")}, which PostgreSQL would store as {(value == Instant.MinValue ? "-infinity" : "infinity")}; give a real time");
+        }
+
+        if (value < PostgresMinimum)
+        {
+            var early = ValidationContext.Format(value);
+            return new ColumnError(Name, early, $"{Name} {early} is before 4713 BC, the earliest time PostgreSQL stores");
+        }
+
+        if (value == NodaConstants.UnixEpoch)
+        {
+            return new ColumnError(Name, ValidationContext.Format(value),
+                $"{Name} is not set: 1970-01-01T00:00:00Z is the value of default(Instant)");
         }
 
         if (notInFuture && value > context.MaxTimestamp)
@@ -314,8 +415,17 @@ internal sealed class DateColumn<T>(string name, bool required, Func<T, LocalDat
 {
     public override string? Format(T row) => Get(row) is { } value ? ValidationContext.Format(value) : null;
 
-    public override object Parse(string text)
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
     {
+        if (utf8.Length == 10 && utf8[4] == '-' && utf8[7] == '-'
+            && Utf8Parser.TryParse(utf8[..4], out int year, out var y) && y == 4 && year >= 1
+            && Utf8Parser.TryParse(utf8.Slice(5, 2), out int month, out var m) && m == 2 && month is >= 1 and <= 12
+            && Utf8Parser.TryParse(utf8.Slice(8, 2), out int day, out var d) && d == 2 && day >= 1 && day <= CalendarSystem.Iso.GetDaysInMonth(year, month))
+        {
+            return new LocalDate(year, month, day);
+        }
+
+        var text = Text(utf8);
         var result = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
         return result.Success ? result.Value : throw new FormatException($"{Name} '{text}' is not a date in the form 2026-12-18");
     }
@@ -331,7 +441,7 @@ internal sealed class JsonColumn<T>(string name, bool required, bool hasDefault,
 {
     public override string? Format(T row) => Get(row);
 
-    public override object Parse(string text) => text;
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => Text(utf8);
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -339,6 +449,11 @@ internal sealed class JsonColumn<T>(string name, bool required, bool hasDefault,
         if (value is null)
         {
             return Required ? Missing() : null;
+        }
+
+        if (LoneSurrogateError(value) is { } surrogate)
+        {
+            return surrogate;
         }
 
         var problem = JsonText.Check(value);
@@ -366,12 +481,18 @@ internal sealed class EnumColumn<T, TEnum> : Column<T>
 
     public override string? Format(T row) => Text(row);
 
-    public override object Parse(string text)
+    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
     {
-        var index = EnumText.IndexOf(_names, text);
-        return index >= 0
-            ? Enum.ToObject(typeof(TEnum), index)
-            : throw new FormatException($"{Name} '{text}' is not one of {string.Join(", ", _names)}");
+        var trimmed = utf8.Trim(" \t"u8);
+        for (var i = 0; i < _names.Length; i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(trimmed, _names[i]))
+            {
+                return Enum.ToObject(typeof(TEnum), i);
+            }
+        }
+
+        throw new FormatException($"{Name} '{Text(utf8)}' is not one of {string.Join(", ", _names)}");
     }
 
     public override ColumnError? Check(T row, ValidationContext context)

@@ -27,6 +27,8 @@ internal sealed partial class IngestRun<T>
     private readonly bool _perBatch;
     private readonly bool _skipInvalid;
 
+    private long _rejectedCount;
+    private int _retries;
     private long _rowsRead;
     private long _rowsCommitted;
     private long _changedCommitted;
@@ -51,6 +53,8 @@ internal sealed partial class IngestRun<T>
     private HashSet<T>? _keys;
     private bool[]? _superseded;
     private int _batchNumber;
+    private int _batchRows;
+    private int _invalidCount;
     private long _batchFirstRow;
     private long _batchLastRow;
     private Phase _phase;
@@ -91,10 +95,22 @@ internal sealed partial class IngestRun<T>
                 _batchNumber++;
                 _batchFirstRow = _rowsRead + 1;
                 _sent = 0;
+                _invalidCount = 0;
                 int valid;
-                (more, valid) = _mode == IngestMode.Append
-                    ? await AppendBatchAsync(source, cancellationToken).ConfigureAwait(false)
-                    : await UpsertBatchAsync(source, cancellationToken).ConfigureAwait(false);
+                if (_mode == IngestMode.Append)
+                {
+                    (more, valid) = await AppendBatchAsync(source, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (more, valid) = await ReadUpsertBatchAsync(source, cancellationToken).ConfigureAwait(false);
+                    if (valid > 0)
+                    {
+                        await WriteUpsertBatchWithRetriesAsync(valid, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+
                 if (valid == 0)
                 {
                     if (_transaction is null)
@@ -114,7 +130,7 @@ internal sealed partial class IngestRun<T>
                 else if (_latest is { } latest && latest.Count >= _options.BatchSize)
                 {
                     _phase = Phase.UpdatingLatest;
-                    _latestPending += await latest.FlushAsync(_connection, cancellationToken).ConfigureAwait(false);
+                    _latestPending += await latest.FlushAsync(_connection, Timeout, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -137,6 +153,8 @@ internal sealed partial class IngestRun<T>
                 Batches = _batchesCommitted,
                 LatestRowsChanged = _latestCommitted,
                 Rejected = _rejected,
+                RowsRejected = _rejectedCount,
+                Retries = _retries,
                 Elapsed = Stopwatch.GetElapsedTime(started),
             };
         }
@@ -158,7 +176,8 @@ internal sealed partial class IngestRun<T>
             var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
             throw new IngestException(
                 $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
-                _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null), ex);
+                _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null),
+                ex is TransientFailure { InnerException: { } postgres } ? postgres : ex);
         }
         finally
         {
@@ -189,7 +208,7 @@ internal sealed partial class IngestRun<T>
         var more = true;
         try
         {
-            while (_sent + (invalid?.Count ?? 0) < _options.BatchSize)
+            while (_sent + _invalidCount < _options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 _phase = Phase.Reading;
@@ -204,11 +223,11 @@ internal sealed partial class IngestRun<T>
                 {
                     if (_skipInvalid)
                     {
-                        _rejected.Add(error);
+                        await RejectAsync(error, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        (invalid ??= []).Add(error);
+                        AddInvalid(ref invalid, error);
                     }
 
                     continue;
@@ -224,6 +243,7 @@ internal sealed partial class IngestRun<T>
                 {
                     _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     importer = await _connection!.BeginBinaryImportAsync(_map.CopySql, cancellationToken).ConfigureAwait(false);
+                    importer.Timeout = Timeout;
                 }
 
                 var row = source.Current!;
@@ -263,18 +283,18 @@ internal sealed partial class IngestRun<T>
     }
 
     /// <summary>
-    /// One upsert batch: rows are validated into the reused buffer, the last row per key is copied into the staging
-    /// table and merged. Under Reject an invalid row fails the batch before anything of it is sent.
+    /// Reads one upsert batch: rows are validated into the reused buffer and reduced to the last row per key. Under
+    /// Reject an invalid row fails the batch before anything of it is sent.
     /// </summary>
     /// <returns>Whether the input has more rows, and how many valid rows the batch held.</returns>
-    private async Task<(bool More, int Valid)> UpsertBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
+    private async Task<(bool More, int Valid)> ReadUpsertBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
     {
         var batch = _batch ??= new T[_options.BatchSize];
         var count = 0;
         List<IngestRowError>? invalid = null;
         var more = true;
         _phase = Phase.Reading;
-        while (count < batch.Length)
+        while (count + _invalidCount < batch.Length)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -288,11 +308,11 @@ internal sealed partial class IngestRun<T>
             {
                 if (_skipInvalid)
                 {
-                    _rejected.Add(error);
+                    await RejectAsync(error, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    (invalid ??= []).Add(error);
+                    AddInvalid(ref invalid, error);
                 }
 
                 continue;
@@ -307,11 +327,65 @@ internal sealed partial class IngestRun<T>
             throw Invalid(invalid);
         }
 
-        if (count == 0)
+        _sent = count == 0 ? 0 : KeepLastPerKey(batch, count);
+        _batchRows = count;
+        return (more, count);
+    }
+
+    /// <summary>
+    /// Writes the batch read last and, per batch, commits it. A deadlock or serialization failure aborts the whole
+    /// transaction; when the transaction held only this batch (still in memory), it is run again, at most
+    /// <see cref="IngestOptions.MaxRetries"/> times, after a short random pause.
+    /// </summary>
+    private async Task WriteUpsertBatchWithRetriesAsync(int valid, CancellationToken cancellationToken)
+    {
+        var ownTransaction = _transaction is null;
+        for (var attempt = 0; ; attempt++)
         {
-            return (more, 0);
+            try
+            {
+                await WriteUpsertBatchAsync(cancellationToken).ConfigureAwait(false);
+                _rowsPending += valid;
+                _batchesPending++;
+                if (_perBatch)
+                {
+                    await CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (_latest is { } latest && latest.Count >= _options.BatchSize)
+                {
+                    _phase = Phase.UpdatingLatest;
+                    _latestPending += await latest.FlushAsync(_connection!, Timeout, cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                if (!ownTransaction || attempt >= _options.MaxRetries)
+                {
+                    throw new TransientFailure(ex, attempt, ownTransaction);
+                }
+
+                await DisposeQuietlyAsync(_transaction!).ConfigureAwait(false);
+                _transaction = null;
+                _stagingReady = false;
+                _keysMayExist = true;
+                _savepoints = 0;
+                _rowsPending = _changedPending = _latestPending = 0;
+                _batchesPending = 0;
+                _latest?.Clear();
+                _retries++;
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+            }
         }
 
+        Array.Clear(_batch!, 0, _batchRows);
+    }
+
+    /// <summary>Copies the kept rows of the batch into the staging table and merges them, in key order.</summary>
+    private async Task WriteUpsertBatchAsync(CancellationToken cancellationToken)
+    {
+        var batch = _batch!;
         _phase = Phase.Writing;
         _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (!_stagingReady)
@@ -320,7 +394,6 @@ internal sealed partial class IngestRun<T>
             _stagingReady = true;
         }
 
-        _sent = KeepLastPerKey(batch, count);
         await CopyAsync(_connection!, _map.StagingCopySql, batch, _sent, cancellationToken).ConfigureAwait(false);
         _changedPending += await MergeAsync(_connection!, cancellationToken).ConfigureAwait(false);
         if (_latest is { } latest)
@@ -330,9 +403,6 @@ internal sealed partial class IngestRun<T>
                 latest.Offer(batch[i]);
             }
         }
-
-        Array.Clear(batch, 0, count);
-        return (more, count);
     }
 
     private IngestRowError? Check(T? row, long? line)
@@ -426,6 +496,7 @@ internal sealed partial class IngestRun<T>
     {
         var columns = _map.Columns;
         var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
+        importer.Timeout = Timeout;
         await using (importer.ConfigureAwait(false))
         {
             for (var i = 0; i < count; i++)
@@ -448,7 +519,7 @@ internal sealed partial class IngestRun<T>
         if (_latest is { Count: > 0 } latest)
         {
             _phase = Phase.UpdatingLatest;
-            _latestPending += await latest.FlushAsync(connection, cancellationToken).ConfigureAwait(false);
+            _latestPending += await latest.FlushAsync(connection, Timeout, cancellationToken).ConfigureAwait(false);
         }
 
         _phase = Phase.Committing;
@@ -476,10 +547,39 @@ internal sealed partial class IngestRun<T>
         _batchesPending = 0;
     }
 
-    private static async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    private async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        using var command = new NpgsqlCommand(sql, connection);
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = _options.CommandTimeoutSeconds };
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The COPY timeout: <see cref="IngestOptions.CommandTimeout"/>, none when it is zero.</summary>
+    private TimeSpan Timeout => _options.CommandTimeout == TimeSpan.Zero ? System.Threading.Timeout.InfiniteTimeSpan : _options.CommandTimeout;
+
+    /// <summary>Counts a row refused under Skip, keeps the first ones and hands every one to the caller's handler.</summary>
+    private async ValueTask RejectAsync(IngestRowError error, CancellationToken cancellationToken)
+    {
+        _rejectedCount++;
+        if (_rejected.Count < _options.MaxRejectedRowsKept)
+        {
+            _rejected.Add(error);
+        }
+
+        if (_options.OnRejectedRow is { } handler)
+        {
+            await handler(error, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Counts an invalid row of the batch under Reject and keeps the first ones for the exception.</summary>
+    private void AddInvalid(ref List<IngestRowError>? invalid, IngestRowError error)
+    {
+        invalid ??= [];
+        _invalidCount++;
+        if (invalid.Count < Math.Max(1, _options.MaxRejectedRowsKept))
+        {
+            invalid.Add(error);
+        }
     }
 
     private static async Task DisposeQuietlyAsync(IAsyncDisposable disposable)
@@ -495,13 +595,13 @@ internal sealed partial class IngestRun<T>
     }
 
     private IngestProgress Progress() =>
-        new(_rowsRead, _rowsCommitted, _batchesCommitted, _rejected.Count, _committedThroughRow, _rowsInDoubt);
+        new(_rowsRead, _rowsCommitted, _batchesCommitted, _rejectedCount, _committedThroughRow, _rowsInDoubt);
 
     private IngestValidationException Invalid(List<IngestRowError> errors)
     {
         var first = errors[0].Message;
-        var more = errors.Count > 1
-            ? string.Create(CultureInfo.InvariantCulture, $" (and {errors.Count - 1:N0} more invalid rows in input rows {_batchFirstRow:N0}–{_batchLastRow:N0})")
+        var more = _invalidCount > 1
+            ? string.Create(CultureInfo.InvariantCulture, $" (and {_invalidCount - 1:N0} more invalid rows in input rows {_batchFirstRow:N0}–{_batchLastRow:N0})")
             : string.Empty;
         return new IngestValidationException(
             $"{first}{more}. Every row is checked before it is sent; nothing of this batch was committed. {Committed()}",
@@ -540,8 +640,11 @@ internal sealed partial class IngestRun<T>
             : text;
     }
 
-    private static string Describe(Exception ex) => ex switch
+    private string Describe(Exception ex) => ex switch
     {
+        TransientFailure { InnerException: PostgresException pg } failure => Describe(pg) + (failure.OwnTransaction
+            ? string.Create(CultureInfo.InvariantCulture, $" The batch was run {failure.Attempts + 1} times (IngestOptions.MaxRetries is {_options.MaxRetries}); retry the call later.")
+            : " The transaction held earlier batches that are no longer in memory, so the batch could not be run again; IngestTransactionMode.TransactionPerBatch lets each batch be retried."),
         PostgresException pg => pg.SqlState + ": " + pg.MessageText + (string.IsNullOrEmpty(pg.Detail) ? string.Empty : " (" + pg.Detail + ")") + ".",
         _ => ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".",
     };
@@ -561,4 +664,12 @@ internal sealed partial class IngestRun<T>
 
     [GeneratedRegex(@"COPY [^,]+, line (\d+)")]
     private static partial Regex CopyLine();
+
+    /// <summary>A deadlock or serialization failure that was not (or no longer) retried.</summary>
+    private sealed class TransientFailure(PostgresException inner, int attempts, bool ownTransaction) : Exception(inner.Message, inner)
+    {
+        public int Attempts { get; } = attempts;
+
+        public bool OwnTransaction { get; } = ownTransaction;
+    }
 }

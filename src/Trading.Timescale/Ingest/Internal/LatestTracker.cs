@@ -15,6 +15,9 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
 
     public int Count => _rows.Count;
 
+    /// <summary>Forgets the tracked rows (their transaction was rolled back).</summary>
+    public void Clear() => _rows.Clear();
+
     public void Offer(T row)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_rows, snapshot.Key(row), out var exists);
@@ -26,7 +29,7 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
 
     /// <summary>Upserts the tracked rows, in key order so concurrent writers lock keys in the same order.</summary>
     /// <returns>Snapshot rows inserted or changed.</returns>
-    public async Task<long> FlushAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public async Task<long> FlushAsync(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (_rows.Count == 0)
         {
@@ -36,7 +39,10 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
         var keys = _rows.Keys.ToArray();
         Array.Sort(keys, StringComparer.Ordinal);
         var rows = Array.ConvertAll(keys, k => _rows[k]);
-        using var command = new NpgsqlCommand(snapshot.FlushSql, connection);
+        using var command = new NpgsqlCommand(snapshot.FlushSql, connection)
+        {
+            CommandTimeout = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Ceiling(timeout.TotalSeconds),
+        };
         foreach (var column in map.Columns)
         {
             command.Parameters.Add(column.CreateArrayParameter(rows));

@@ -21,7 +21,7 @@ internal abstract class TableMap(string table, IngestTable id, Type recordType)
     /// <summary>Columns a CSV header may name although the server assigns them; their values are ignored.</summary>
     public static IReadOnlyList<string> ServerColumns { get; } = ["id", "created_at", "updated_at"];
 
-    public abstract Task<IngestResult> ImportCsvAsync(TradingIngest ingest, TextReader reader, IngestMode mode, IngestOptions options, CancellationToken cancellationToken);
+    public abstract Task<IngestResult> ImportCsvAsync(TradingIngest ingest, Stream utf8, IngestMode mode, IngestOptions options, CancellationToken cancellationToken);
 
     /// <summary>The written column values of <paramref name="record"/> as CSV text (<see langword="null"/> for NULL), in <see cref="ColumnNames"/> order.</summary>
     public abstract IReadOnlyList<string?> Format(TradingRecord record);
@@ -61,15 +61,17 @@ internal abstract class TableMap<T> : TableMap
 
         var update = string.Join(", ", nonKey.Select(c => $"{c.Quoted} = excluded.{c.Quoted}")) + ", \"updated_at\" = now()";
         var changed = $"({string.Join(", ", nonKey.Select(c => "t." + c.Quoted))}) IS DISTINCT FROM ({string.Join(", ", nonKey.Select(c => "excluded." + c.Quoted))})";
-        // The staged batch holds one row per key (the input's last), so the merge needs no DISTINCT ON.
+        // The staged batch holds one row per key (the input's last), so the merge needs no DISTINCT ON. Rows are
+        // merged in key order, so concurrent upserts over the same keys lock them in the same order (no deadlock).
+        var keyOrder = $"SET LOCAL work_mem = '64MB';\n";
         MergeSql = $"""
-            INSERT INTO {QualifiedTable} AS t ({ColumnList})
-            SELECT {ColumnList} FROM pg_temp.{StagingTable}
+            {keyOrder}INSERT INTO {QualifiedTable} AS t ({ColumnList})
+            SELECT {ColumnList} FROM pg_temp.{StagingTable} ORDER BY {keyList}
             ON CONFLICT ({keyList}) DO UPDATE SET {update}
             WHERE {changed}
             """;
         TruncateStagingSql = $"TRUNCATE pg_temp.{StagingTable}";
-        InsertFromStagingSql = $"INSERT INTO {QualifiedTable} ({ColumnList}) SELECT {ColumnList} FROM pg_temp.{StagingTable}";
+        InsertFromStagingSql = $"{keyOrder}INSERT INTO {QualifiedTable} ({ColumnList}) SELECT {ColumnList} FROM pg_temp.{StagingTable} ORDER BY {keyList}";
         InsertReturningIdSql = $"""
             INSERT INTO {QualifiedTable} AS t ({ColumnList})
             VALUES ({string.Join(", ", columns.Select((_, i) => "$" + (i + 1)))})
@@ -150,8 +152,9 @@ internal abstract class TableMap<T> : TableMap
 
     public override IReadOnlyList<string?> Format(TradingRecord record) => Array.ConvertAll(Columns, c => c.Format((T)record));
 
-    public override Task<IngestResult> ImportCsvAsync(TradingIngest ingest, TextReader reader, IngestMode mode, IngestOptions options, CancellationToken cancellationToken) =>
-        ingest.RunAsync(this, new CsvRowSource<T>(this, reader), mode, options, cancellationToken);
+    /// <summary>Parses on another thread while this one validates and sends (<see cref="PrefetchRowSource{T}"/>).</summary>
+    public override Task<IngestResult> ImportCsvAsync(TradingIngest ingest, Stream utf8, IngestMode mode, IngestOptions options, CancellationToken cancellationToken) =>
+        ingest.RunAsync(this, new PrefetchRowSource<T>(new CsvRowSource<T>(this, utf8)), mode, options, cancellationToken);
 
     // Nullable reads in one call: Npgsql returns null for NULL, without a separate IsDBNull lookup.
     protected static decimal? GetDecimal(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<decimal?>(ordinal);
