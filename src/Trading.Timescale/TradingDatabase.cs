@@ -36,7 +36,10 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _ownsDataSource = ownsDataSource;
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
-        Ingest = new TradingIngest(dataSource, IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone });
+        Ingest = new TradingIngest(dataSource, IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone })
+        {
+            Logger = LoggerFactory.CreateLogger<TradingIngest>(),
+        };
         Positions = new PositionBook(dataSource);
     }
 
