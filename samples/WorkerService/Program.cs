@@ -25,7 +25,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 
 var app = builder.Build();
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+var ledger = app.Services.GetRequiredService<FeedLedger>();
 await app.RunAsync();
 
-var ledger = app.Services.GetRequiredService<FeedLedger>();
 Console.WriteLine($"Stopped: acknowledged {ledger.Rows} rows in {ledger.Batches} batches");
