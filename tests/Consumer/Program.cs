@@ -6,6 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -20,6 +21,7 @@ var spans = new List<Activity>();
 using var tracing = Sdk.CreateTracerProviderBuilder().AddTradingTimescaleInstrumentation().AddInMemoryExporter(spans).Build();
 
 var builder = Host.CreateApplicationBuilder(args);
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddTradingTimescale(database.ConnectionString).ApplySchemaOnStartup();
 builder.Services.AddHealthChecks().AddTradingTimescale();
 using var host = builder.Build();
@@ -39,7 +41,7 @@ var bars = Enumerable.Range(0, 120).Select(i => new StockPrice
 }).ToList();
 var appended = await trading.Ingest.AppendAsync(bars);
 Expect(appended.RowsWritten == 120, $"append wrote {appended.RowsWritten} rows, expected 120");
-var replayed = await trading.Ingest.UpsertAsync(bars.Take(10).Select(b => b with { ClosePrice = b.ClosePrice + 1m }));
+var replayed = await trading.Ingest.UpsertAsync(bars.Take(10).Select(b => b with { ClosePrice = b.ClosePrice + 0.25m }));
 Expect(replayed.RowsWritten == 10, $"upsert wrote {replayed.RowsWritten} rows, expected 10");
 
 var read = new List<StockPrice>();
@@ -49,7 +51,7 @@ await foreach (var bar in trading.Ingest.ReadStockPricesAsync("AAPL", start, sta
 }
 
 Expect(read.Count == 60, $"read {read.Count} AAPL bars, expected 60");
-Expect(read[0].ClosePrice == 101.5m && read[^1].ClosePrice == 218.5m, $"AAPL closes {read[0].ClosePrice} .. {read[^1].ClosePrice}, expected 101.5 .. 218.5");
+Expect(read[0].ClosePrice == 100.75m && read[^1].ClosePrice == 218.5m, $"AAPL closes {read[0].ClosePrice} .. {read[^1].ClosePrice}, expected 100.75 .. 218.5");
 
 var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 var entry = health.Entries["trading-timescale"];

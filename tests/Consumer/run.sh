@@ -10,6 +10,8 @@ work="artifacts/consumer"
 version="0.1.0-consumer.$(date +%s).$$"
 rm -rf "$work" && mkdir -p "$work/feed" "$work/app"
 log="$work/consumer.log"
+# This run's version is of no use to any later run: drop it from the global packages cache, pass or fail.
+trap 'rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/trading.timescale*/"$version"' EXIT
 
 fail() { echo "Consumer: failed ($1; see $log)"; tail -n 25 "$log" >&2; exit 1; }
 
@@ -18,7 +20,8 @@ dotnet pack Trading.Timescale.sln -c "$configuration" --no-build -o "$work/feed"
   || fail "pack"
 
 cp tests/Consumer/Consumer.csproj tests/Consumer/Program.cs "$work/app/"
-# Stop the repository's build settings and central package versions from reaching the scratch project.
+# Stop the repository's build settings, analyzer rules and central package versions from reaching the scratch project.
+printf 'root = true\n' > "$work/app/.editorconfig"
 echo '<Project />' > "$work/app/Directory.Build.props"
 echo '<Project />' > "$work/app/Directory.Build.targets"
 echo '<Project><PropertyGroup><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup></Project>' > "$work/app/Directory.Packages.props"
@@ -40,6 +43,4 @@ dotnet tool install Trading.Timescale.Cli --version "$version" --tool-path "$wor
 dotnet "$work/app/bin/Release/net10.0/Consumer.dll" "$(cd "$work/tool" && pwd)/trading-timescale" >>"$log" 2>&1 || fail "run"
 grep '^consumer:' "$log"
 
-# This run's version is of no use to any later run.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}"/trading.timescale*/"$version"
 echo "Consumer: passed"
