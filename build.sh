@@ -67,8 +67,8 @@ case "$cmd" in
   test)
     ensure_server
     frameworks="$(test_frameworks)"
-    # MSBuild reads %3B as the ';' between frameworks.
-    frameworks_property="-p:TestTargetFrameworks=${frameworks//;/%3B}"
+    frameworks_property="-p:TestOnNet8=false"
+    case ";$frameworks;" in *";net8.0;"*) frameworks_property="-p:TestOnNet8=true" ;; esac
     dotnet build Trading.Timescale.sln -c "$configuration" -nologo -clp:NoSummary "$frameworks_property"
     results="artifacts/test-results"
     rm -rf "$results" && mkdir -p "$results"
