@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trading.Timescale build entry point.
 #   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart
-#   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project, then the community conformance run
+#   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project on each target framework whose runtime
+#                      is installed, then the consumer test (tests/Consumer) and the community conformance run
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
 #   ./build.sh pack    write the .nupkg and .snupkg files to artifacts/packages
@@ -45,6 +46,17 @@ run_conformance() {
   return "${PIPESTATUS[0]}"
 }
 
+# The test target frameworks the installed runtimes can run, for example "net8.0;net10.0".
+test_frameworks() {
+  local runtimes frameworks=()
+  runtimes="$(dotnet --list-runtimes)"
+  for major in 8 10; do
+    if grep -q "^Microsoft.NETCore.App ${major}\." <<<"$runtimes"; then frameworks+=("net${major}.0"); fi
+  done
+  local IFS=';'
+  echo "${frameworks[*]}"
+}
+
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -54,19 +66,26 @@ case "$cmd" in
     ;;
   test)
     ensure_server
-    dotnet build Trading.Timescale.sln -c "$configuration" -nologo -clp:NoSummary
+    frameworks="$(test_frameworks)"
+    frameworks_property="-p:TestOnNet8=false"
+    case ";$frameworks;" in *";net8.0;"*) frameworks_property="-p:TestOnNet8=true" ;; esac
+    dotnet build Trading.Timescale.sln -c "$configuration" -nologo -clp:NoSummary "$frameworks_property"
     results="artifacts/test-results"
     rm -rf "$results" && mkdir -p "$results"
     set +e
-    dotnet test Trading.Timescale.sln -c "$configuration" --no-build --logger "console;verbosity=normal" \
+    dotnet test Trading.Timescale.sln -c "$configuration" --no-build "$frameworks_property" --logger "console;verbosity=normal" \
       --logger trx --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
     status=${PIPESTATUS[0]}
     set -e
+    echo "Test frameworks: ${frameworks//;/, } (the libraries also ship net8.0; a framework runs when its runtime is installed)"
     summarize_tests "$results/console.log"
+    consumer_status=0
+    bash tests/Consumer/run.sh || consumer_status=$?
     conformance_status=0
     run_conformance || conformance_status=$?
     [ "$status" -ne 0 ] && exit "$status"
-    exit "$conformance_status"
+    [ "$conformance_status" -ne 0 ] && exit "$conformance_status"
+    exit "$consumer_status"
     ;;
   conformance)
     run_conformance

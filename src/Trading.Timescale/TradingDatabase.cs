@@ -47,7 +47,10 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         clock ??= SystemClock.Instance;
         _ownsDataSource = ownsDataSource;
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
-        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone }, clock);
+        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone }, clock)
+        {
+            Logger = LoggerFactory.CreateLogger<TradingIngest>(),
+        };
         Positions = new PositionBook(dataSource, clock);
     }
 

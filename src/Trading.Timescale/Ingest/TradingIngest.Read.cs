@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -95,6 +96,7 @@ public sealed partial class TradingIngest
         [EnumeratorCancellation] CancellationToken cancellationToken)
         where T : TradingRecord
     {
+        using var query = new QueryScope(map.QualifiedTable + ".range", _dataSource);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -110,6 +112,8 @@ public sealed partial class TradingIngest
             {
                 yield return map.Read(reader);
             }
+
+            query.Succeeded();
         }
     }
 }

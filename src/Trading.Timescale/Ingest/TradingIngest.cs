@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -37,6 +40,9 @@ public sealed partial class TradingIngest
 
     /// <summary>The default options of every call.</summary>
     public IngestOptions Options { get; }
+
+    /// <summary>Receives commits, rejected-row counts and failures (never row values).</summary>
+    internal ILogger Logger { get; init; } = NullLogger.Instance;
 
 #pragma warning disable RS0026 // Overloads differ by input type (IEnumerable or IAsyncEnumerable); optional parameters cannot make them ambiguous.
     /// <summary>
@@ -195,8 +201,19 @@ public sealed partial class TradingIngest
         await using (source.ConfigureAwait(false))
         {
             options.Validate();
-            var run = new IngestRun<T>(_dataSource, map, mode, options, _clock);
-            return await run.RunAsync(source, cancellationToken).ConfigureAwait(false);
+            var run = new IngestRun<T>(_dataSource, map, mode, options, _clock) { Logger = Logger };
+            using var activity = TradingTelemetry.StartIngest(_dataSource, map.QualifiedTable, mode);
+            try
+            {
+                var result = await run.RunAsync(source, cancellationToken).ConfigureAwait(false);
+                IngestObserver.Finished(Logger, _dataSource, activity, result);
+                return result;
+            }
+            catch (IngestException ex)
+            {
+                IngestObserver.Failed(Logger, _dataSource, activity, mode, ex);
+                throw;
+            }
         }
     }
 

@@ -58,6 +58,22 @@ public sealed class TradingSchemaInstaller
         TradingTimescaleOptionsValidator.ThrowIfInvalid(_options, requireConnectionString: false);
         var catalog = _catalog.Value;
         var elapsed = Stopwatch.StartNew();
+        using var activity = TradingTelemetry.StartMigrate(_dataSource);
+        try
+        {
+            var report = await MigrateCoreAsync(catalog, elapsed, cancellationToken).ConfigureAwait(false);
+            TradingTelemetry.RecordMigrated(activity, report.Applied.Count);
+            return report;
+        }
+        catch (Exception ex)
+        {
+            TradingTelemetry.Fail(activity, ex);
+            throw;
+        }
+    }
+
+    private async Task<SchemaMigrationReport> MigrateCoreAsync(MigrationCatalog catalog, Stopwatch elapsed, CancellationToken cancellationToken)
+    {
         var connection = await OpenDedicatedConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

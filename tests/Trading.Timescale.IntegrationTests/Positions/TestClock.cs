@@ -5,7 +5,7 @@ namespace Trading.Timescale.IntegrationTests.Positions;
 /// <summary>A clock the test sets; it moves only when told to.</summary>
 internal sealed class TestClock(Instant now) : IClock
 {
-    private readonly Lock _gate = new();
+    private readonly object _gate = new();
     private Instant _now = now;
 
     public Instant GetCurrentInstant()

@@ -44,20 +44,7 @@ internal static class ApprovedFile
     /// </summary>
     private static string SourcePath(string callerFile)
     {
-        if (!callerFile.StartsWith("/_/", StringComparison.Ordinal))
-        {
-            return callerFile;
-        }
-
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Trading.Timescale.sln")))
-            {
-                return Path.Combine(directory.FullName, callerFile[3..]);
-            }
-        }
-
-        throw new InvalidOperationException($"No Trading.Timescale.sln above {AppContext.BaseDirectory} to resolve {callerFile}.");
+        return callerFile.StartsWith("/_/", StringComparison.Ordinal) ? Path.Combine(Repository.Root, callerFile[3..]) : callerFile;
     }
 
     private static int FirstDifferentLine(string expected, string actual)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 
@@ -58,6 +60,7 @@ internal sealed partial class IngestRun<T>
     private long _batchFirstRow;
     private long _batchLastRow;
     private Phase _phase;
+    private long _transactionStarted = Stopwatch.GetTimestamp();
 
     public IngestRun(NpgsqlDataSource dataSource, TableMap<T> map, IngestMode mode, IngestOptions options, IClock clock)
     {
@@ -70,6 +73,9 @@ internal sealed partial class IngestRun<T>
         _skipInvalid = options.InvalidRows == InvalidRowHandling.Skip;
         _latest = options.UpdateLatest && map.Latest is { } snapshot ? new LatestTracker<T>(map, snapshot) : null;
     }
+
+    /// <summary>Receives each commit (counts only).</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
 
     private enum Phase
     {
@@ -538,6 +544,8 @@ internal sealed partial class IngestRun<T>
         _transaction = null;
         _savepoints = 0;
 
+        IngestObserver.Committed(Logger, _dataSource, _map.QualifiedTable, _mode, _rowsPending, _batchesPending, Stopwatch.GetElapsedTime(_transactionStarted));
+        _transactionStarted = Stopwatch.GetTimestamp();
         _rowsCommitted += _rowsPending;
         _changedCommitted += _changedPending;
         _latestCommitted += _latestPending;

@@ -46,6 +46,7 @@ internal static class SchemaLock
                     $"Another installer has held the schema lock of database {connection.Database} (process {holder?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}) for longer than TradingTimescale:LockTimeout ({timeout}): wait for it to finish, or end that session with pg_terminate_backend if it hangs.");
             }
 
+            SchemaLog.LockRetry(logger, connection.Database, (long)delay.TotalMilliseconds);
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestDelay.Ticks));
         }

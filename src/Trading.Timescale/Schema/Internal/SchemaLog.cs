@@ -27,4 +27,7 @@ internal static partial class SchemaLog
 
     [LoggerMessage(8, LogLevel.Warning, "Could not release the schema lock of database {Database}; it is released when the connection closes")]
     public static partial void UnlockFailed(ILogger logger, Exception exception, string database);
+
+    [LoggerMessage(9, LogLevel.Debug, "Schema lock of database {Database} is busy; retrying in {DelayMs} ms")]
+    public static partial void LockRetry(ILogger logger, string database, long delayMs);
 }

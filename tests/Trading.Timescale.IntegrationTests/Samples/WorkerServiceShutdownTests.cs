@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Trading.Timescale.IntegrationTests.Infrastructure;
+
+namespace Trading.Timescale.IntegrationTests.Samples;
+
+/// <summary>
+/// Runs samples/WorkerService as its own process against the test database, checks its health endpoint and console
+/// telemetry, stops it with SIGINT (Ctrl+C) and compares the rows it acknowledged with the rows in the table.
+/// </summary>
+public sealed partial class WorkerServiceShutdownTests(TimescaleServerFixture server) : DatabaseTest(server)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Ctrl_c_stops_the_worker_with_every_acknowledged_batch_in_the_database()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(1)");
+        var worker = WorkerAssembly();
+        var start = new ProcessStartInfo("dotnet", [worker, "--urls", "http://127.0.0.1:0", "--Feed:Interval", "00:00:00.100"])
+        {
+            WorkingDirectory = Path.GetDirectoryName(worker)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // The connection goes through the environment, never the command line.
+        start.Environment[TradingConnectionString.EnvironmentVariable] = Database.ConnectionString;
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        var lines = new ConcurrentQueue<string>();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Enqueue(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var url = await WaitForAsync(lines, process, () => lines.Select(l => Listening().Match(l)).FirstOrDefault(m => m.Success)?.Groups[1].Value);
+            await WaitForAsync(lines, process, () => lines.Count(l => l.Contains("Acknowledged batch", StringComparison.Ordinal)) >= 5 ? "ok" : null);
+            using var http = new HttpClient();
+            var health = await http.GetAsync(new Uri(url + "/health"), Ct);
+            var body = await health.Content.ReadAsStringAsync(Ct);
+            Assert.True(health.IsSuccessStatusCode, body);
+            Assert.Contains("\"status\":\"Healthy\"", body, StringComparison.Ordinal);
+
+            using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(Ct);
+            }
+
+            using var exited = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            exited.CancelAfter(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(exited.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        process.WaitForExit();
+        var output = string.Join('\n', lines);
+        Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}:\n{output}");
+        var stopped = lines.Select(l => Stopped().Match(l)).LastOrDefault(m => m.Success);
+        Assert.True(stopped is not null, "no 'Stopped: acknowledged' line:\n" + output);
+        var acknowledged = long.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.Contains("trading_timescale.ingest.append", output, StringComparison.Ordinal);
+
+        await using var count = DataSource.CreateCommand("SELECT count(*) FROM trading.stock_prices");
+        Assert.True(acknowledged >= 40, $"acknowledged {acknowledged}");
+        Assert.Equal(acknowledged, (long)(await count.ExecuteScalarAsync(Ct))!);
+    }
+
+    private static async Task<string> WaitForAsync(ConcurrentQueue<string> lines, Process process, Func<string?> probe)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (probe() is { } found)
+            {
+                return found;
+            }
+
+            Assert.False(process.HasExited, "the worker exited early:\n" + string.Join('\n', lines));
+            await Task.Delay(100, Ct);
+        }
+
+        throw new TimeoutException("the worker did not get there in 2 minutes:\n" + string.Join('\n', lines));
+    }
+
+    /// <summary>The sample built in the same configuration as this test assembly (the solution build builds both).</summary>
+    private static string WorkerAssembly()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Trading.Timescale.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        var path = Path.Combine(directory.FullName, "samples", "WorkerService", "bin", configuration, "net10.0", "WorkerService.dll");
+        Assert.True(File.Exists(path), $"{path} is missing: build the solution (or samples/WorkerService) in {configuration} first.");
+        return path;
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
+
+    [GeneratedRegex(@"^Stopped: acknowledged (\d+) rows in (\d+) batches")]
+    private static partial Regex Stopped();
+}
