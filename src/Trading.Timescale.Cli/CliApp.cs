@@ -17,6 +17,10 @@ internal static class CliApp
         root.Subcommands.Add(ScriptCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
+        root.Subcommands.Add(CloneCommand.Create());
+        root.Subcommands.Add(BackupsCommand.Create());
         return root;
     }
 

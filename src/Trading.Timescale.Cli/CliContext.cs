@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.Cli;
 
@@ -39,7 +38,7 @@ internal sealed class CliContext
                 await context.Error.WriteLineAsync("trading-timescale: cancelled.").ConfigureAwait(false);
                 return 130;
             }
-            catch (Exception ex) when (ex is CliException or TradingSchemaException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is CliException or TradingTimescaleException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 await context.Error.WriteLineAsync("trading-timescale: " + Describe(ex, context.TryConnectionForDisplay())).ConfigureAwait(false);
                 return 1;
