@@ -8,8 +8,9 @@ namespace Trading.Timescale.IntegrationTests.Operations;
 /// <summary>
 /// Upload, list, prune and restore against a real S3-compatible server (s3rver on 127.0.0.1), through the library and
 /// through the CLI with the spec's environment (S3_BUCKET, S3_PREFIX, BACKUP_DIR, RETENTION_DAYS and the AWS SDK's
-/// AWS_ENDPOINT_URL_S3). The variables are set for the duration of this class only; nothing else reads them.
+/// AWS_ENDPOINT_URL_S3). The variables are set for the duration of this class only; the classes that read them share a collection, so never run at the same time.
 /// </summary>
+[Collection(BackupEnvironmentCollection.Name)]
 public sealed class BackupS3Tests(TimescaleServerFixture server, S3ServerFixture s3) : BackupTest(server), IClassFixture<S3ServerFixture>
 {
     private static readonly string[] Variables =
