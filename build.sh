@@ -4,7 +4,7 @@
 #   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project, then the community conformance run
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
-#   ./build.sh pack    write the .nupkg and .snupkg files to artifacts/packages
+#   ./build.sh pack    write the .nupkg and .snupkg files (Trading.Timescale, .Testing, .Backup, .Cli) to artifacts/packages
 #   ./build.sh bench   run the quick ingest benchmark and print one JSON object
 set -euo pipefail
 cd "$(dirname "$0")"
