@@ -34,6 +34,14 @@ if [ -n "${TRADING_TIMESCALE_CONNECTION:-}" ]; then
   exit 0
 fi
 
+has_client_tools() { [ -x "${PG_BIN}/pg_dump" ] && [ -x "${PG_BIN}/pg_restore" ] && [ -x "${PG_BIN}/pg_basebackup" ]; }
+
+# Backups and their tests run pg_dump, pg_restore and pg_basebackup of the server's major version.
+if has_server && ! has_client_tools && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  log "installing postgresql-client-${PG_MAJOR} (pg_dump, pg_restore, pg_basebackup)"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-client-${PG_MAJOR}" >/dev/null
+fi
+
 if has_server && has_extension; then
   log "PostgreSQL ${PG_MAJOR} and TimescaleDB are installed."
   exit 0

@@ -23,6 +23,10 @@ internal static class CliApp
         root.Subcommands.Add(QualityCommand.Create());
         root.Subcommands.Add(RolesCommand.Create());
         root.Subcommands.Add(SetupCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
+        root.Subcommands.Add(RestoreCommand.Create());
+        root.Subcommands.Add(CloneCommand.Create());
+        root.Subcommands.Add(BackupsCommand.Create());
         return root;
     }
 

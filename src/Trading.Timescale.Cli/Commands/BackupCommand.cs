@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Trading.Timescale.Operations;
+
+namespace Trading.Timescale.Cli.Commands;
+
+/// <summary><c>trading-timescale backup full|schema|data [TABLE ...]</c>: one verified pg_dump with a manifest, uploaded when S3_BUCKET is set.</summary>
+internal static class BackupCommand
+{
+    public static Command Create()
+    {
+        var kind = new Argument<string>("kind") { Description = "full, schema, or data (the rows of the named tables)." };
+        kind.AcceptOnlyFromAmong("full", "schema", "data");
+        var tables = new Argument<string[]>("tables") { Description = "For data: the tables, e.g. trading.stock_prices trading.signals.", Arity = ArgumentArity.ZeroOrMore };
+        var output = new Option<string?>("--output", "-o") { Description = "The directory the dump and its manifest are written to. Default: BACKUP_DIR." };
+        var command = new Command("backup", "Writes a custom-format pg_dump and its manifest (kind, tables, row counts, versions, schema journal, SHA-256); uploads it when S3_BUCKET is set.");
+        command.Arguments.Add(kind);
+        command.Arguments.Add(tables);
+        command.Options.Add(output);
+        command.SetAction(CliContext.Action(async (context, cancellationToken) =>
+        {
+            var request = new BackupRequest(Enum.Parse<BackupKind>(context.ParseResult.GetValue(kind)!, ignoreCase: true), BackupSettings.Directory(context.ParseResult.GetValue(output)))
+            {
+                Tables = context.ParseResult.GetValue(tables) ?? [],
+            };
+            var backups = new TradingBackups(context.ConnectionString());
+            BackupFile backup;
+            using (var progress = CliProgress.For(context))
+            {
+                backup = await backups.BackupAsync(request, progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            var (uploaded, uploadError) = await UploadAsync(context, backup, cancellationToken).ConfigureAwait(false);
+            if (context.Json)
+            {
+                var json = backup.Manifest.ToJsonObject();
+                json["path"] = backup.DumpPath;
+                json["manifestPath"] = backup.ManifestPath;
+                json["s3"] = uploaded?.Location.ToString();
+                json["uploadError"] = uploadError;
+                await CliFormat.WriteJsonAsync(context.Output, json).ConfigureAwait(false);
+            }
+            else
+            {
+                await context.Output.WriteLineAsync(backup.DumpPath).ConfigureAwait(false);
+                if (uploaded is not null)
+                {
+                    await context.Output.WriteLineAsync(uploaded.Location.ToString()).ConfigureAwait(false);
+                }
+            }
+
+            if (uploadError is not null)
+            {
+                await context.Error.WriteLineAsync($"trading-timescale: {CliContext.Flatten(uploadError)}").ConfigureAwait(false);
+                return 1;
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static async Task<(S3BackupObject? Uploaded, string? Error)> UploadAsync(CliContext context, BackupFile backup, CancellationToken cancellationToken)
+    {
+        using var store = BackupSettings.Store();
+        if (store is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var progress = CliProgress.For(context);
+            return (await store.UploadAsync(backup, progress, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (TradingBackupException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Trading.Timescale.Operations;
+
+namespace Trading.Timescale.Cli.Commands;
+
+/// <summary><c>trading-timescale restore full|schema FILE</c>: a TimescaleDB-safe pg_restore of a verified backup, local or <c>s3://</c>.</summary>
+internal static class RestoreCommand
+{
+    public static Command Create()
+    {
+        var kind = new Argument<string>("kind") { Description = "full (everything in the backup) or schema (tables, hypertables, aggregates, policies and the journal, no rows)." };
+        kind.AcceptOnlyFromAmong("full", "schema");
+        var file = new Argument<string>("file") { Description = "The .dump written by backup (its manifest beside it), or s3://bucket/key." };
+        var target = new Option<string?>("--target-database") { Description = "The database to restore into. Default: the connection's database." };
+        var create = new Option<bool>("--create") { Description = "Create the target database when it does not exist." };
+        var replace = new Option<bool>("--replace") { Description = "Drop and recreate a target database that already holds the trading schema (otherwise refused)." };
+        var command = new Command("restore", "Restores a backup after checking its SHA-256 and the TimescaleDB version, between timescaledb_pre_restore() and timescaledb_post_restore().");
+        command.Arguments.Add(kind);
+        command.Arguments.Add(file);
+        command.Options.Add(target);
+        command.Options.Add(create);
+        command.Options.Add(replace);
+        command.SetAction(CliContext.Action(async (context, cancellationToken) =>
+        {
+            var path = context.ParseResult.GetValue(file)!;
+            string? downloadDirectory = null;
+            try
+            {
+                using var progress = CliProgress.For(context);
+                if (S3BackupLocation.TryParse(path, out var location))
+                {
+                    using var store = S3BackupStore.FromEnvironment(location!.Bucket);
+                    downloadDirectory = Path.Combine(Path.GetTempPath(), "trading-timescale-restore-" + Guid.NewGuid().ToString("N"));
+                    path = (await store.DownloadAsync(location.Key, downloadDirectory, progress, cancellationToken).ConfigureAwait(false)).DumpPath;
+                }
+                else if (path.Contains("://", StringComparison.Ordinal))
+                {
+                    throw new CliException($"\"{path}\" is neither a local file nor s3://bucket/key.");
+                }
+
+                var request = new RestoreRequest(Enum.Parse<RestoreKind>(context.ParseResult.GetValue(kind)!, ignoreCase: true), path)
+                {
+                    TargetDatabase = context.ParseResult.GetValue(target),
+                    CreateDatabase = context.ParseResult.GetValue(create),
+                    ReplaceExisting = context.ParseResult.GetValue(replace),
+                };
+                var result = await new TradingBackups(context.ConnectionString()).RestoreAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                progress?.Dispose();
+                if (context.Json)
+                {
+                    await CliFormat.WriteJsonAsync(context.Output, new JsonObject
+                    {
+                        ["database"] = result.Database,
+                        ["kind"] = result.Kind.ToString().ToLowerInvariant(),
+                        ["created"] = result.Created,
+                        ["items"] = result.Items,
+                        ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
+                        ["file"] = context.ParseResult.GetValue(file),
+                        ["manifest"] = result.Manifest.ToJsonObject(),
+                    }).ConfigureAwait(false);
+                }
+                else
+                {
+                    await context.Output.WriteLineAsync(
+                        $"Restored the {result.Kind.ToString().ToLowerInvariant()} of {result.Manifest.FileName} ({result.Manifest.Kind.ToString().ToLowerInvariant()} backup of {result.Manifest.Database}, " +
+                        $"{CliFormat.Time(result.Manifest.CreatedAt)}) into database {result.Database}{(result.Created ? " (created)" : string.Empty)}: {result.Items} items in {result.Elapsed.TotalSeconds:0.0} s.")
+                        .ConfigureAwait(false);
+                }
+
+                return 0;
+            }
+            finally
+            {
+                if (downloadDirectory is not null && Directory.Exists(downloadDirectory))
+                {
+                    Directory.Delete(downloadDirectory, recursive: true);
+                }
+            }
+        }));
+        return command;
+    }
+}

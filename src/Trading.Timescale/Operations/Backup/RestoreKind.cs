@@ -1,0 +1,11 @@
+namespace Trading.Timescale.Operations;
+
+/// <summary>What a restore brings back from a backup.</summary>
+public enum RestoreKind
+{
+    /// <summary>Everything the backup holds.</summary>
+    Full,
+
+    /// <summary>Only the schema, the TimescaleDB catalog and the schema journal, from a full or a schema backup.</summary>
+    Schema,
+}

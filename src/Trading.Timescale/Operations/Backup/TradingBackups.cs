@@ -1,0 +1,625 @@
+using System.Data;
+using System.Diagnostics;
+using Npgsql;
+using NodaTime;
+using Trading.Timescale.Operations.Internal;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale.Operations;
+
+/// <summary>
+/// Logical backups of the trading database with the real pg_dump and pg_restore: full, schema-only and per-table data
+/// backups with a manifest, restores that are safe on TimescaleDB (same extension version, <c>timescaledb_pre_restore()</c>
+/// and <c>timescaledb_post_restore()</c> around the data, no parallel catalog restore), and clones.
+/// </summary>
+/// <remarks>
+/// The password never appears in a process's arguments: it goes to pg_dump and pg_restore through a PGPASSFILE that is
+/// written 0600 for the run and deleted afterwards.
+/// </remarks>
+public sealed class TradingBackups
+{
+    private readonly PgConnection _connection;
+
+    /// <summary>Creates the backups capability for a server and database.</summary>
+    /// <param name="connectionString">An Npgsql connection string or <c>postgresql://</c> URL of the database to back up or restore into.</param>
+    /// <param name="postgresBinDirectory">The directory of pg_dump and pg_restore; when <see langword="null"/>, they are looked up in <c>/usr/lib/postgresql/N/bin</c>, then on PATH.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="connectionString"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="connectionString"/> cannot be read.</exception>
+    public TradingBackups(string connectionString, string? postgresBinDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        _connection = new PgConnection(TradingConnectionString.Normalize(connectionString));
+        PostgresBinDirectory = postgresBinDirectory;
+    }
+
+    /// <summary>The directory of pg_dump and pg_restore, or <see langword="null"/> to look them up.</summary>
+    public string? PostgresBinDirectory { get; }
+
+    /// <summary>The database that CREATE DATABASE and DROP DATABASE run from; <c>postgres</c> unless changed.</summary>
+    public string MaintenanceDatabase { get; init; } = "postgres";
+
+    /// <summary>The database backups are taken from, and restored into unless a request names another.</summary>
+    public string Database => _connection.Database;
+
+    /// <summary>
+    /// Writes one custom-format dump (<c>pg_dump -Fc</c>) of the database and its manifest into the request's directory.
+    /// Row counts and the schema journal are read in the same snapshot pg_dump uses. The dump is written to a
+    /// <c>.partial</c> name and renamed only after pg_dump succeeded and <c>pg_restore --list</c> read it back; a failed
+    /// or cancelled backup leaves no file that looks complete.
+    /// </summary>
+    /// <param name="request">What to back up and where.</param>
+    /// <param name="progress">Receives the bytes written and the verification; none when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the backup: pg_dump is stopped and the partial file deleted.</param>
+    /// <returns>The verified backup.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The directory is empty, or tables are given for a kind that takes none (or none for a data backup).</exception>
+    /// <exception cref="TradingBackupException">A table is unknown, pg_dump is missing or too old for the server, or pg_dump or the verification failed.</exception>
+    public async Task<BackupFile> BackupAsync(BackupRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Directory))
+        {
+            throw new ArgumentException("The backup directory is empty: pass the directory the dump is written to.", nameof(request));
+        }
+
+        if (request.Kind == BackupKind.Data ? request.Tables.Count == 0 : request.Tables.Count > 0)
+        {
+            throw new ArgumentException(
+                request.Kind == BackupKind.Data
+                    ? "A data backup needs at least one table, for example trading.stock_prices."
+                    : $"A {request.Kind.ToString().ToLowerInvariant()} backup takes no tables (got {string.Join(", ", request.Tables)}); use a data backup for single tables.",
+                nameof(request));
+        }
+
+        var directory = Path.GetFullPath(request.Directory);
+        Directory.CreateDirectory(directory);
+
+        var connection = new NpgsqlConnection(_connection.ConnectionString);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
+        var serverMajor = await ServerMajorAsync(connection, cancellationToken).ConfigureAwait(false);
+        var pgDump = await PgTool.FindAsync("pg_dump", serverMajor, $"Backing up PostgreSQL {server.ServerVersion}", PostgresBinDirectory, cancellationToken).ConfigureAwait(false);
+        var pgRestore = await PgTool.FindAsync("pg_restore", pgDump.Major, $"Verifying a dump of pg_dump {pgDump.Version}", PostgresBinDirectory, cancellationToken).ConfigureAwait(false);
+
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        await ExecuteAsync(connection, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
+        var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellationToken).ConfigureAwait(false))!;
+        var createdAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind((DateTime)(await ScalarAsync(connection, "SELECT now()", cancellationToken).ConfigureAwait(false))!, DateTimeKind.Utc));
+        var allTables = await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var selected = request.Kind == BackupKind.Data ? ResolveTables(request.Tables, allTables) : allTables;
+
+        var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
+        arguments.AddRange(_connection.Arguments());
+        var tables = new List<BackupTable>();
+        switch (request.Kind)
+        {
+            case BackupKind.Full:
+                foreach (var table in selected)
+                {
+                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                }
+
+                break;
+            case BackupKind.Schema:
+                foreach (var table in selected)
+                {
+                    var keepsRows = table.Table == "schema_migrations";
+                    tables.Add(new BackupTable(table.Name, keepsRows ? await CountAsync(connection, table, cancellationToken).ConfigureAwait(false) : 0));
+                    if (!keepsRows)
+                    {
+                        arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                    }
+                }
+
+                foreach (var chunkSchema in await ChunkSchemasAsync(connection, server, cancellationToken).ConfigureAwait(false))
+                {
+                    arguments.Add("--exclude-table-data=" + PgIdentifier.Quote(chunkSchema) + ".*");
+                }
+
+                break;
+            case BackupKind.Data:
+                arguments.Add("--data-only");
+                foreach (var table in selected)
+                {
+                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                    arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                }
+
+                foreach (var (schema, chunk) in await ChunksAsync(connection, server, selected, cancellationToken).ConfigureAwait(false))
+                {
+                    arguments.Add("--table=" + PgIdentifier.Pattern(schema, chunk));
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown backup kind.");
+        }
+
+        var journal = await JournalAsync(connection, cancellationToken).ConfigureAwait(false);
+
+        var stem = $"{Sanitize(_connection.Database)}_{request.Kind.ToString().ToLowerInvariant()}_{createdAt.ToDateTimeUtc():yyyyMMdd'T'HHmmssfff'Z'}";
+        var dumpPath = Path.Combine(directory, stem + BackupManifest.DumpExtension);
+        var manifestPath = BackupManifest.PathFor(dumpPath);
+        var partialDump = dumpPath + ".partial";
+        var partialManifest = manifestPath + ".partial";
+        if (File.Exists(dumpPath) || File.Exists(manifestPath))
+        {
+            throw new TradingBackupException($"{dumpPath} already exists; nothing was written.");
+        }
+
+        arguments.Add("--file=" + partialDump);
+        arguments.Add("--dbname=" + _connection.Database);
+        try
+        {
+            var dump = await PgProcess.RunAsync(pgDump, arguments, _connection, cancellationToken, whileRunning: () =>
+            {
+                progress?.Report(new BackupProgress(BackupStage.Dumping, FileSize(partialDump), Item: Path.GetFileName(dumpPath)));
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
+            if (!dump.Succeeded)
+            {
+                throw new TradingBackupException(
+                    $"pg_dump ({pgDump.Path}) of database {_connection.Database} failed with exit code {dump.ExitCode}{Signal(dump.ExitCode)}: {Tail(dump.ErrorTail)}; nothing was kept.");
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var size = FileSize(partialDump);
+            progress?.Report(new BackupProgress(BackupStage.Verifying, 0, size, Path.GetFileName(dumpPath)));
+            var list = await PgProcess.RunAsync(pgRestore, ["--list", partialDump], null, cancellationToken).ConfigureAwait(false);
+            if (!list.Succeeded || RestoreList.Items(list.Output).Count == 0)
+            {
+                throw new TradingBackupException(
+                    $"the dump of database {_connection.Database} did not verify: pg_restore --list exited with {list.ExitCode}: {Tail(list.ErrorTail)}; nothing was kept.");
+            }
+
+            var sha256 = await BackupDirectory.Sha256Async(partialDump, progress, BackupStage.Verifying, cancellationToken).ConfigureAwait(false);
+            var manifest = new BackupManifest
+            {
+                Kind = request.Kind,
+                Database = _connection.Database,
+                FileName = Path.GetFileName(dumpPath),
+                SizeBytes = size,
+                Sha256 = sha256,
+                CreatedAt = createdAt,
+                PostgresVersion = server.ServerVersion,
+                PgDumpVersion = pgDump.Version,
+                TimescaleVersion = server.ExtensionInstalled ? server.TimescaleVersion : null,
+                Edition = server.ExtensionInstalled ? server.Edition : TimescaleEdition.None,
+                Tables = tables,
+                Journal = journal,
+            };
+            await File.WriteAllTextAsync(partialManifest, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            File.Move(partialDump, dumpPath);
+            File.Move(partialManifest, manifestPath);
+            return new BackupFile(dumpPath, manifestPath, manifest);
+        }
+        catch
+        {
+            DeleteQuietly(partialDump);
+            DeleteQuietly(partialManifest);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Restores a backup: checks its SHA-256 against the manifest, refuses a target whose TimescaleDB version or edition
+    /// differs from the backup's, creates (or with <see cref="RestoreRequest.ReplaceExisting"/> drops and recreates) the
+    /// target database, creates the extension, and runs pg_restore in one job between <c>timescaledb_pre_restore()</c> and
+    /// <c>timescaledb_post_restore()</c>.
+    /// </summary>
+    /// <param name="request">What to restore and where.</param>
+    /// <param name="progress">Receives the archive items restored; none when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the restore (pg_restore is stopped; the target is left as far as it got).</param>
+    /// <returns>What was restored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TradingBackupException">
+    /// The file or its manifest is missing or corrupt, the kinds do not fit, the target holds the trading schema (and
+    /// replacing was not asked for) or does not exist (and creating was not asked for), the versions differ, or pg_restore failed.
+    /// </exception>
+    public async Task<RestoreResult> RestoreAsync(RestoreRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clock = Stopwatch.StartNew();
+        var backup = await BackupDirectory.VerifyAsync(request.DumpPath, progress, cancellationToken).ConfigureAwait(false);
+        var manifest = backup.Manifest;
+        if (manifest.Kind == BackupKind.Data)
+        {
+            throw new TradingBackupException(
+                $"{backup.DumpPath} is a data backup of {string.Join(", ", manifest.Tables.Select(t => t.Name))}: restore full|schema takes a full or schema backup. " +
+                "Load a data backup with pg_restore --data-only into the database its chunks came from.");
+        }
+
+        if (request.Kind == RestoreKind.Full && manifest.Kind == BackupKind.Schema)
+        {
+            throw new TradingBackupException($"{backup.DumpPath} is a schema backup and holds no rows: restore it as schema.");
+        }
+
+        var target = string.IsNullOrWhiteSpace(request.TargetDatabase) ? _connection.Database : request.TargetDatabase;
+        var maintenance = new NpgsqlConnection(_connection.ForDatabase(MaintenanceDatabase).ConnectionString);
+        await using var maintenanceScope = maintenance.ConfigureAwait(false);
+        await maintenance.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var serverInfo = await TimescaleServerInfo.DetectAsync(maintenance, cancellationToken).ConfigureAwait(false);
+        var serverMajor = await ServerMajorAsync(maintenance, cancellationToken).ConfigureAwait(false);
+
+        var exists = await DatabaseExistsAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
+        var tradingTables = 0L;
+        var targetInfo = serverInfo;
+        if (exists)
+        {
+            var existing = new NpgsqlConnection(_connection.ForDatabase(target).ConnectionString);
+            await using (existing.ConfigureAwait(false))
+            {
+                await existing.OpenAsync(cancellationToken).ConfigureAwait(false);
+                targetInfo = await TimescaleServerInfo.DetectAsync(existing, cancellationToken).ConfigureAwait(false);
+                tradingTables = (long)(await ScalarAsync(existing, TradingTableCountSql, cancellationToken).ConfigureAwait(false))!;
+            }
+        }
+
+        if (tradingTables > 0 && !request.ReplaceExisting)
+        {
+            throw new TradingBackupException(
+                $"database {target} already holds the trading schema ({tradingTables} tables); nothing was restored. Restore into a new database " +
+                "(--target-database NAME --create), or ask for it explicitly to drop and recreate the database (--replace).");
+        }
+
+        if (!exists && !request.CreateDatabase)
+        {
+            throw new TradingBackupException($"database {target} does not exist; nothing was restored. Ask for it to be created (--create).");
+        }
+
+        var replacing = tradingTables > 0;
+        var effective = exists && !replacing ? targetInfo : serverInfo;
+        CheckCompatible(manifest, effective, target);
+        var pgRestore = await PgTool.FindAsync(
+            "pg_restore", Math.Max(serverMajor, PgTool.MajorOf(manifest.PgDumpVersion)),
+            $"Restoring a pg_dump {manifest.PgDumpVersion} archive into PostgreSQL {serverInfo.ServerVersion}", PostgresBinDirectory, cancellationToken).ConfigureAwait(false);
+        var listing = await PgProcess.RunAsync(pgRestore, ["--list", backup.DumpPath], null, cancellationToken).ConfigureAwait(false);
+        if (!listing.Succeeded)
+        {
+            throw new TradingBackupException($"pg_restore --list could not read {backup.DumpPath}: {Tail(listing.ErrorTail)}");
+        }
+
+        var items = RestoreList.Items(listing.Output);
+        if (request.Kind == RestoreKind.Schema)
+        {
+            items = RestoreList.SchemaOnly(items);
+        }
+
+        if (replacing)
+        {
+            await ExecuteAsync(maintenance, $"DROP DATABASE {PgIdentifier.Quote(target)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (replacing || !exists)
+        {
+            await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
+        }
+
+        var targetConnection = _connection.ForDatabase(target);
+        var restored = await RestoreItemsAsync(pgRestore, targetConnection, backup, items, manifest.TimescaleVersion is not null, progress, cancellationToken).ConfigureAwait(false);
+        return new RestoreResult(target, request.Kind, manifest, replacing || !exists, restored, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Copies one database into a new one on the same server: a full backup of <paramref name="sourceDatabase"/> into a
+    /// temporary directory, restored into <paramref name="targetDatabase"/>, which must not exist. This works while
+    /// TimescaleDB's background workers are connected to the source, which <c>CREATE DATABASE ... TEMPLATE</c> does not.
+    /// </summary>
+    /// <param name="sourceDatabase">The database to copy.</param>
+    /// <param name="targetDatabase">The new database.</param>
+    /// <param name="progress">Receives the dump and restore progress; none when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the clone.</param>
+    /// <returns>What was restored into the new database.</returns>
+    /// <exception cref="ArgumentException">A name is empty, or both are the same.</exception>
+    /// <exception cref="TradingBackupException">The target exists, or the backup or restore failed.</exception>
+    public async Task<RestoreResult> CloneAsync(string sourceDatabase, string targetDatabase, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceDatabase);
+        ArgumentException.ThrowIfNullOrWhiteSpace(targetDatabase);
+        if (string.Equals(sourceDatabase, targetDatabase, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The source and target database are both {sourceDatabase}; name a new database as the target.", nameof(targetDatabase));
+        }
+
+        var maintenance = new NpgsqlConnection(_connection.ForDatabase(MaintenanceDatabase).ConnectionString);
+        await using (maintenance.ConfigureAwait(false))
+        {
+            await maintenance.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!await DatabaseExistsAsync(maintenance, sourceDatabase, cancellationToken).ConfigureAwait(false))
+            {
+                throw new TradingBackupException($"the source database {sourceDatabase} does not exist; nothing was cloned.");
+            }
+
+            if (await DatabaseExistsAsync(maintenance, targetDatabase, cancellationToken).ConfigureAwait(false))
+            {
+                throw new TradingBackupException($"the target database {targetDatabase} already exists; clone into a new database name.");
+            }
+        }
+
+        var temporary = Path.Combine(Path.GetTempPath(), "trading-timescale-clone-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var source = new TradingBackups(_connection.ForDatabase(sourceDatabase).ConnectionString, PostgresBinDirectory) { MaintenanceDatabase = MaintenanceDatabase };
+            var backup = await source.BackupAsync(new BackupRequest(BackupKind.Full, temporary), progress, cancellationToken).ConfigureAwait(false);
+            return await source.RestoreAsync(
+                new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = targetDatabase, CreateDatabase = true }, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A temporary copy; the restore's outcome is what matters.
+            }
+        }
+    }
+
+    private const string TradingTableCountSql = """
+        SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'trading' AND c.relkind IN ('r', 'p')
+        """;
+
+    private static void CheckCompatible(BackupManifest manifest, TimescaleServerInfo target, string database)
+    {
+        if (manifest.TimescaleVersion is null)
+        {
+            return;
+        }
+
+        if (target.TimescaleVersion is null)
+        {
+            throw new TradingBackupException(
+                $"the backup needs TimescaleDB {manifest.TimescaleVersion}, and the server of database {database} has no TimescaleDB; nothing was restored. " +
+                $"Install TimescaleDB {manifest.TimescaleVersion} there.");
+        }
+
+        if (!string.Equals(manifest.TimescaleVersion, target.TimescaleVersion, StringComparison.Ordinal))
+        {
+            throw new TradingBackupException(
+                $"the backup was taken with TimescaleDB {manifest.TimescaleVersion}, and database {database} would get TimescaleDB {target.TimescaleVersion}; nothing was restored. " +
+                $"A TimescaleDB restore needs the same version on both sides: restore on a server with TimescaleDB {manifest.TimescaleVersion}, then ALTER EXTENSION timescaledb UPDATE.");
+        }
+
+        if (manifest.Edition == TimescaleEdition.Community && target.Edition != TimescaleEdition.Community)
+        {
+            throw new TradingBackupException(
+                $"the backup was taken on the TimescaleDB community edition, and the server of database {database} runs the {target.Edition.ToString().ToLowerInvariant()} edition, " +
+                "which cannot hold its continuous aggregates, compression or policies; nothing was restored. Restore on a community-edition server.");
+        }
+    }
+
+    private async Task<int> RestoreItemsAsync(
+        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool timescale, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var listFile = Path.Combine(Path.GetTempPath(), "trading-timescale-restore-" + Guid.NewGuid().ToString("N") + ".list");
+        var connection = new NpgsqlConnection(target.ConnectionString);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (timescale)
+        {
+            await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "SELECT timescaledb_pre_restore()", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await File.WriteAllLinesAsync(listFile, items, cancellationToken).ConfigureAwait(false);
+            var done = 0;
+            var result = await PgProcess.RunAsync(
+                pgRestore,
+                [.. target.Arguments(), "--dbname=" + target.Database, "--exit-on-error", "--verbose", "--use-list=" + listFile, backup.DumpPath],
+                target,
+                cancellationToken,
+                onErrorLine: line =>
+                {
+                    if (line.StartsWith("pg_restore: creating ", StringComparison.Ordinal) || line.StartsWith("pg_restore: processing data for table ", StringComparison.Ordinal))
+                    {
+                        var count = Interlocked.Increment(ref done);
+                        progress?.Report(new BackupProgress(BackupStage.Restoring, Math.Min(count, items.Count), items.Count, line["pg_restore: ".Length..]));
+                    }
+                }).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new TradingBackupException(
+                    $"pg_restore of {backup.DumpPath} into database {target.Database} failed with exit code {result.ExitCode}{Signal(result.ExitCode)}: {Tail(result.ErrorTail)}");
+            }
+
+            return items.Count;
+        }
+        finally
+        {
+            DeleteQuietly(listFile);
+            if (timescale)
+            {
+                // Always: it turns background jobs back on and clears timescaledb.restoring for the database.
+                await ExecuteAsync(connection, "SELECT timescaledb_post_restore()", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed record TableName(string Schema, string Table)
+    {
+        public string Name => Schema + "." + Table;
+    }
+
+    private static async Task<List<TableName>> TradingTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'trading' AND c.relkind IN ('r', 'p') ORDER BY c.relname
+            """;
+        var tables = new List<TableName>();
+        using var command = new NpgsqlCommand(sql, connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tables.Add(new TableName(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return tables;
+    }
+
+    private static List<TableName> ResolveTables(IReadOnlyList<string> requested, List<TableName> tables)
+    {
+        var resolved = new List<TableName>();
+        foreach (var name in requested)
+        {
+            var trimmed = name.Trim();
+            var bare = trimmed.StartsWith("trading.", StringComparison.OrdinalIgnoreCase) ? trimmed["trading.".Length..] : trimmed;
+            var match = tables.FirstOrDefault(t => string.Equals(t.Table, bare, StringComparison.OrdinalIgnoreCase))
+                ?? throw new TradingBackupException(
+                    $"table \"{name}\" is not a table of the trading schema; nothing was written. Tables: {(tables.Count == 0 ? "none (run migrate first)" : string.Join(", ", tables.Select(t => t.Name)))}.");
+            if (!resolved.Contains(match))
+            {
+                resolved.Add(match);
+            }
+        }
+
+        return resolved;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand($"SELECT count(*) FROM {PgIdentifier.Pattern(table.Schema, table.Table)}", connection) { CommandTimeout = 0 };
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<List<string>> ChunkSchemasAsync(NpgsqlConnection connection, TimescaleServerInfo server, CancellationToken cancellationToken)
+    {
+        var schemas = new List<string>();
+        if (!server.ExtensionInstalled)
+        {
+            return schemas;
+        }
+
+        using var command = new NpgsqlCommand(
+            "SELECT DISTINCT associated_schema_name FROM _timescaledb_catalog.hypertable UNION SELECT '_timescaledb_internal' ORDER BY 1", connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                schemas.Add(reader.GetString(0));
+            }
+        }
+
+        return schemas;
+    }
+
+    private static async Task<List<(string Schema, string Table)>> ChunksAsync(NpgsqlConnection connection, TimescaleServerInfo server, List<TableName> tables, CancellationToken cancellationToken)
+    {
+        var chunks = new List<(string, string)>();
+        if (!server.ExtensionInstalled)
+        {
+            return chunks;
+        }
+
+        // The chunks of the hypertables and of their compressed hypertables.
+        const string sql = """
+            SELECT c.schema_name, c.table_name
+            FROM _timescaledb_catalog.hypertable h
+            JOIN _timescaledb_catalog.chunk c ON c.hypertable_id IN (h.id, h.compressed_hypertable_id)
+            WHERE h.schema_name = @schema AND h.table_name = ANY(@tables) AND NOT c.dropped
+            ORDER BY c.id
+            """;
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("schema", "trading");
+        command.Parameters.AddWithValue("tables", tables.Select(t => t.Table).ToArray());
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                chunks.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return chunks;
+    }
+
+    private static async Task<List<BackupJournalEntry>> JournalAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var journal = new List<BackupJournalEntry>();
+        if (await ScalarAsync(connection, "SELECT to_regclass('trading.schema_migrations') IS NOT NULL", cancellationToken).ConfigureAwait(false) is not true)
+        {
+            return journal;
+        }
+
+        using var command = new NpgsqlCommand(
+            "SELECT id, kind, edition, file_name, checksum, applied_at FROM trading.schema_migrations ORDER BY kind DESC, id", connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                journal.Add(new BackupJournalEntry(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    Instant.FromDateTimeUtc(DateTime.SpecifyKind(reader.GetDateTime(5), DateTimeKind.Utc))));
+            }
+        }
+
+        return journal;
+    }
+
+    private static async Task<int> ServerMajorAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        int.Parse((string)(await ScalarAsync(connection, "SHOW server_version_num", cancellationToken).ConfigureAwait(false))!, System.Globalization.CultureInfo.InvariantCulture) / 10000;
+
+    private static async Task<bool> DatabaseExistsAsync(NpgsqlConnection connection, string database, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_database WHERE datname = @name)", connection);
+        command.Parameters.AddWithValue("name", database);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static long FileSize(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left with its .partial name, which never looks complete.
+        }
+    }
+
+    private static string Sanitize(string database) =>
+        new([.. database.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_')]);
+
+    private static string Signal(int exitCode) => exitCode > 128 ? $" (killed by signal {exitCode - 128})" : string.Empty;
+
+    private static string Tail(string errors) => errors.Length == 0 ? "no error output" : errors;
+}
