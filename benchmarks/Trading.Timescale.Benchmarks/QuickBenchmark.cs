@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using NodaTime;
 using Trading.Timescale.Ingest;
+using Trading.Timescale.Queries;
 
 namespace Trading.Timescale.Benchmarks;
 
@@ -24,6 +25,7 @@ internal static class QuickBenchmark
         await using var db = await BenchmarkDatabase.CreateAsync();
         var clock = new FixedClock(Bars.Start + Duration.FromDays(400));
         var ingest = new TradingIngest(db.DataSource, clock: clock);
+        var queries = new TradingQueries(db.DataSource);
         var data = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1));
         var changed = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1), shift: 1m);
         var perBatch = IngestOptions.Default with { TransactionMode = IngestTransactionMode.TransactionPerBatch };
@@ -55,7 +57,7 @@ internal static class QuickBenchmark
         foreach (var name in names.Take(20))
         {
             await Baselines.RawReadAsync(db.DataSource, name, readFrom, readTo);
-            await ReadTypedAsync(ingest, name, readFrom, readTo);
+            await ReadTypedAsync(queries, name, readFrom, readTo);
         }
 
         // The machine is shared, so throughput drifts; every path is measured right next to a raw COPY (alternating
@@ -131,7 +133,7 @@ internal static class QuickBenchmark
                     {
                         foreach (var name in names)
                         {
-                            await ReadTypedAsync(ingest, name, readFrom, readTo);
+                            await ReadTypedAsync(queries, name, readFrom, readTo);
                         }
                     }));
                 }
@@ -209,7 +211,7 @@ internal static class QuickBenchmark
             for (var i = 0; i < 25; i++)
             {
                 var watch = Stopwatch.StartNew();
-                var rows = await ingest.GetLatestStockPricesAsync(wanted);
+                var rows = await new TradingQueries(db.DataSource).GetLatestStockPricesAsync(wanted);
                 snapshot.Add(watch.Elapsed.TotalMilliseconds);
                 if (rows.Count != symbols)
                 {
@@ -259,10 +261,10 @@ internal static class QuickBenchmark
             Math.Round(full.DistinctOn / full.Snapshot, 1));
     }
 
-    private static async Task<long> ReadTypedAsync(TradingIngest ingest, string symbol, Instant from, Instant to)
+    private static async Task<long> ReadTypedAsync(TradingQueries queries, string symbol, Instant from, Instant to)
     {
         long checksum = 0;
-        await foreach (var bar in ingest.ReadStockPricesAsync(symbol, from, to))
+        await foreach (var bar in queries.ReadStockPricesAsync(symbol, from, to))
         {
             checksum += bar.Symbol.Length + (bar.Volume ?? 0) % 3;
         }

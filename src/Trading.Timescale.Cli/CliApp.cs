@@ -17,6 +17,9 @@ internal static class CliApp
         root.Subcommands.Add(ScriptCommand.Create());
         root.Subcommands.Add(RetentionCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(BarsCommand.Create());
+        root.Subcommands.Add(IndicatorCommand.Create());
+        root.Subcommands.Add(ChainCommand.Create());
         return root;
     }
 

@@ -5,9 +5,9 @@ using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
 
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale.Queries;
 
-public sealed partial class TradingIngest
+public sealed partial class TradingQueries
 {
     /// <summary>Streams the bars of <paramref name="symbol"/> with <paramref name="from"/> &lt;= timestamp &lt; <paramref name="to"/>, oldest first.</summary>
     /// <param name="symbol">The ticker.</param>
