@@ -1,0 +1,585 @@
+-- Bars of any interval and technical indicators over them (docs/indicators.md), on every edition.
+-- trading.bars reads the aggregate of the interval when there is one (1 minute, 5 minutes, 1 hour,
+-- 1 day: continuous aggregates with real-time aggregation on the community edition, views of the same
+-- names on apache) and otherwise buckets the raw rows with the aggregates' expressions; intervals of a
+-- day or more are bucketed in the exchange time zone, like stock_prices_1d.
+-- Indicators follow TA-Lib / Skender.Stock.Indicators: NULL during warm-up; windowed indicators are
+-- computed in numeric, recursive ones (RSI, EMA, MACD, ATR) in double precision.
+-- With p_from, a call reads warm-up bars before p_from: exactly the window for windowed indicators;
+-- for recursive ones enough bars that the seed's weight is below 1e-12 (or all history when shorter).
+
+CREATE OR REPLACE FUNCTION trading.parse_bar_interval(p_interval TEXT)
+RETURNS INTERVAL
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    short_form TEXT[];
+    width INTERVAL;
+BEGIN
+    IF p_interval IS NULL THEN
+        RAISE EXCEPTION 'p_interval must not be NULL'
+            USING ERRCODE = '22023', HINT = 'Use interval text such as ''5 minutes'' or a short form such as 5m, 1h, 1d.';
+    END IF;
+    short_form := regexp_match(p_interval, '^\s*([0-9]{1,6})\s*(m|h|d)\s*$');
+    IF short_form IS NOT NULL THEN
+        width := CASE short_form[2]
+            WHEN 'm' THEN make_interval(mins => short_form[1]::INTEGER)
+            WHEN 'h' THEN make_interval(hours => short_form[1]::INTEGER)
+            ELSE make_interval(days => short_form[1]::INTEGER) END;
+    ELSE
+        BEGIN
+            width := p_interval::INTERVAL;
+        EXCEPTION WHEN OTHERS THEN
+            RAISE EXCEPTION 'p_interval ''%'' is not an interval', p_interval
+                USING ERRCODE = '22023', HINT = 'Use interval text such as ''5 minutes'' or ''4 hours'', or a short form such as 5m, 1h, 1d.';
+        END;
+    END IF;
+    IF width <= INTERVAL '0' THEN
+        RAISE EXCEPTION 'p_interval must be a positive interval, got ''%''', p_interval USING ERRCODE = '22023';
+    END IF;
+    IF EXTRACT(MONTH FROM width) <> 0 OR EXTRACT(YEAR FROM width) <> 0 THEN
+        IF width <> justify_interval(date_trunc('month', width)) OR EXTRACT(DAY FROM width) <> 0 THEN
+            RAISE EXCEPTION 'p_interval ''%'' mixes months with days or hours; use whole months or an interval without months', p_interval
+                USING ERRCODE = '22023';
+        END IF;
+    END IF;
+    RETURN width;
+END
+$$;
+
+-- The exchange time zone the schema was installed with (daily buckets follow its calendar days).
+CREATE OR REPLACE FUNCTION trading.exchange_time_zone()
+RETURNS TEXT
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    zone TEXT;
+BEGIN
+    SELECT s.value INTO zone FROM trading.settings AS s WHERE s.name = 'exchange_time_zone';
+    IF zone IS NULL THEN
+        RAISE EXCEPTION 'trading.settings has no exchange_time_zone'
+            USING ERRCODE = '22023', HINT = 'Run the schema migration, which stores the settings.';
+    END IF;
+    RETURN zone;
+END
+$$;
+
+-- Bars of one symbol for an interval already parsed, bucket start in [p_from, p_to) (NULL: unbounded).
+CREATE OR REPLACE FUNCTION trading.bars_by_width(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ)
+RETURNS TABLE (bucket TIMESTAMPTZ, symbol TEXT, open NUMERIC, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT, vwap NUMERIC)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lower_bound CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
+    upper_bound CONSTANT TIMESTAMPTZ := COALESCE(p_to, 'infinity');
+    zone TEXT;
+BEGIN
+    IF p_width = INTERVAL '1 minute' THEN
+        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
+            FROM trading.stock_prices_1m AS a
+            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
+    ELSIF p_width = INTERVAL '5 minutes' THEN
+        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
+            FROM trading.stock_prices_5m AS a
+            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
+    ELSIF p_width = INTERVAL '1 hour' THEN
+        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
+            FROM trading.stock_prices_1h AS a
+            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
+    ELSIF p_width = INTERVAL '1 day' THEN
+        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
+            FROM trading.stock_prices_1d AS a
+            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
+    ELSIF p_width >= INTERVAL '1 day' THEN
+        zone := trading.exchange_time_zone();
+        -- Raw rows a bucket away on both sides cover every bucket that starts in the range (a day may last 25 hours).
+        RETURN QUERY SELECT b.* FROM (
+            SELECT time_bucket(p_width, s.timestamp, zone) AS bucket,
+                   s.symbol::TEXT,
+                   first(s.open_price, s.timestamp),
+                   max(s.high_price),
+                   min(s.low_price),
+                   last(s.close_price, s.timestamp),
+                   sum(s.volume)::BIGINT,
+                   sum(s.vwap * s.volume) FILTER (WHERE s.vwap IS NOT NULL)
+                       / NULLIF(sum(s.volume) FILTER (WHERE s.vwap IS NOT NULL), 0)
+            FROM trading.stock_prices AS s
+            WHERE s.symbol = p_symbol
+              AND s.timestamp >= lower_bound - p_width - INTERVAL '1 day'
+              AND s.timestamp < upper_bound + p_width + INTERVAL '1 day'
+            GROUP BY 1, 2) AS b
+            WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
+    ELSE
+        RETURN QUERY SELECT b.* FROM (
+            SELECT time_bucket(p_width, s.timestamp) AS bucket,
+                   s.symbol::TEXT,
+                   first(s.open_price, s.timestamp),
+                   max(s.high_price),
+                   min(s.low_price),
+                   last(s.close_price, s.timestamp),
+                   sum(s.volume)::BIGINT,
+                   sum(s.vwap * s.volume) FILTER (WHERE s.vwap IS NOT NULL)
+                       / NULLIF(sum(s.volume) FILTER (WHERE s.vwap IS NOT NULL), 0)
+            FROM trading.stock_prices AS s
+            WHERE s.symbol = p_symbol
+              AND s.timestamp >= lower_bound - p_width
+              AND s.timestamp < upper_bound + p_width
+            GROUP BY 1, 2) AS b
+            WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
+    END IF;
+END
+$$;
+
+-- OHLCV bars of one symbol: one row per bucket with data, bucket start in [p_from, p_to), ordered by bucket.
+CREATE OR REPLACE FUNCTION trading.bars(p_symbol TEXT, p_interval TEXT, p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE (bucket TIMESTAMPTZ, symbol TEXT, open NUMERIC, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT, vwap NUMERIC)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY SELECT * FROM trading.bars_by_width(p_symbol, trading.parse_bar_interval(p_interval), p_from, p_to);
+END
+$$;
+
+-- Whether the symbol has a bar of this width starting before p_before (raw rows, or the aggregate,
+-- which keeps history that retention dropped from the raw table).
+CREATE OR REPLACE FUNCTION trading.bars_exist_before(p_symbol TEXT, p_width INTERVAL, p_before TIMESTAMPTZ)
+RETURNS BOOLEAN
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    aggregate TEXT := CASE p_width WHEN INTERVAL '1 minute' THEN 'stock_prices_1m' WHEN INTERVAL '5 minutes' THEN 'stock_prices_5m'
+                                   WHEN INTERVAL '1 hour' THEN 'stock_prices_1h' WHEN INTERVAL '1 day' THEN 'stock_prices_1d' END;
+    found BOOLEAN;
+BEGIN
+    IF EXISTS (SELECT FROM trading.stock_prices AS s WHERE s.symbol = p_symbol AND s.timestamp < p_before) THEN
+        RETURN TRUE;
+    END IF;
+    IF aggregate IS NULL THEN
+        RETURN FALSE;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT FROM trading.%I AS a WHERE a.symbol = $1 AND a.bucket < $2)', aggregate)
+        INTO found USING p_symbol, p_before;
+    RETURN found;
+END
+$$;
+
+-- Where an indicator call with p_from starts reading: the bucket p_warmup_bars bars before p_from,
+-- or NULL (the first bar) when there are fewer; p_from itself when no warm-up is needed.
+CREATE OR REPLACE FUNCTION trading.indicator_window_start(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_warmup_bars INTEGER)
+RETURNS TIMESTAMPTZ
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    lookback INTERVAL := p_width * GREATEST(p_warmup_bars, 1) * 2;
+    earlier TIMESTAMPTZ[];
+BEGIN
+    IF p_from IS NULL OR p_from = '-infinity' THEN
+        RETURN NULL;
+    END IF;
+    IF p_warmup_bars <= 0 THEN
+        RETURN p_from;
+    END IF;
+    LOOP
+        SELECT array_agg(b.bucket ORDER BY b.bucket DESC) INTO earlier
+        FROM trading.bars_by_width(p_symbol, p_width, p_from - lookback, p_from) AS b;
+        IF COALESCE(array_length(earlier, 1), 0) >= p_warmup_bars THEN
+            RETURN earlier[p_warmup_bars];
+        END IF;
+        IF NOT trading.bars_exist_before(p_symbol, p_width, p_from - lookback) THEN
+            RETURN NULL;
+        END IF;
+        lookback := lookback * 4;
+    END LOOP;
+END
+$$;
+
+-- Bars after which the seed of an exponential smoothing with factor p_alpha weighs less than 1e-12.
+CREATE OR REPLACE FUNCTION trading.smoothing_warmup_bars(p_alpha DOUBLE PRECISION)
+RETURNS INTEGER
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_alpha >= 1 THEN 0 ELSE ceil(ln(1e-12) / ln(1 - p_alpha))::INTEGER END
+$$;
+
+-- Raises the error for a period that is NULL or not positive, naming the argument.
+CREATE OR REPLACE FUNCTION trading.require_period(p_name TEXT, p_value INTEGER)
+RETURNS VOID
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF p_value IS NULL OR p_value <= 0 THEN
+        RAISE EXCEPTION '% must be > 0, got %', p_name, COALESCE(p_value::TEXT, 'NULL')
+            USING ERRCODE = '22023', HINT = 'Pass a period of at least 1 bar, such as 14.';
+    END IF;
+    IF p_value > 100000 THEN
+        RAISE EXCEPTION '% must be at most 100000 bars, got %', p_name, p_value USING ERRCODE = '22023';
+    END IF;
+END
+$$;
+
+-- Relative strength index, Wilder's smoothing seeded with the simple average of the first N gains
+-- and losses; the first value is on bar N+1; 100 when the average loss is 0.
+CREATE OR REPLACE FUNCTION trading.calculate_rsi(p_symbol TEXT, p_period INTEGER, p_interval TEXT,
+                                                 p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, rsi DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+    bar RECORD;
+    seen INTEGER := 0;
+    previous_close NUMERIC;
+    change DOUBLE PRECISION;
+    gain DOUBLE PRECISION;
+    loss DOUBLE PRECISION;
+    avg_gain DOUBLE PRECISION := 0;
+    avg_loss DOUBLE PRECISION := 0;
+    first_output CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
+BEGIN
+    PERFORM trading.require_period('p_period', p_period);
+    width := trading.parse_bar_interval(p_interval);
+    FOR bar IN
+        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
+            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(1.0 / p_period)), p_to) AS b
+        WHERE b.close IS NOT NULL
+    LOOP
+        seen := seen + 1;
+        IF seen > 1 THEN
+            change := (bar.close - previous_close)::DOUBLE PRECISION;
+            gain := GREATEST(change, 0);
+            loss := GREATEST(-change, 0);
+            IF seen <= p_period + 1 THEN
+                avg_gain := avg_gain + gain;
+                avg_loss := avg_loss + loss;
+                IF seen = p_period + 1 THEN
+                    avg_gain := avg_gain / p_period;
+                    avg_loss := avg_loss / p_period;
+                END IF;
+            ELSE
+                avg_gain := (avg_gain * (p_period - 1) + gain) / p_period;
+                avg_loss := (avg_loss * (p_period - 1) + loss) / p_period;
+            END IF;
+        END IF;
+        previous_close := bar.close;
+        IF bar.bucket >= first_output THEN
+            "timestamp" := bar.bucket;
+            close_price := bar.close;
+            rsi := CASE WHEN seen <= p_period THEN NULL
+                        WHEN avg_loss = 0 THEN 100
+                        ELSE 100 - 100 / (1 + avg_gain / avg_loss) END;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Exponential moving average seeded with the simple average of the first N closes (first value on bar N).
+CREATE OR REPLACE FUNCTION trading.calculate_ema(p_symbol TEXT, p_period INTEGER, p_interval TEXT,
+                                                 p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, ema DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+    bar RECORD;
+    seen INTEGER := 0;
+    alpha DOUBLE PRECISION;
+    average DOUBLE PRECISION := 0;
+    first_output CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
+BEGIN
+    PERFORM trading.require_period('p_period', p_period);
+    width := trading.parse_bar_interval(p_interval);
+    alpha := 2.0 / (p_period + 1);
+    FOR bar IN
+        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
+            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(alpha)), p_to) AS b
+        WHERE b.close IS NOT NULL
+    LOOP
+        seen := seen + 1;
+        IF seen <= p_period THEN
+            average := average + bar.close::DOUBLE PRECISION;
+            IF seen = p_period THEN
+                average := average / p_period;
+            END IF;
+        ELSE
+            average := average + alpha * (bar.close::DOUBLE PRECISION - average);
+        END IF;
+        IF bar.bucket >= first_output THEN
+            "timestamp" := bar.bucket;
+            close_price := bar.close;
+            ema := CASE WHEN seen >= p_period THEN average END;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- MACD: EMA(fast) - EMA(slow), each seeded with its simple average; the signal line is the EMA of
+-- MACD over p_signal_period values, seeded with their simple average; histogram = MACD - signal.
+CREATE OR REPLACE FUNCTION trading.calculate_macd(p_symbol TEXT, p_fast_period INTEGER, p_slow_period INTEGER,
+                                                  p_signal_period INTEGER, p_interval TEXT,
+                                                  p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, macd DOUBLE PRECISION, signal DOUBLE PRECISION, histogram DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+    bar RECORD;
+    seen INTEGER := 0;
+    price DOUBLE PRECISION;
+    fast_alpha DOUBLE PRECISION;
+    slow_alpha DOUBLE PRECISION;
+    signal_alpha DOUBLE PRECISION;
+    fast_ema DOUBLE PRECISION := 0;
+    slow_ema DOUBLE PRECISION := 0;
+    signal_ema DOUBLE PRECISION := 0;
+    macd_seen INTEGER := 0;
+    warmup INTEGER;
+    first_output CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
+BEGIN
+    PERFORM trading.require_period('p_fast_period', p_fast_period);
+    PERFORM trading.require_period('p_slow_period', p_slow_period);
+    PERFORM trading.require_period('p_signal_period', p_signal_period);
+    IF p_fast_period >= p_slow_period THEN
+        RAISE EXCEPTION 'p_fast_period must be less than p_slow_period, got % and %', p_fast_period, p_slow_period
+            USING ERRCODE = '22023', HINT = 'The usual periods are 12, 26 and 9.';
+    END IF;
+    width := trading.parse_bar_interval(p_interval);
+    fast_alpha := 2.0 / (p_fast_period + 1);
+    slow_alpha := 2.0 / (p_slow_period + 1);
+    signal_alpha := 2.0 / (p_signal_period + 1);
+    warmup := p_slow_period + p_signal_period + trading.smoothing_warmup_bars(fast_alpha)
+              + trading.smoothing_warmup_bars(slow_alpha) + trading.smoothing_warmup_bars(signal_alpha);
+    FOR bar IN
+        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
+            trading.indicator_window_start(p_symbol, width, p_from, warmup), p_to) AS b
+        WHERE b.close IS NOT NULL
+    LOOP
+        seen := seen + 1;
+        price := bar.close::DOUBLE PRECISION;
+        IF seen <= p_fast_period THEN
+            fast_ema := fast_ema + price;
+            IF seen = p_fast_period THEN fast_ema := fast_ema / p_fast_period; END IF;
+        ELSE
+            fast_ema := fast_ema + fast_alpha * (price - fast_ema);
+        END IF;
+        IF seen <= p_slow_period THEN
+            slow_ema := slow_ema + price;
+            IF seen = p_slow_period THEN slow_ema := slow_ema / p_slow_period; END IF;
+        ELSE
+            slow_ema := slow_ema + slow_alpha * (price - slow_ema);
+        END IF;
+        macd := NULL;
+        signal := NULL;
+        histogram := NULL;
+        IF seen >= p_slow_period THEN
+            macd := fast_ema - slow_ema;
+            macd_seen := macd_seen + 1;
+            IF macd_seen <= p_signal_period THEN
+                signal_ema := signal_ema + macd;
+                IF macd_seen = p_signal_period THEN
+                    signal_ema := signal_ema / p_signal_period;
+                END IF;
+            ELSE
+                signal_ema := signal_ema + signal_alpha * (macd - signal_ema);
+            END IF;
+            IF macd_seen >= p_signal_period THEN
+                signal := signal_ema;
+                histogram := macd - signal_ema;
+            END IF;
+        END IF;
+        IF bar.bucket >= first_output THEN
+            "timestamp" := bar.bucket;
+            close_price := bar.close;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- MACD with the usual periods 12, 26 and 9.
+CREATE OR REPLACE FUNCTION trading.calculate_macd(p_symbol TEXT, p_interval TEXT,
+                                                  p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, macd DOUBLE PRECISION, signal DOUBLE PRECISION, histogram DOUBLE PRECISION)
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM trading.calculate_macd(p_symbol, 12, 26, 9, p_interval, p_from, p_to)
+$$;
+
+-- Average true range, Wilder's smoothing seeded with the simple average of the first N true ranges.
+-- The first bar has no previous close, so no true range; the first ATR is on bar N+1.
+CREATE OR REPLACE FUNCTION trading.calculate_atr(p_symbol TEXT, p_period INTEGER, p_interval TEXT,
+                                                 p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, high_price NUMERIC, low_price NUMERIC, close_price NUMERIC,
+               true_range DOUBLE PRECISION, atr DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+    bar RECORD;
+    seen INTEGER := 0;
+    previous_close NUMERIC;
+    range DOUBLE PRECISION;
+    average DOUBLE PRECISION := 0;
+    first_output CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
+BEGIN
+    PERFORM trading.require_period('p_period', p_period);
+    width := trading.parse_bar_interval(p_interval);
+    FOR bar IN
+        SELECT b.bucket, b.high, b.low, b.close FROM trading.bars_by_width(p_symbol, width,
+            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(1.0 / p_period)), p_to) AS b
+        WHERE b.close IS NOT NULL AND b.high IS NOT NULL AND b.low IS NOT NULL
+    LOOP
+        seen := seen + 1;
+        range := NULL;
+        IF seen > 1 THEN
+            range := GREATEST(bar.high - bar.low, abs(bar.high - previous_close), abs(bar.low - previous_close))::DOUBLE PRECISION;
+            IF seen <= p_period + 1 THEN
+                average := average + range;
+                IF seen = p_period + 1 THEN average := average / p_period; END IF;
+            ELSE
+                average := (average * (p_period - 1) + range) / p_period;
+            END IF;
+        END IF;
+        previous_close := bar.close;
+        IF bar.bucket >= first_output THEN
+            "timestamp" := bar.bucket;
+            high_price := bar.high;
+            low_price := bar.low;
+            close_price := bar.close;
+            true_range := range;
+            atr := CASE WHEN seen > p_period THEN average END;
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Simple moving average of the last N closes (first value on bar N), computed in numeric.
+CREATE OR REPLACE FUNCTION trading.calculate_moving_average(p_symbol TEXT, p_period INTEGER, p_interval TEXT,
+                                                            p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, moving_average DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+BEGIN
+    PERFORM trading.require_period('p_period', p_period);
+    width := trading.parse_bar_interval(p_interval);
+    RETURN QUERY
+    SELECT w.bucket, w.close, CASE WHEN w.n >= p_period THEN w.average::DOUBLE PRECISION END
+    FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
+                 avg(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS average
+          FROM trading.bars_by_width(p_symbol, width, trading.indicator_window_start(p_symbol, width, p_from, p_period - 1), p_to) AS b
+          WHERE b.close IS NOT NULL
+          WINDOW bars AS (ORDER BY b.bucket)) AS w
+    WHERE w.bucket >= COALESCE(p_from, '-infinity')
+    ORDER BY w.bucket;
+END
+$$;
+
+-- Bollinger bands: the simple moving average of N closes, plus or minus k times their population
+-- standard deviation (first value on bar N), computed in numeric.
+CREATE OR REPLACE FUNCTION trading.calculate_bollinger_bands(p_symbol TEXT, p_period INTEGER, p_stddev_multiplier NUMERIC,
+                                                             p_interval TEXT,
+                                                             p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, middle_band DOUBLE PRECISION,
+               upper_band DOUBLE PRECISION, lower_band DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+BEGIN
+    PERFORM trading.require_period('p_period', p_period);
+    IF p_stddev_multiplier IS NULL OR p_stddev_multiplier < 0 THEN
+        RAISE EXCEPTION 'p_stddev_multiplier must be >= 0, got %', COALESCE(p_stddev_multiplier::TEXT, 'NULL')
+            USING ERRCODE = '22023', HINT = 'The usual multiplier is 2.0.';
+    END IF;
+    width := trading.parse_bar_interval(p_interval);
+    RETURN QUERY
+    SELECT w.bucket, w.close,
+           CASE WHEN w.n >= p_period THEN w.average::DOUBLE PRECISION END,
+           CASE WHEN w.n >= p_period THEN (w.average + p_stddev_multiplier * w.deviation)::DOUBLE PRECISION END,
+           CASE WHEN w.n >= p_period THEN (w.average - p_stddev_multiplier * w.deviation)::DOUBLE PRECISION END
+    FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
+                 avg(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS average,
+                 stddev_pop(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS deviation
+          FROM trading.bars_by_width(p_symbol, width, trading.indicator_window_start(p_symbol, width, p_from, p_period - 1), p_to) AS b
+          WHERE b.close IS NOT NULL
+          WINDOW bars AS (ORDER BY b.bucket)) AS w
+    WHERE w.bucket >= COALESCE(p_from, '-infinity')
+    ORDER BY w.bucket;
+END
+$$;
+
+-- Fast stochastic oscillator: %K = 100 (close - lowest low) / (highest high - lowest low) over the
+-- last p_k_period bars (0 when the highest high equals the lowest low, as TA-Lib and Skender do), first
+-- on bar p_k_period; %D = simple average of the last p_d_period %K values, first on bar p_k_period + p_d_period - 1.
+CREATE OR REPLACE FUNCTION trading.calculate_stochastic(p_symbol TEXT, p_k_period INTEGER, p_d_period INTEGER, p_interval TEXT,
+                                                        p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, percent_k DOUBLE PRECISION, percent_d DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+BEGIN
+    PERFORM trading.require_period('p_k_period', p_k_period);
+    PERFORM trading.require_period('p_d_period', p_d_period);
+    width := trading.parse_bar_interval(p_interval);
+    RETURN QUERY
+    SELECT s.bucket, s.close, s.k::DOUBLE PRECISION, s.d::DOUBLE PRECISION
+    FROM (SELECT d.bucket, d.close, d.k,
+                 CASE WHEN d.n >= p_k_period + p_d_period - 1
+                      THEN avg(d.k) OVER (ORDER BY d.bucket ROWS BETWEEN p_d_period - 1 PRECEDING AND CURRENT ROW) END AS d
+    FROM (SELECT w.bucket, w.close, w.n,
+                 CASE WHEN w.n < p_k_period THEN NULL
+                      WHEN w.highest = w.lowest THEN 0::NUMERIC
+                      ELSE 100 * (w.close - w.lowest) / (w.highest - w.lowest) END AS k
+          FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
+                       max(b.high) OVER (bars ROWS BETWEEN p_k_period - 1 PRECEDING AND CURRENT ROW) AS highest,
+                       min(b.low) OVER (bars ROWS BETWEEN p_k_period - 1 PRECEDING AND CURRENT ROW) AS lowest
+                FROM trading.bars_by_width(p_symbol, width,
+                         trading.indicator_window_start(p_symbol, width, p_from, p_k_period + p_d_period - 2), p_to) AS b
+                WHERE b.close IS NOT NULL AND b.high IS NOT NULL AND b.low IS NOT NULL
+                WINDOW bars AS (ORDER BY b.bucket)) AS w) AS d) AS s
+    WHERE s.bucket >= COALESCE(p_from, '-infinity')
+    ORDER BY s.bucket;
+END
+$$;
+
+-- Volume-weighted average price, cumulative over each exchange session day (the calendar day of the
+-- bar's start in the exchange time zone): sum(typical price x volume) / sum(volume) over the day's bars
+-- so far, typical price = (high + low + close) / 3; NULL while the day's volume is 0.
+CREATE OR REPLACE FUNCTION trading.calculate_vwap(p_symbol TEXT, p_interval TEXT,
+                                                  p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
+RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, volume BIGINT, vwap DOUBLE PRECISION)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    width INTERVAL;
+    zone TEXT;
+BEGIN
+    width := trading.parse_bar_interval(p_interval);
+    zone := trading.exchange_time_zone();
+    RETURN QUERY
+    SELECT w.bucket, w.close, w.volume, (w.price_volume / NULLIF(3 * w.day_volume, 0))::DOUBLE PRECISION
+    FROM (SELECT b.bucket, b.close, b.volume,
+                 sum((b.high + b.low + b.close) * COALESCE(b.volume, 0)) OVER session AS price_volume,
+                 sum(COALESCE(b.volume, 0)) OVER session AS day_volume
+          FROM trading.bars_by_width(p_symbol, width,
+                   CASE WHEN p_from IS NOT NULL AND isfinite(p_from) THEN time_bucket(INTERVAL '1 day', p_from, zone) END, p_to) AS b
+          WHERE b.close IS NOT NULL AND b.high IS NOT NULL AND b.low IS NOT NULL
+          WINDOW session AS (PARTITION BY time_bucket(INTERVAL '1 day', b.bucket, zone) ORDER BY b.bucket
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS w
+    WHERE w.bucket >= COALESCE(p_from, '-infinity')
+    ORDER BY w.bucket;
+END
+$$;
+
+-- A fixed search_path: pg_catalog, then the schema of the timescaledb extension (time_bucket, first, last).
+DO $$
+DECLARE
+    extension_schema TEXT;
+    routine REGPROCEDURE;
+BEGIN
+    SELECT n.nspname INTO extension_schema
+    FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
+    WHERE e.extname = 'timescaledb';
+    FOR routine IN
+        SELECT p.oid::REGPROCEDURE FROM pg_catalog.pg_proc AS p
+        WHERE p.pronamespace = 'trading'::REGNAMESPACE
+          AND p.proname IN ('parse_bar_interval', 'exchange_time_zone', 'bars_by_width', 'bars', 'bars_exist_before',
+                            'indicator_window_start', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
+                            'calculate_ema', 'calculate_macd', 'calculate_atr', 'calculate_moving_average',
+                            'calculate_bollinger_bands', 'calculate_stochastic', 'calculate_vwap')
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', routine, extension_schema);
+    END LOOP;
+    -- Generic plans: the time bounds exclude chunks at executor start-up, without planning the
+    -- hypertable (or continuous aggregate) again on every call.
+    ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
+END
+$$;
