@@ -147,6 +147,7 @@ internal static class QuickBenchmark
 
         Log($"latest snapshot: {symbols} symbols, {days} days of 5-minute bars");
         var latest = await MeasureLatestAsync(db, ingest, symbols, days);
+        var queryTimings = await QueryBenchmarks.MeasureAsync(db, symbols, days, Math.Min(runs, 5), Log);
 
         var info = db.ServerInfo;
         var result = new
@@ -182,6 +183,7 @@ internal static class QuickBenchmark
                 typedReadVsRawReader = Ratio("typedRead"),
             },
             latest,
+            queries = queryTimings,
             targets = new
             {
                 appendVsRawCopy = new { target = 0.95, met = Ratio("append") >= 0.95 },
