@@ -147,6 +147,8 @@ internal static class QuickBenchmark
 
         Log($"latest snapshot: {symbols} symbols, {days} days of 5-minute bars");
         var latest = await MeasureLatestAsync(db, ingest, symbols, days);
+        var rsi = await IndicatorBenchmarks.MeasureRsiAsync(db);
+        Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(db, symbols, days, Math.Min(runs, 5), Log);
 
         var info = db.ServerInfo;
@@ -183,9 +185,11 @@ internal static class QuickBenchmark
                 typedReadVsRawReader = Ratio("typedRead"),
             },
             latest,
+            rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
             targets = new
             {
+                rsi14OneDayOf5mBarsMedianMs = new { target = 10.0, met = rsi.OneDayMedianMs < 10 },
                 appendVsRawCopy = new { target = 0.95, met = Ratio("append") >= 0.95 },
                 upsertEmptyVsRawCopy = new { target = 0.5, met = Ratio("upsertEmpty") >= 0.5 },
                 upsertReplayChangedVsRawCopy = new { target = 0.5, met = Ratio("upsertReplayChanged") >= 0.5 },

@@ -87,8 +87,9 @@ BEGIN
         RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
             FROM trading.stock_prices_1d AS a
             WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSIF p_width >= INTERVAL '1 day' THEN
-        zone := trading.exchange_time_zone();
+    ELSE
+        -- A day or longer follows the exchange's calendar; shorter buckets are UTC-aligned like the aggregates.
+        zone := CASE WHEN p_width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END;
         -- Raw rows a bucket away on both sides cover every bucket that starts in the range (a day may last 25 hours).
         RETURN QUERY SELECT b.* FROM (
             SELECT time_bucket(p_width, s.timestamp, zone) AS bucket,
@@ -104,23 +105,6 @@ BEGIN
             WHERE s.symbol = p_symbol
               AND s.timestamp >= lower_bound - p_width - INTERVAL '1 day'
               AND s.timestamp < upper_bound + p_width + INTERVAL '1 day'
-            GROUP BY 1, 2) AS b
-            WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
-    ELSE
-        RETURN QUERY SELECT b.* FROM (
-            SELECT time_bucket(p_width, s.timestamp) AS bucket,
-                   s.symbol::TEXT,
-                   first(s.open_price, s.timestamp),
-                   max(s.high_price),
-                   min(s.low_price),
-                   last(s.close_price, s.timestamp),
-                   sum(s.volume)::BIGINT,
-                   sum(s.vwap * s.volume) FILTER (WHERE s.vwap IS NOT NULL)
-                       / NULLIF(sum(s.volume) FILTER (WHERE s.vwap IS NOT NULL), 0)
-            FROM trading.stock_prices AS s
-            WHERE s.symbol = p_symbol
-              AND s.timestamp >= lower_bound - p_width
-              AND s.timestamp < upper_bound + p_width
             GROUP BY 1, 2) AS b
             WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
     END IF;
@@ -158,32 +142,42 @@ BEGIN
 END
 $$;
 
--- Where an indicator call with p_from starts reading: the bucket p_warmup_bars bars before p_from,
--- or NULL (the first bar) when there are fewer; p_from itself when no warm-up is needed.
-CREATE OR REPLACE FUNCTION trading.indicator_window_start(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_warmup_bars INTEGER)
-RETURNS TIMESTAMPTZ
+-- The bars an indicator reads: with p_from, at least p_warmup_bars bars before p_from (all earlier bars
+-- when there are fewer), then the bars up to p_to; without p_from, all bars before p_to. Bars without a
+-- close (or, with p_need_range, without a high or low) are left out. One read in the usual case: the
+-- look-back starts at the warm-up's length and grows by the bar density it found until it is enough.
+CREATE OR REPLACE FUNCTION trading.indicator_bars(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ,
+                                                  p_warmup_bars INTEGER, p_need_range BOOLEAN DEFAULT FALSE)
+RETURNS TABLE (bucket TIMESTAMPTZ, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    lookback INTERVAL := p_width * GREATEST(p_warmup_bars, 1) * 2;
-    earlier TIMESTAMPTZ[];
+    lookback INTERVAL := p_width * ((GREATEST(p_warmup_bars, 0) + 1) * 1.25);
+    buckets TIMESTAMPTZ[];
+    highs NUMERIC[];
+    lows NUMERIC[];
+    closes NUMERIC[];
+    volumes BIGINT[];
+    earlier INTEGER;
 BEGIN
-    IF p_from IS NULL OR p_from = '-infinity' THEN
-        RETURN NULL;
-    END IF;
-    IF p_warmup_bars <= 0 THEN
-        RETURN p_from;
+    IF p_from IS NULL OR NOT isfinite(p_from) OR p_warmup_bars <= 0 THEN
+        RETURN QUERY SELECT b.bucket, b.high, b.low, b.close, b.volume
+            FROM trading.bars_by_width(p_symbol, p_width, CASE WHEN p_warmup_bars <= 0 THEN p_from END, p_to) AS b
+            WHERE b.close IS NOT NULL AND (NOT p_need_range OR (b.high IS NOT NULL AND b.low IS NOT NULL));
+        RETURN;
     END IF;
     LOOP
-        SELECT array_agg(b.bucket ORDER BY b.bucket DESC) INTO earlier
-        FROM trading.bars_by_width(p_symbol, p_width, p_from - lookback, p_from) AS b;
-        IF COALESCE(array_length(earlier, 1), 0) >= p_warmup_bars THEN
-            RETURN earlier[p_warmup_bars];
-        END IF;
-        IF NOT trading.bars_exist_before(p_symbol, p_width, p_from - lookback) THEN
-            RETURN NULL;
-        END IF;
-        lookback := lookback * 4;
+        SELECT array_agg(b.bucket), array_agg(b.high), array_agg(b.low), array_agg(b.close), array_agg(b.volume),
+               count(*) FILTER (WHERE b.bucket < p_from)
+        INTO buckets, highs, lows, closes, volumes, earlier
+        FROM (SELECT f.* FROM trading.bars_by_width(p_symbol, p_width, p_from - lookback, p_to) AS f
+              WHERE f.close IS NOT NULL AND (NOT p_need_range OR (f.high IS NOT NULL AND f.low IS NOT NULL))
+              ORDER BY f.bucket) AS b;
+        EXIT WHEN earlier >= p_warmup_bars OR NOT trading.bars_exist_before(p_symbol, p_width, p_from - lookback);
+        lookback := lookback * LEAST(8, GREATEST(2, CASE WHEN earlier > 0 THEN 1.25 * p_warmup_bars / earlier ELSE 4 END));
     END LOOP;
+    RETURN QUERY SELECT u.bucket, u.high, u.low, u.close, u.volume
+        FROM unnest(buckets, highs, lows, closes, volumes) WITH ORDINALITY AS u(bucket, high, low, close, volume, n)
+        ORDER BY u.n;
 END
 $$;
 
@@ -230,9 +224,8 @@ BEGIN
     PERFORM trading.require_period('p_period', p_period);
     width := trading.parse_bar_interval(p_interval);
     FOR bar IN
-        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
-            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(1.0 / p_period)), p_to) AS b
-        WHERE b.close IS NOT NULL
+        SELECT b.bucket, b.close
+        FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period + trading.smoothing_warmup_bars(1.0 / p_period)) AS b
     LOOP
         seen := seen + 1;
         IF seen > 1 THEN
@@ -281,9 +274,8 @@ BEGIN
     width := trading.parse_bar_interval(p_interval);
     alpha := 2.0 / (p_period + 1);
     FOR bar IN
-        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
-            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(alpha)), p_to) AS b
-        WHERE b.close IS NOT NULL
+        SELECT b.bucket, b.close
+        FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period + trading.smoothing_warmup_bars(alpha)) AS b
     LOOP
         seen := seen + 1;
         IF seen <= p_period THEN
@@ -340,9 +332,7 @@ BEGIN
     warmup := p_slow_period + p_signal_period + trading.smoothing_warmup_bars(fast_alpha)
               + trading.smoothing_warmup_bars(slow_alpha) + trading.smoothing_warmup_bars(signal_alpha);
     FOR bar IN
-        SELECT b.bucket, b.close FROM trading.bars_by_width(p_symbol, width,
-            trading.indicator_window_start(p_symbol, width, p_from, warmup), p_to) AS b
-        WHERE b.close IS NOT NULL
+        SELECT b.bucket, b.close FROM trading.indicator_bars(p_symbol, width, p_from, p_to, warmup) AS b
     LOOP
         seen := seen + 1;
         price := bar.close::DOUBLE PRECISION;
@@ -413,9 +403,8 @@ BEGIN
     PERFORM trading.require_period('p_period', p_period);
     width := trading.parse_bar_interval(p_interval);
     FOR bar IN
-        SELECT b.bucket, b.high, b.low, b.close FROM trading.bars_by_width(p_symbol, width,
-            trading.indicator_window_start(p_symbol, width, p_from, p_period + trading.smoothing_warmup_bars(1.0 / p_period)), p_to) AS b
-        WHERE b.close IS NOT NULL AND b.high IS NOT NULL AND b.low IS NOT NULL
+        SELECT b.bucket, b.high, b.low, b.close
+        FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period + trading.smoothing_warmup_bars(1.0 / p_period), TRUE) AS b
     LOOP
         seen := seen + 1;
         range := NULL;
@@ -456,8 +445,7 @@ BEGIN
     SELECT w.bucket, w.close, CASE WHEN w.n >= p_period THEN w.average::DOUBLE PRECISION END
     FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
                  avg(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS average
-          FROM trading.bars_by_width(p_symbol, width, trading.indicator_window_start(p_symbol, width, p_from, p_period - 1), p_to) AS b
-          WHERE b.close IS NOT NULL
+          FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period - 1) AS b
           WINDOW bars AS (ORDER BY b.bucket)) AS w
     WHERE w.bucket >= COALESCE(p_from, '-infinity')
     ORDER BY w.bucket;
@@ -489,8 +477,7 @@ BEGIN
     FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
                  avg(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS average,
                  stddev_pop(b.close) OVER (bars ROWS BETWEEN p_period - 1 PRECEDING AND CURRENT ROW) AS deviation
-          FROM trading.bars_by_width(p_symbol, width, trading.indicator_window_start(p_symbol, width, p_from, p_period - 1), p_to) AS b
-          WHERE b.close IS NOT NULL
+          FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period - 1) AS b
           WINDOW bars AS (ORDER BY b.bucket)) AS w
     WHERE w.bucket >= COALESCE(p_from, '-infinity')
     ORDER BY w.bucket;
@@ -522,9 +509,7 @@ BEGIN
           FROM (SELECT b.bucket, b.close, row_number() OVER bars AS n,
                        max(b.high) OVER (bars ROWS BETWEEN p_k_period - 1 PRECEDING AND CURRENT ROW) AS highest,
                        min(b.low) OVER (bars ROWS BETWEEN p_k_period - 1 PRECEDING AND CURRENT ROW) AS lowest
-                FROM trading.bars_by_width(p_symbol, width,
-                         trading.indicator_window_start(p_symbol, width, p_from, p_k_period + p_d_period - 2), p_to) AS b
-                WHERE b.close IS NOT NULL AND b.high IS NOT NULL AND b.low IS NOT NULL
+                FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_k_period + p_d_period - 2, TRUE) AS b
                 WINDOW bars AS (ORDER BY b.bucket)) AS w) AS d) AS s
     WHERE s.bucket >= COALESCE(p_from, '-infinity')
     ORDER BY s.bucket;
@@ -572,7 +557,7 @@ BEGIN
         SELECT p.oid::REGPROCEDURE FROM pg_catalog.pg_proc AS p
         WHERE p.pronamespace = 'trading'::REGNAMESPACE
           AND p.proname IN ('parse_bar_interval', 'exchange_time_zone', 'bars_by_width', 'bars', 'bars_exist_before',
-                            'indicator_window_start', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
+                            'indicator_bars', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
                             'calculate_ema', 'calculate_macd', 'calculate_atr', 'calculate_moving_average',
                             'calculate_bollinger_bands', 'calculate_stochastic', 'calculate_vwap')
     LOOP

@@ -550,6 +550,112 @@ await check('a changed exchange_time_zone is refused with the installed zone nam
   equal(await value(`SELECT value FROM trading.settings WHERE name = 'exchange_time_zone'`), 'America/New_York', 'stored zone');
 });
 
+// ---- indicators ---------------------------------------------------------------------------
+// The expected values come from tests/fixtures/indicators/indicators.json (generate.py, a reference
+// independent of the SQL), the same file the .NET integration tests read.
+const indicatorFixture = JSON.parse(readFileSync(resolve(here, '../fixtures/indicators/indicators.json'), 'utf8'));
+const sameValue = (actual, expected, kind) => {
+  if (actual === null || expected === null) return actual === expected;
+  if (kind === 'timestamp') return Date.parse(actual) === Date.parse(expected);
+  if (kind === 'exact') return typeof expected === 'string' && Number.isNaN(Number(expected)) ? actual === expected : Number(actual) === Number(expected);
+  const { relative, floor } = indicatorFixture.tolerance;
+  return Math.abs(Number(actual) - expected) <= relative * Math.max(Math.abs(expected), floor);
+};
+// The fixture lies below the aggregates' watermark (refreshed up to recent hours by the checks above),
+// so on the community edition it is read from the materialized aggregates after a refresh.
+await check('indicator fixture loads and is materialized in the continuous aggregates', async () => {
+  const raw = JSON.stringify(indicatorFixture.raw).replaceAll("'", "''");
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    SELECT r.symbol, r.timestamp, r.open, r.high, r.low, r.close, r.volume, r.vwap
+    FROM jsonb_to_recordset('${raw}'::jsonb) AS r(symbol text, timestamp timestamptz, open numeric, high numeric, low numeric,
+                                                  close numeric, volume bigint, vwap numeric)`);
+  equal(await value(`SELECT count(*)::int FROM trading.stock_prices WHERE symbol IN ('FIX', 'FLAT', 'FEW')`), indicatorFixture.raw.length, 'raw rows');
+  if (community) {
+    await refresh(hierarchy, `'2026-03-01'`, `'2026-03-20'`);
+    const table = await one(`SELECT materialization_hypertable_schema AS s, materialization_hypertable_name AS t
+      FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_5m'`);
+    const materialized = await value(`SELECT count(*)::int FROM ${table.s}.${table.t} WHERE symbol = 'FIX'`);
+    const total = await value(`SELECT count(*)::int FROM trading.stock_prices_5m WHERE symbol = 'FIX'`);
+    truthy(materialized === total && total === 930, `FIX 5-minute bars: ${materialized} materialized of ${total}`);
+  }
+});
+await check(`indicator functions equal the shared expected values (${indicatorFixture.cases.length} cases, ${community ? 'continuous aggregates' : 'views'})`, async () => {
+  const problems = [];
+  for (const testCase of indicatorFixture.cases) {
+    const actual = await rows(testCase.sql);
+    if (actual.length !== testCase.rows.length) problems.push(`${testCase.name}: ${actual.length} rows, expected ${testCase.rows.length}`);
+    testCase.rows.forEach((expected, r) => testCase.columns.forEach(({ name, kind }, c) => {
+      const got = actual[r]?.[name] ?? null;
+      if (!sameValue(got, expected[c], kind)) problems.push(`${testCase.name}: row ${r} ${name} expected ${expected[c]}, got ${got}`);
+    }));
+  }
+  truthy(problems.length === 0, `${problems.length} differences:\n${problems.slice(0, 20).join('\n')}`);
+});
+await check('indicator errors name the argument; an unknown symbol gives no rows', async () => {
+  const expectations = {
+    "SELECT * FROM trading.calculate_rsi('FIX', 0, '5 minutes')": 'p_period must be > 0, got 0',
+    "SELECT * FROM trading.calculate_rsi('FIX', 14, 'banana')": "p_interval 'banana' is not an interval",
+    "SELECT * FROM trading.calculate_bollinger_bands('FIX', 20, -2.0, '5 minutes')": 'p_stddev_multiplier must be >= 0, got -2.0',
+  };
+  for (const [sql, message] of Object.entries(expectations)) {
+    const error = await errorOf(sql);
+    truthy(error?.includes(message), `${sql}: ${error}`);
+  }
+  equal((await rows(`SELECT * FROM trading.calculate_rsi('NOPE', 14, '5 minutes')`)).length, 0, 'unknown symbol rows');
+});
+await check('spec: technical analysis queries, verbatim, against indicators computed here from the 5-minute bars', async () => {
+  const rsiRows = await rows(`-- Calculate RSI for AAPL
+SELECT * FROM trading.calculate_rsi('AAPL', 14, '5 minutes')
+WHERE timestamp >= NOW() - INTERVAL '1 day'
+ORDER BY timestamp DESC;`);
+  const bandRows = await rows(`-- Get Bollinger Bands
+SELECT * FROM trading.calculate_bollinger_bands('AAPL', 20, 2.0, '5 minutes')
+WHERE timestamp >= NOW() - INTERVAL '1 day'
+ORDER BY timestamp DESC;`);
+  const averageRows = await rows(`-- Moving averages
+SELECT * FROM trading.calculate_moving_average('AAPL', 50, '5 minutes')
+WHERE timestamp >= NOW() - INTERVAL '1 day'
+ORDER BY timestamp DESC;`);
+  const bars = await rows(`SELECT bucket, close FROM trading.stock_prices_5m WHERE symbol = 'AAPL' ORDER BY bucket`);
+  const closes = bars.map((b) => Number(b.close));
+  const at = new Map(bars.map((b, i) => [Date.parse(b.bucket), i]));
+  const recent = await value(`SELECT count(*)::int FROM trading.stock_prices_5m WHERE symbol = 'AAPL' AND bucket >= NOW() - INTERVAL '1 day'`);
+  truthy(recent > 200, `recent AAPL bars: ${recent}`);
+  for (const result of [rsiRows, bandRows, averageRows]) {
+    equal(result.length, recent, 'rows in the last day');
+    truthy(Date.parse(result[0].timestamp) > Date.parse(result.at(-1).timestamp), 'newest first');
+  }
+  const wilder = [];
+  let gains = 0, losses = 0;
+  closes.forEach((c, i) => {
+    if (i === 0) return;
+    const change = c - closes[i - 1];
+    const [g, l] = [Math.max(change, 0), Math.max(-change, 0)];
+    if (i <= 14) { gains += g / 14; losses += l / 14; } else { gains = (gains * 13 + g) / 14; losses = (losses * 13 + l) / 14; }
+    wilder[i] = i < 14 ? null : losses === 0 ? 100 : (100 * gains) / (gains + losses);
+  });
+  const window = (i, n) => closes.slice(i - n + 1, i + 1);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  for (const r of rsiRows) {
+    const i = at.get(Date.parse(r.timestamp));
+    truthy(i >= 14 && sameValue(r.rsi, wilder[i], 'approx'), `RSI at ${r.timestamp}: ${r.rsi}, expected ${wilder[i]}`);
+  }
+  for (const r of averageRows) {
+    const i = at.get(Date.parse(r.timestamp));
+    const expected = i >= 49 ? mean(window(i, 50)) : null;
+    truthy(sameValue(r.moving_average, expected, 'approx'), `SMA at ${r.timestamp}: ${r.moving_average}, expected ${expected}`);
+  }
+  for (const r of bandRows) {
+    const i = at.get(Date.parse(r.timestamp));
+    if (i < 19) { truthy(r.middle_band === null, `bands during warm-up at ${r.timestamp}`); continue; }
+    const w = window(i, 20);
+    const m = mean(w);
+    const sd = Math.sqrt(mean(w.map((c) => (c - m) ** 2)));
+    truthy(sameValue(r.middle_band, m, 'approx') && sameValue(r.upper_band, m + 2 * sd, 'approx') && sameValue(r.lower_band, m - 2 * sd, 'approx'),
+      `bands at ${r.timestamp}: ${r.middle_band} ${r.upper_band} ${r.lower_band}, expected ${m} ± ${2 * sd}`);
+  }
+});
+
 await db.close();
 
 await check('an exchange zone with a half-hour offset builds stock_prices_1d on stock_prices_5m, by its days', async () => {
