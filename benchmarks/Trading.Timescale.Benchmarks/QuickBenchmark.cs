@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using NodaTime;
 using Trading.Timescale.Ingest;
+using Trading.Timescale.Queries;
 
 namespace Trading.Timescale.Benchmarks;
 
@@ -24,6 +25,7 @@ internal static class QuickBenchmark
         await using var db = await BenchmarkDatabase.CreateAsync();
         var clock = new FixedClock(Bars.Start + Duration.FromDays(400));
         var ingest = new TradingIngest(db.DataSource, clock: clock);
+        var queries = new TradingQueries(db.DataSource);
         var data = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1));
         var changed = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1), shift: 1m);
         var perBatch = IngestOptions.Default with { TransactionMode = IngestTransactionMode.TransactionPerBatch };
@@ -60,7 +62,7 @@ internal static class QuickBenchmark
         foreach (var name in names.Take(20))
         {
             await Baselines.RawReadAsync(db.DataSource, name, readFrom, readTo);
-            await ReadTypedAsync(ingest, name, readFrom, readTo);
+            await ReadTypedAsync(queries, name, readFrom, readTo);
         }
 
         // The machine is shared, so throughput drifts; every path is measured right next to a raw COPY (alternating
@@ -153,7 +155,7 @@ internal static class QuickBenchmark
                     {
                         foreach (var name in names)
                         {
-                            await ReadTypedAsync(ingest, name, readFrom, readTo);
+                            await ReadTypedAsync(queries, name, readFrom, readTo);
                         }
                     }));
                 }
@@ -169,6 +171,7 @@ internal static class QuickBenchmark
         var latest = await MeasureLatestAsync(db, ingest, symbols, days);
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(db);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
+        var queryTimings = await QueryBenchmarks.MeasureAsync(db, symbols, days, Math.Min(runs, 5), Log);
 
         var info = db.ServerInfo;
         var result = new
@@ -206,6 +209,7 @@ internal static class QuickBenchmark
             },
             latest,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
+            queries = queryTimings,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 10.0, met = rsi.OneDayMedianMs < 10 },
@@ -238,7 +242,7 @@ internal static class QuickBenchmark
             for (var i = 0; i < 25; i++)
             {
                 var watch = Stopwatch.StartNew();
-                var rows = await ingest.GetLatestStockPricesAsync(wanted);
+                var rows = await new TradingQueries(db.DataSource).GetLatestStockPricesAsync(wanted);
                 snapshot.Add(watch.Elapsed.TotalMilliseconds);
                 if (rows.Count != symbols)
                 {
@@ -288,10 +292,10 @@ internal static class QuickBenchmark
             Math.Round(full.DistinctOn / full.Snapshot, 1));
     }
 
-    private static async Task<long> ReadTypedAsync(TradingIngest ingest, string symbol, Instant from, Instant to)
+    private static async Task<long> ReadTypedAsync(TradingQueries queries, string symbol, Instant from, Instant to)
     {
         long checksum = 0;
-        await foreach (var bar in ingest.ReadStockPricesAsync(symbol, from, to))
+        await foreach (var bar in queries.ReadStockPricesAsync(symbol, from, to))
         {
             checksum += bar.Symbol.Length + (bar.Volume ?? 0) % 3;
         }

@@ -139,7 +139,7 @@ internal static class Program
         }
 
         Section("Latest prices (primary-key lookups, not a hypertable scan)");
-        foreach (var bar in await trading.Ingest.GetLatestStockPricesAsync(cancellationToken: ct))
+        foreach (var bar in await trading.Queries.GetLatestStockPricesAsync(cancellationToken: ct))
         {
             Console.WriteLine($"  {bar.Symbol,-5} {bar.Timestamp:yyyy-MM-dd HH:mm}  close {bar.ClosePrice,9:N2}  volume {bar.Volume,9:N0}");
         }

@@ -27,6 +27,9 @@ internal static class CliApp
         root.Subcommands.Add(RestoreCommand.Create());
         root.Subcommands.Add(CloneCommand.Create());
         root.Subcommands.Add(BackupsCommand.Create());
+        root.Subcommands.Add(BarsCommand.Create());
+        root.Subcommands.Add(IndicatorCommand.Create());
+        root.Subcommands.Add(ChainCommand.Create());
         return root;
     }
 

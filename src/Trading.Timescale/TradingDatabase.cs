@@ -5,6 +5,7 @@ using Npgsql;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Positions;
+using Trading.Timescale.Queries;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale;
@@ -52,6 +53,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
             Logger = LoggerFactory.CreateLogger<TradingIngest>(),
         };
         Positions = new PositionBook(dataSource, clock);
+        Queries = new TradingQueries(dataSource);
     }
 
     /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>
@@ -63,8 +65,11 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
     /// <summary>The schema installer: migrate, status, health, assert and export.</summary>
     public TradingSchemaInstaller Schema { get; }
 
-    /// <summary>Ingestion: validated binary COPY and upsert for every hypertable, the latest-quote snapshots and typed reads.</summary>
+    /// <summary>Ingestion: validated binary COPY and upsert for every hypertable, keeping the latest-quote snapshots current.</summary>
     public TradingIngest Ingest { get; }
+
+    /// <summary>Reading: typed reads, latest snapshots, bars, indicators, options and signal analytics through immutable query builders.</summary>
+    public TradingQueries Queries { get; }
 
     /// <summary>Positions: open, add, reduce and close with a trade ledger, mark to market and the portfolio summary.</summary>
     public PositionBook Positions { get; }

@@ -8,8 +8,9 @@ using Trading.Timescale.Internal;
 namespace Trading.Timescale.Ingest;
 
 /// <summary>
-/// Writes and reads the trading hypertables: validated binary-COPY appends and idempotent upserts streamed in bounded
-/// batches, single-row writes for signals and events, the latest-quote snapshots, typed range reads and CSV import.
+/// Writes the trading hypertables: validated binary-COPY appends and idempotent upserts streamed in bounded batches,
+/// single-row writes for signals and events, keeping the latest-quote snapshots current, and CSV import. Reading is
+/// <see cref="Queries.TradingQueries"/>.
 /// Thread-safe: every call uses its own connection from the data source.
 /// </summary>
 /// <remarks>

@@ -7,17 +7,6 @@ internal static class SchemaSettings
 {
     public const string Prefix = "trading_timescale.";
 
-    /// <summary>The continuous aggregates, the raw table each reads, and its bucket width.</summary>
-    public static IReadOnlyList<AggregateSetting> Aggregates { get; } =
-    [
-        new("stock_prices_1m", nameof(RefreshOptions.StockPrices1m), o => o.StockPrices1m, nameof(RetentionOptions.StockPrices), r => r.StockPrices, TimescaleInterval.FromMinutes(1)),
-        new("stock_prices_5m", nameof(RefreshOptions.StockPrices5m), o => o.StockPrices5m, nameof(RetentionOptions.StockPrices), r => r.StockPrices, TimescaleInterval.FromMinutes(5)),
-        new("stock_prices_1h", nameof(RefreshOptions.StockPrices1h), o => o.StockPrices1h, nameof(RetentionOptions.StockPrices), r => r.StockPrices, TimescaleInterval.FromHours(1)),
-        new("stock_prices_1d", nameof(RefreshOptions.StockPrices1d), o => o.StockPrices1d, nameof(RetentionOptions.StockPrices), r => r.StockPrices, TimescaleInterval.FromDays(1)),
-        new("options_volume_1h", nameof(RefreshOptions.OptionsVolume1h), o => o.OptionsVolume1h, nameof(RetentionOptions.OptionsData), r => r.OptionsData, TimescaleInterval.FromHours(1)),
-        new("signal_performance_1d", nameof(RefreshOptions.SignalPerformance1d), o => o.SignalPerformance1d, nameof(RetentionOptions.Signals), r => r.Signals, TimescaleInterval.FromDays(1)),
-    ];
-
     /// <summary>Every interval setting: its configuration path below the section, its SQL setting name, and its value.</summary>
     public static IEnumerable<(string Path, string Setting, TimescaleInterval Value)> Intervals(TradingTimescaleOptions options)
     {
@@ -37,7 +26,7 @@ internal static class SchemaSettings
         yield return ("Retention:DataQuality", "retention_data_quality", r.DataQuality);
         yield return ("Retention:SystemEvents", "retention_system_events", r.SystemEvents);
         yield return ("Retention:SystemEventsCritical", "retention_system_events_critical", r.SystemEventsCritical);
-        foreach (var aggregate in Aggregates)
+        foreach (var aggregate in AggregateCatalog.All)
         {
             var policy = aggregate.Policy(options.Refresh);
             yield return ($"Refresh:{aggregate.OptionName}:StartOffset", $"refresh_{aggregate.Name}_start_offset", policy.StartOffset);
@@ -69,12 +58,4 @@ internal static class SchemaSettings
         TimescaleEdition.Apache => "apache",
         _ => throw new ArgumentOutOfRangeException(nameof(edition), edition, "The schema applies to the community or the apache edition only."),
     };
-
-    internal sealed record AggregateSetting(
-        string Name,
-        string OptionName,
-        Func<RefreshOptions, RefreshPolicyOptions> Policy,
-        string RetentionOptionName,
-        Func<RetentionOptions, TimescaleInterval> Retention,
-        TimescaleInterval Bucket);
 }

@@ -67,7 +67,7 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             }
         }
 
-        foreach (var aggregate in SchemaSettings.Aggregates)
+        foreach (var aggregate in AggregateCatalog.All)
         {
             CheckRefresh(options, aggregate, failures);
         }
@@ -98,7 +98,7 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
         return failures;
     }
 
-    private static void CheckRefresh(TradingTimescaleOptions options, SchemaSettings.AggregateSetting aggregate, List<string> failures)
+    private static void CheckRefresh(TradingTimescaleOptions options, AggregateInfo aggregate, List<string> failures)
     {
         var policy = aggregate.Policy(options.Refresh);
         var path = $"{Section}Refresh:{aggregate.OptionName}";

@@ -20,7 +20,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         Assert.Empty(result.Rejected);
         Assert.Equal(2_500L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
         var read = new List<StockPrice>();
-        await foreach (var bar in Ingest.ReadStockPricesAsync("S003", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
+        await foreach (var bar in Queries.ReadStockPricesAsync("S003", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
         {
             read.Add(bar);
         }
@@ -45,7 +45,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         Assert.Equal(1_200, result.RowsWritten);
         Assert.Equal(3, result.Batches);
         var read = new List<OptionQuote>();
-        await foreach (var quote in Ingest.ReadOptionQuotesAsync("U2", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
+        await foreach (var quote in Queries.ReadOptionQuotesAsync("U2", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
         {
             read.Add(quote with { Id = null, CreatedAt = null, UpdatedAt = null });
         }
@@ -84,23 +84,23 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         Assert.Equal(2, (await Ingest.AppendAsync(events, cancellationToken: Ct)).RowsWritten);
 
         var to = at + Duration.FromMinutes(1);
-        var signal = Assert.Single(await ToListAsync(Ingest.ReadSignalsAsync("AAPL", at, to, Ct)));
+        var signal = Assert.Single(await ToListAsync(Queries.ReadSignalsAsync("AAPL", at, to, Ct)));
         Assert.Equal(signals[0] with { Features = null }, signal with { Id = null, CreatedAt = null, UpdatedAt = null, Features = null });
         Assert.Equal(71.5, System.Text.Json.JsonDocument.Parse(signal.Features!).RootElement.GetProperty("rsi").GetDouble());
         Assert.Equal("BUY", await ScalarAsync<string>("SELECT signal_type FROM trading.signals WHERE symbol = 'AAPL'"));
 
-        var sharpe = Assert.Single(await ToListAsync(Ingest.ReadPerformanceMetricsAsync("sharpe_ratio", at, to, Ct)));
+        var sharpe = Assert.Single(await ToListAsync(Queries.ReadPerformanceMetricsAsync("sharpe_ratio", at, to, Ct)));
         Assert.Equal(MetricPeriod.Month, sharpe.Period);
         Assert.Equal("eq", System.Text.Json.JsonDocument.Parse(sharpe.Tags).RootElement.GetProperty("desk").GetString());
-        var winRate = Assert.Single(await ToListAsync(Ingest.ReadPerformanceMetricsAsync("win_rate", at, to, Ct)));
+        var winRate = Assert.Single(await ToListAsync(Queries.ReadPerformanceMetricsAsync("win_rate", at, to, Ct)));
         Assert.Equal((MetricPeriod.Day, "{}"), (winRate.Period, winRate.Tags));
 
-        var check = Assert.Single(await ToListAsync(Ingest.ReadDataQualityChecksAsync("stock_prices", at, to, Ct)));
+        var check = Assert.Single(await ToListAsync(Queries.ReadDataQualityChecksAsync("stock_prices", at, to, Ct)));
         Assert.Equal(checks[0] with { Details = null }, check with { Id = null, CreatedAt = null, UpdatedAt = null, Details = null });
 
-        var errors = await ToListAsync(Ingest.ReadSystemEventsAsync(at, to, EventSeverity.Warning, Ct));
+        var errors = await ToListAsync(Queries.ReadSystemEventsAsync(at, to, EventSeverity.Warning, Ct));
         Assert.Equal("order_rejected", Assert.Single(errors).EventType);
-        Assert.Equal(2, (await ToListAsync(Ingest.ReadSystemEventsAsync(at, to, cancellationToken: Ct))).Count);
+        Assert.Equal(2, (await ToListAsync(Queries.ReadSystemEventsAsync(at, to, cancellationToken: Ct))).Count);
     }
 
     [Fact]

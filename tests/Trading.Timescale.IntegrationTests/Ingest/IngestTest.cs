@@ -2,6 +2,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.IntegrationTests.Infrastructure;
+using Trading.Timescale.Queries;
 
 namespace Trading.Timescale.IntegrationTests.Ingest;
 
@@ -12,10 +13,13 @@ public abstract class IngestTest(TimescaleServerFixture server) : DatabaseTest(s
     protected static readonly Instant Now = Instant.FromUtc(2026, 6, 1, 0, 0);
 
     private TradingIngest? _ingest;
+    private TradingQueries? _queries;
 
     protected FixedClock Clock { get; } = new(Now);
 
     protected TradingIngest Ingest => _ingest ?? throw new InvalidOperationException("Not initialized.");
+
+    protected TradingQueries Queries => _queries ?? throw new InvalidOperationException("Not initialized.");
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,6 +28,7 @@ public abstract class IngestTest(TimescaleServerFixture server) : DatabaseTest(s
         await base.InitializeAsync();
         await Database.InstallSchemaAsync(cancellationToken: Ct);
         _ingest = new TradingIngest(DataSource, clock: Clock);
+        _queries = new TradingQueries(DataSource);
     }
 
     protected async Task<T> ScalarAsync<T>(string sql, params object[] parameters)

@@ -37,7 +37,7 @@ public sealed class LatestSnapshotTests(TimescaleServerFixture server) : IngestT
         var spec = await RowsAsync(SpecLatestPrices);
         Assert.Equal(40, spec.Count);
         Assert.Equal(spec, await RowsAsync(SnapshotPrices));
-        var typed = await Ingest.GetLatestStockPricesAsync(cancellationToken: Ct);
+        var typed = await Queries.GetLatestStockPricesAsync(cancellationToken: Ct);
         Assert.Equal(spec.Select(r => ((string)r[0]!, (decimal)r[2]!)), typed.Select(p => (p.Symbol, p.ClosePrice!.Value)));
     }
 
@@ -50,7 +50,7 @@ public sealed class LatestSnapshotTests(TimescaleServerFixture server) : IngestT
         var spec = await RowsAsync(SpecLatestQuotes);
         Assert.Equal(60, spec.Count);
         Assert.Equal(spec, await RowsAsync(SnapshotQuotes));
-        var chain = await Ingest.GetLatestOptionQuotesAsync("U3", Ct);
+        var chain = await Queries.GetLatestOptionQuotesAsync("U3", Ct);
         Assert.Equal(12, chain.Count);
         Assert.All(chain, q => Assert.Equal("U3", q.UnderlyingSymbol));
         Assert.Equal(
@@ -63,7 +63,7 @@ public sealed class LatestSnapshotTests(TimescaleServerFixture server) : IngestT
     {
         await Ingest.AppendAsync(MarketData.Bars(500, symbols: 50), cancellationToken: Ct);
 
-        var latest = await Ingest.GetLatestStockPricesAsync(["S007", "S003", "NOPE"], Ct);
+        var latest = await Queries.GetLatestStockPricesAsync(["S007", "S003", "NOPE"], Ct);
 
         Assert.Equal(["S003", "S007"], latest.Select(p => p.Symbol));
         Assert.All(latest, p => Assert.Null(p.Id));

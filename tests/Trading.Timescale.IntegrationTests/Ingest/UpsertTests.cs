@@ -26,7 +26,7 @@ public sealed class UpsertTests(TimescaleServerFixture server) : IngestTest(serv
         var expectedOpen = MarketData.Bars(Rows, symbols: 20, priceShift: 1m).Sum(b => b.OpenPrice!.Value);
         Assert.Equal(expectedOpen, await ScalarAsync<decimal>("SELECT sum(open_price) FROM trading.stock_prices"));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices WHERE updated_at = created_at"));
-        var latest = await Ingest.GetLatestStockPricesAsync(cancellationToken: Ct);
+        var latest = await Queries.GetLatestStockPricesAsync(cancellationToken: Ct);
         Assert.Equal(20, latest.Count);
         var newest = MarketData.Bars(Rows, symbols: 20, priceShift: 1m).TakeLast(20).OrderBy(b => b.Symbol, StringComparer.Ordinal).ToList();
         Assert.Equal(newest, latest.Select(l => l with { CreatedAt = null, UpdatedAt = null }).ToList());
@@ -71,7 +71,7 @@ public sealed class UpsertTests(TimescaleServerFixture server) : IngestTest(serv
 
         await Ingest.UpsertAsync(AppendTests.ToAsync(quotes), SmallBatches, Ct);
 
-        var read = await AppendTests.ToListAsync(Ingest.ReadOptionQuotesAsync("U1", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct));
+        var read = await AppendTests.ToListAsync(Queries.ReadOptionQuotesAsync("U1", MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct));
         var expected = quotes.Where(q => q.UnderlyingSymbol == "U1").OrderBy(q => q.Timestamp).ThenBy(q => q.OptionSymbol, StringComparer.Ordinal).ToList();
         Assert.Equal(expected, read.Select(q => q with { Id = null, CreatedAt = null, UpdatedAt = null }).ToList());
     }

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using NodaTime;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Schema.Internal;
 
@@ -33,6 +34,14 @@ internal static class SchemaHealthReader
         }
 
         var hypertables = await ReadHypertablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (pending.Count == 0)
+        {
+            foreach (var missing in await ReadMissingAggregatesAsync(connection, cancellationToken).ConfigureAwait(false))
+            {
+                problems.Add($"aggregate trading.{missing} is missing: run migrate (on the {SchemaSettings.EditionName(server.Edition)} edition it is a {(server.Edition == TimescaleEdition.Community ? "continuous aggregate" : "view")})");
+            }
+        }
+
         if (server.Edition != TimescaleEdition.Community)
         {
             return new SchemaHealth(status.Database, server, pending, hypertables,
@@ -75,6 +84,26 @@ internal static class SchemaHealthReader
         }
 
         return result;
+    }
+
+    private static async Task<List<string>> ReadMissingAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = new NpgsqlCommand(
+            "SELECT name FROM unnest($1) WITH ORDINALITY AS a(name, n) WHERE to_regclass(format('trading.%I', name)) IS NULL ORDER BY n", connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            TypedValue = AggregateCatalog.All.Select(a => a.Name).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+        });
+        var missing = new List<string>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            missing.Add(reader.GetString(0));
+        }
+
+        return missing;
     }
 
     private static async Task<List<ContinuousAggregateHealth>> ReadAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -6,9 +6,9 @@ using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
 
-namespace Trading.Timescale.Ingest;
+namespace Trading.Timescale.Queries;
 
-public sealed partial class TradingIngest
+public sealed partial class TradingQueries
 {
     /// <summary>Streams the bars of <paramref name="symbol"/> with <paramref name="from"/> &lt;= timestamp &lt; <paramref name="to"/>, oldest first.</summary>
     /// <param name="symbol">The ticker.</param>

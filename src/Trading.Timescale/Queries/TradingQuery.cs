@@ -1,0 +1,94 @@
+using System.Data;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using Trading.Timescale.Queries.Internal;
+
+namespace Trading.Timescale.Queries;
+
+/// <summary>
+/// An immutable query: each refining method returns a new query and leaves this one unchanged. Every value is sent
+/// as a parameter; <see cref="ToSql"/> shows exactly what runs. Run it with <see cref="ToListAsync"/>, or stream
+/// it with <c>await foreach</c> (<see cref="AsAsyncEnumerable"/>), which holds one connection until the loop ends.
+/// </summary>
+/// <typeparam name="T">The row type.</typeparam>
+public abstract class TradingQuery<T> : IAsyncEnumerable<T>
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private protected TradingQuery(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+    }
+
+    /// <summary>The statement this query runs: the SQL text and every parameter value.</summary>
+    /// <returns>The statement.</returns>
+    public QuerySql ToSql()
+    {
+        var parameters = new SqlParameters();
+        return parameters.ToQuerySql(BuildSql(parameters));
+    }
+
+    /// <summary>Runs the query and reads every row.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows, in the query's order.</returns>
+    /// <exception cref="TradingQueryException">The server refused the query for a known reason (the message says which).</exception>
+    public async Task<IReadOnlyList<T>> ToListAsync(CancellationToken cancellationToken = default)
+    {
+        var rows = new List<T>();
+        await foreach (var row in AsAsyncEnumerable(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>Streams the rows as they arrive; the connection is held until the enumeration ends.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows.</returns>
+    public IAsyncEnumerable<T> AsAsyncEnumerable(CancellationToken cancellationToken = default) => RunAsync(cancellationToken);
+
+    /// <summary>Starts streaming the rows (what <c>await foreach</c> calls).</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The enumerator.</returns>
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        RunAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    /// <summary>The SQL (shown by <see cref="ToSql"/>).</summary>
+    /// <returns><see cref="ToSql"/> as text.</returns>
+    public override string ToString() => ToSql().ToString();
+
+    private protected abstract string BuildSql(SqlParameters parameters);
+
+    private protected abstract T Read(NpgsqlDataReader reader);
+
+    /// <summary>Turns a server error this query can explain into a <see cref="TradingQueryException"/>; <see langword="null"/> keeps it.</summary>
+    private protected virtual TradingQueryException? Explain(PostgresException error) => null;
+
+    private async IAsyncEnumerable<T> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameters();
+        var sql = BuildSql(parameters);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddRange(parameters.ToNpgsql().ToArray());
+            NpgsqlDataReader reader;
+            try
+            {
+                reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (Explain(ex) is { } explained)
+            {
+                throw explained;
+            }
+
+            await using var readerScope = reader.ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return Read(reader);
+            }
+        }
+    }
+}
