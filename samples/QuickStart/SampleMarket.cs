@@ -128,7 +128,7 @@ internal sealed class SampleMarket
 
     /// <summary>
     /// Implied volatility on a smile: the at-the-money level falls with time to expiry, puts (low strikes) are
-    /// richer than calls (the skew), and both wings curve up.
+    /// richer than calls (the skew), and the curve is convex in the strike.
     /// </summary>
     public static double ImpliedVolatility(double spot, double strike, double years)
     {
