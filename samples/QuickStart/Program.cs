@@ -1,18 +1,22 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Positions;
+using Trading.Timescale.Queries;
 using Trading.Timescale.Schema;
 using Trading.Timescale.Testing;
 
 namespace QuickStart;
 
 /// <summary>
-/// The Trading.Timescale quick start: connect to the configured server, or start a throwaway local one when
-/// none is configured, and show what it is.
+/// The Trading.Timescale quick start: a simulated trading day through the whole library. It connects to the
+/// configured server, or starts a throwaway local one when none is configured, ingests a session of bars, option
+/// chains and signals, then shows what a trader would look at and writes a chart.
 /// </summary>
 internal static class Program
 {
@@ -91,6 +95,8 @@ internal static class Program
     /// <summary>What the demo does with the database, in the order a service would.</summary>
     private static async Task RunAsync(NpgsqlDataSource dataSource, string connectionString, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
+
         // The library as a service uses it: registered once, resolved as TradingDatabase.
         var services = new ServiceCollection();
         services.AddSingleton(dataSource);
@@ -98,108 +104,238 @@ internal static class Program
         await using var provider = services.BuildServiceProvider(validateScopes: true);
         var trading = provider.GetRequiredService<TradingDatabase>();
 
-        Section("Schema");
+        Output.Section("Schema");
         var report = await trading.Schema.MigrateAsync(ct);
-        Console.WriteLine($"  applied {report.Applied.Count} file(s) for the {report.Edition.ToString().ToLowerInvariant()} edition in {report.Elapsed.TotalSeconds:0.0} s");
-        var status = await trading.Schema.GetStatusAsync(ct);
-        Console.WriteLine($"  {status.Migrations.Count} migrations, {(status.IsUpToDate ? "up to date" : $"{status.Pending.Count} pending")}");
-        var health = await trading.Schema.CheckHealthAsync(ct);
-        Console.WriteLine($"  hypertables: {string.Join(", ", health.Hypertables.Select(h => $"{h.Name} ({h.ChunkCount} chunks)"))}");
-        Console.WriteLine($"  continuous aggregates: {Feature(health.ContinuousAggregates)}");
-        Console.WriteLine($"  policies and jobs:     {Feature(health.Jobs)}");
-        Console.WriteLine($"  compression:           {Feature(health.Compression)}");
-        Console.WriteLine($"  healthy: {health.IsHealthy}{string.Concat(health.Problems.Select(p => $"\n    problem: {p}"))}");
+        Output.Line($"applied {report.Applied.Count} file(s) for the {report.Edition.ToString().ToLowerInvariant()} edition in {report.Elapsed.TotalSeconds:0.0} s");
 
-        Section("Ingest");
-        var now = SystemClock.Instance.GetCurrentInstant();
-        var start = now - Duration.FromMinutes(390);
-        var bars = SampleData.Bars(["AAPL", "MSFT", "SPY"], start, minutes: 390).ToList();
-        var appended = await trading.Ingest.AppendAsync(bars, cancellationToken: ct);
-        Console.WriteLine($"  append: {appended.RowsWritten:N0} one-minute bars in {appended.Elapsed.TotalMilliseconds:N0} ms (binary COPY)");
-        var replayed = await trading.Ingest.UpsertAsync(bars, cancellationToken: ct);
-        Console.WriteLine($"  replay: {replayed.RowsRead:N0} bars read, {replayed.RowsChanged:N0} rows changed; the table still holds {await CountAsync(dataSource, "trading.stock_prices", ct):N0}");
-        var lastAapl = bars.Last(b => b.Symbol == "AAPL");
-        var chain = SampleData.OptionChain("AAPL", lastAapl.ClosePrice!.Value, now).ToList();
-        var quotes = await trading.Ingest.UpsertAsync(chain, cancellationToken: ct);
-        Console.WriteLine($"  options: {quotes.RowsWritten:N0} AAPL quotes (upsert)");
-        var signalId = await trading.Ingest.WriteSignalAsync(new TradingSignal
-        {
-            Symbol = "AAPL", SignalType = SignalType.Buy, Confidence = 0.87m, TargetPrice = lastAapl.ClosePrice + 5m,
-            StopLoss = lastAapl.ClosePrice - 3m, ModelVersion = "demo-1", Reasoning = "momentum above the 5-minute vwap", Timestamp = now,
-        }, ct);
-        Console.WriteLine($"  signal {signalId} written");
+        // 1. A simulated session: the last weekday before today, so every row is in the past.
+        var today = SystemClock.Instance.GetCurrentInstant().InZone(SampleMarket.Exchange).Date;
+        var market = SampleMarket.Simulate(SampleMarket.PreviousWeekday(today), symbolCount: 300);
+        var horizon = Duration.FromHours(2);
+        string[] underlyings = ["AAPL", "MSFT", "NVDA", "SPY"];
+        var quotes = market.OptionChains(underlyings).ToList();
+        var signals = market.Signals(120, horizon).ToList();
+        const string focus = "AAPL";
+
+        Output.Section($"Ingest: the {market.Day:dddd d MMMM yyyy} session, 09:30-16:00 {SampleMarket.Exchange.Id}");
+        var barChunks = market.Bars.Values.Chunk(25).ToList();
+        var barCount = market.Bars.Values.Sum(b => b.Length);
+        await Output.ProgressAsync(
+        [
+            new ProgressStep($"{market.Bars.Count} symbols of 1-minute bars (append)", barCount, async report =>
+            {
+                var done = 0L;
+                foreach (var chunk in barChunks)
+                {
+                    done += (await trading.Ingest.AppendAsync(chunk.SelectMany(b => b), cancellationToken: ct)).RowsWritten;
+                    report(done);
+                }
+            }),
+            new ProgressStep($"option quotes for {string.Join(", ", underlyings)} (upsert)", quotes.Count, async report =>
+            {
+                var done = 0L;
+                foreach (var snapshot in quotes.Chunk(quotes.Count / 13))
+                {
+                    done += (await trading.Ingest.UpsertAsync(snapshot, cancellationToken: ct)).RowsRead;
+                    report(done);
+                }
+            }),
+            new ProgressStep("model signals (append)", signals.Count, async report =>
+                report((await trading.Ingest.AppendAsync(signals, cancellationToken: ct)).RowsWritten)),
+        ]);
         try
         {
-            var broken = bars[0] with { Timestamp = now, HighPrice = bars[0].LowPrice - 1m };
-            await trading.Ingest.AppendAsync([bars[0] with { Timestamp = now - Duration.FromSeconds(1) }, broken], cancellationToken: ct);
+            var bar = market.Bars[focus][0];
+            await trading.Ingest.AppendAsync([bar with { Timestamp = market.Close }, bar with { Timestamp = market.Close + Duration.FromMinutes(1), HighPrice = bar.LowPrice - 1m }], cancellationToken: ct);
         }
         catch (IngestValidationException ex)
         {
-            Console.WriteLine($"  a bad batch is refused whole, nothing written: {ex.Errors[0]}");
+            Output.Line($"a bad batch is refused whole, nothing written: {ex.Errors[0]}");
         }
 
-        Section("Latest prices (primary-key lookups, not a hypertable scan)");
-        foreach (var bar in await trading.Queries.GetLatestStockPricesAsync(cancellationToken: ct))
+        await ShowPricesAsync(trading.Queries, market, focus, ct);
+        var chart = await ShowIndicatorsAsync(trading.Queries, market, focus, ct);
+        await ShowOptionsAsync(trading.Queries, market, underlyings, focus, ct);
+        await ShowSignalsAsync(trading.Queries, market, horizon, ct);
+        await ShowPositionAsync(trading, market, focus, ct);
+        await ShowHealthAsync(trading, dataSource, ct);
+
+        Output.Section("Chart");
+        var path = Path.GetFullPath(Path.Combine("artifacts", "demo", $"{focus.ToLowerInvariant()}-{market.Day:yyyy-MM-dd}.svg"));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, Chart.Svg($"{focus} on {market.Day:yyyy-MM-dd}, 1-minute closes", chart, SampleMarket.Exchange), ct);
+        _ = XDocument.Load(path);   // well-formed XML, so any browser opens it
+        Output.Line($"price with Bollinger Bands and RSI: {path}");
+        Output.Line($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    private static async Task ShowPricesAsync(TradingQueries queries, SampleMarket market, string focus, CancellationToken ct)
+    {
+        var watchlist = market.Symbols.Take(10).ToArray();
+        Output.Section("Latest prices at the close");
+        var latest = await queries.LatestPrices(market.Close).ForSymbols(watchlist).ToListAsync(ct);
+        var days = (await queries.Bars(BarInterval.OneDay).ForSymbols(watchlist).Between(market.Day.AtStartOfDayInZone(SampleMarket.Exchange).ToInstant(), market.Close).ToListAsync(ct))
+            .ToDictionary(b => b.Symbol);
+        Output.Table(["symbol", ">last", ">open", ">change", ">day high", ">day low", ">volume"], latest.Select(p =>
         {
-            Console.WriteLine($"  {bar.Symbol,-5} {bar.Timestamp:yyyy-MM-dd HH:mm}  close {bar.ClosePrice,9:N2}  volume {bar.Volume,9:N0}");
+            var day = days[p.Symbol];
+            return Row(p.Symbol, Price(p.ClosePrice), Price(day.Open), Percent((double)(p.ClosePrice!.Value / day.Open!.Value - 1)),
+                Price(day.High), Price(day.Low), $"{day.Volume:N0}");
+        }));
+
+        Output.Section($"5-minute bars for {focus} (last half hour)");
+        var bars = await queries.Bars(focus, BarInterval.FiveMinutes).Between(market.Open, market.Close)
+            .OrderBy(SortDirection.Descending).Take(6).ToListAsync(ct);
+        Output.Table(["time", ">open", ">high", ">low", ">close", ">volume", ">vwap"], bars.Select(b =>
+            Row(Time(b.Bucket), Price(b.Open), Price(b.High), Price(b.Low), Price(b.Close), $"{b.Volume:N0}", Price(b.Vwap))));
+
+        Output.Section("Volume through the day, all symbols (30-minute bars): busy open and close, quiet lunch");
+        var hourly = (await queries.Bars(BarInterval.Parse("30m")).Between(market.Open, market.Close).ToListAsync(ct))
+            .GroupBy(b => b.Bucket).OrderBy(g => g.Key).Select(g => (g.Key, Volume: g.Sum(b => b.Volume ?? 0))).ToList();
+        var widest = hourly.Max(h => h.Volume);
+        Output.Table(["from", ">volume", "profile"], hourly.Select(h =>
+            Row(Time(h.Key), $"{h.Volume:N0}", new string('#', (int)Math.Round(30.0 * h.Volume / widest)))));
+    }
+
+    private static async Task<IReadOnlyList<ChartPoint>> ShowIndicatorsAsync(TradingQueries queries, SampleMarket market, string focus, CancellationToken ct)
+    {
+        Output.Section($"RSI (14) and Bollinger Bands (20, 2) for {focus}, 5-minute bars");
+        var rsi = await queries.Rsi(focus, BarInterval.FiveMinutes).Between(market.Open, market.Close).ToListAsync(ct);
+        var bands = await queries.BollingerBands(focus, BarInterval.FiveMinutes).Between(market.Open, market.Close).ToListAsync(ct);
+        Output.Table(["time", ">close", ">RSI", ">lower", ">middle", ">upper", "reading"], rsi.Zip(bands).TakeLast(6).Select(p =>
+            Row(Time(p.First.Timestamp), Price(p.First.ClosePrice), Number(p.First.Rsi, "0.0"), Number(p.Second.LowerBand, "0.00"),
+                Number(p.Second.MiddleBand, "0.00"), Number(p.Second.UpperBand, "0.00"), Reading(p.First.Rsi, p.First.ClosePrice, p.Second))));
+
+        // The chart uses the 1-minute bars of the whole session.
+        var rsi1 = await queries.Rsi(focus, BarInterval.OneMinute).Between(market.Open, market.Close).ToListAsync(ct);
+        var bands1 = await queries.BollingerBands(focus, BarInterval.OneMinute).Between(market.Open, market.Close).ToListAsync(ct);
+        return rsi1.Zip(bands1, (r, b) => new ChartPoint(r.Timestamp, (double)r.ClosePrice!.Value, b.MiddleBand, b.UpperBand, b.LowerBand, r.Rsi)).ToList();
+    }
+
+    private static async Task ShowOptionsAsync(TradingQueries queries, SampleMarket market, IReadOnlyList<string> underlyings, string focus, CancellationToken ct)
+    {
+        var spot = market.PriceAt(focus, market.Close);
+        var nearest = await queries.VolatilityTermStructure(focus).AsOf(market.Close).ToListAsync(ct);
+        var expiration = nearest[1].ExpirationDate;
+        Output.Section($"{focus} options expiring {expiration:yyyy-MM-dd} at the close (spot {spot:N2}): Black-Scholes on a smile");
+        var chain = await queries.OptionChain(focus).AsOf(market.Close).Expiring(expiration, expiration)
+            .Strikes(spot * 0.95m, spot * 1.05m).ToListAsync(ct);
+        Output.Table(["C bid", "C ask", ">C IV", ">C delta", ">strike", "P bid", "P ask", ">P IV", ">P delta", ">gamma", ">theta/day", ">vega"],
+            chain.GroupBy(q => q.StrikePrice).Select(g =>
+            {
+                var call = g.Single(q => q.OptionType == OptionType.Call);
+                var put = g.Single(q => q.OptionType == OptionType.Put);
+                return Row(Price(call.BidPrice), Price(call.AskPrice), Percent((double)call.ImpliedVolatility!.Value), $"{call.Delta:0.000}",
+                    $"{g.Key:0.00}", Price(put.BidPrice), Price(put.AskPrice), Percent((double)put.ImpliedVolatility!.Value), $"{put.Delta:0.000}",
+                    $"{call.Gamma:0.0000}", $"{call.Theta:0.000}", $"{call.Vega:0.000}");
+            }));
+
+        Output.Section($"{focus} at-the-money implied volatility by expiration");
+        Output.Table(["expiration", ">strike", ">call IV", ">put IV", ">ATM IV"], nearest.Select(t =>
+            Row($"{t.ExpirationDate:yyyy-MM-dd}", $"{t.AtmStrike:0.00}", Percent((double?)t.CallImpliedVolatility), Percent((double?)t.PutImpliedVolatility), Percent((double?)t.ImpliedVolatility))));
+
+        Output.Section("Put/call ratios at the close");
+        var ratios = new List<PutCallRatio>();
+        foreach (var underlying in underlyings)
+        {
+            ratios.AddRange(await queries.PutCallRatio(underlying).AsOf(market.Close).ToListAsync(ct));
         }
 
-        Section("5-minute bars for AAPL (the spec's query)");
-        await PrintQueryAsync(dataSource, """
-            SELECT bucket, open, high, low, close, volume FROM trading.stock_prices_5m
-            WHERE symbol = 'AAPL' AND bucket >= NOW() - INTERVAL '1 day'
-            ORDER BY bucket DESC LIMIT 5
-            """, ct);
+        Output.Table(["underlying", ">contracts", ">put volume", ">call volume", ">P/C volume", ">P/C open interest"], ratios.Select(r =>
+            Row(r.UnderlyingSymbol, $"{r.Contracts:N0}", $"{r.PutVolume:N0}", $"{r.CallVolume:N0}", $"{r.VolumeRatio:0.00}", $"{r.OpenInterestRatio:0.00}")));
+    }
 
-        Section("Put/call ratio over the last day (the spec's query)");
-        await PrintQueryAsync(dataSource, """
-            SELECT underlying_symbol,
-                SUM(CASE WHEN option_type = 'PUT' THEN volume ELSE 0 END) as put_volume,
-                SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END) as call_volume,
-                CASE WHEN SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END) > 0
-                    THEN round(SUM(CASE WHEN option_type = 'PUT' THEN volume ELSE 0 END)::DECIMAL /
-                         SUM(CASE WHEN option_type = 'CALL' THEN volume ELSE 0 END)::DECIMAL, 4)
-                    ELSE NULL END as put_call_ratio
-            FROM trading.options_data WHERE timestamp >= NOW() - INTERVAL '1 day'
-            GROUP BY underlying_symbol
-            """, ct);
+    private static async Task ShowSignalsAsync(TradingQueries queries, SampleMarket market, Duration horizon, CancellationToken ct)
+    {
+        var day = queries.Signals().Between(market.Open, market.Close);
+        Output.Section("Signal activity by symbol (top 8)");
+        var performance = await day.PerformanceBySymbol().ToListAsync(ct);
+        Output.Table(["symbol", ">signals", ">avg confidence", ">buy", ">sell", ">hold"], performance.Take(8).Select(p =>
+            Row(p.Symbol, $"{p.TotalSignals}", $"{p.AverageConfidence:0.00}", $"{p.BuySignals}", $"{p.SellSignals}", $"{p.HoldSignals}")));
 
-        Section("Positions");
+        Output.Section($"Signal outcomes over {horizon.TotalHours:0} hours: did the target or the stop come first?");
+        var outcomes = await day.OfType(SignalType.Buy, SignalType.Sell).Outcomes(horizon).ToListAsync(ct);
+        Output.Table(["confidence", ">signals", ">target first", ">stop first", ">neither", ">avg return"], outcomes
+            .GroupBy(o => o.Signal.Confidence >= 0.8m ? "0.80 and up" : o.Signal.Confidence >= 0.65m ? "0.65 - 0.79" : "below 0.65")
+            .OrderByDescending(g => g.Key)
+            .Select(g => Row(g.Key, $"{g.Count()}", $"{g.Count(o => o.FirstHit == SignalHit.Target)}", $"{g.Count(o => o.FirstHit == SignalHit.Stop)}",
+                $"{g.Count(o => o.FirstHit == SignalHit.None)}", Percent(g.Average(o => o.DirectionalReturn ?? 0)))));
+
+        Output.Line("the latest five:");
+        Output.Table(["time", "symbol", "signal", ">confidence", ">entry", ">target", ">stop", "outcome", ">return"], outcomes.Take(5).Select(o =>
+            Row(Time(o.Signal.Timestamp), o.Signal.Symbol, $"{o.Signal.SignalType}".ToUpperInvariant(), $"{o.Signal.Confidence:0.00}", Price(o.EntryPrice),
+                Price(o.Signal.TargetPrice), Price(o.Signal.StopLoss),
+                o.FirstHit == SignalHit.None ? "open at horizon" : $"{o.FirstHit} at {Time(o.HitAt!.Value)}".ToLowerInvariant(), Percent(o.DirectionalReturn))));
+    }
+
+    private static async Task ShowPositionAsync(TradingDatabase trading, SampleMarket market, string focus, CancellationToken ct)
+    {
+        Output.Section("A position from the best buy signal");
+        var best = (await trading.Queries.Signals().ForSymbols(focus).OfType(SignalType.Buy).Between(market.Open, market.Close)
+            .ToListAsync(ct)).MaxBy(s => s.Confidence);
+        if (best is null)
+        {
+            Output.Line($"no buy signal for {focus} today");
+            return;
+        }
+
+        var entry = market.PriceAt(focus, best.Timestamp);
         var opened = await trading.Positions.OpenAsync(
-            new OpenPositionRequest("AAPL", 100m, bars.First(b => b.Symbol == "AAPL").ClosePrice!.Value) { SignalId = signalId, SignalTimestamp = now }, ct);
-        Console.WriteLine($"  opened position {opened.Position.Id}: long 100 AAPL at {opened.Position.AverageCost:N2}");
+            new OpenPositionRequest(focus, 100m, entry) { SignalId = best.Id, SignalTimestamp = best.Timestamp }, ct);
         var marks = await trading.Positions.MarkToMarketAsync(cancellationToken: ct);
         var summary = await trading.Positions.GetPortfolioSummaryAsync(cancellationToken: ct);
-        Console.WriteLine($"  marked {marks.Marked.Count}, unmarked {marks.Unmarked.Count}; net exposure {summary.NetExposure:N2}, unrealized P&L {summary.UnrealizedPnl:N2}");
+        Output.Line($"long 100 {focus} at {opened.Position.AverageCost:N2} (signal at {Time(best.Timestamp)}, confidence {best.Confidence:0.00}); " +
+                    $"marked {marks.Marked.Count}: net exposure {summary.NetExposure:N2}, unrealized P&L {summary.UnrealizedPnl:N2}");
     }
+
+    private static async Task ShowHealthAsync(TradingDatabase trading, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        Output.Section("Database health and stats");
+        var health = await trading.Schema.CheckHealthAsync(ct);
+        Output.Line($"{health.Server.Edition.ToString().ToLowerInvariant()} edition, TimescaleDB {health.Server.TimescaleVersion}; " +
+                    $"healthy: {(health.IsHealthy ? "yes" : "no")}; pending migrations: {health.PendingMigrations.Count}");
+        foreach (var problem in health.Problems)
+        {
+            Output.Line($"problem: {problem}");
+        }
+
+        Output.Line($"continuous aggregates: {Feature(health.ContinuousAggregates)}; jobs: {Feature(health.Jobs)}; compression: {Feature(health.Compression)}");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var hypertable in health.Hypertables)
+        {
+            await using var command = dataSource.CreateCommand(
+                "SELECT count(*), pg_size_pretty(hypertable_size(format('trading.%I', $1::text)::regclass)) FROM trading." + Identifier(hypertable.Name));
+            command.Parameters.AddWithValue(hypertable.Name);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            rows.Add(Row(hypertable.Name, $"{reader.GetInt64(0):N0}", $"{hypertable.ChunkCount}", reader.GetString(1)));
+        }
+
+        Output.Table(["hypertable", ">rows", ">chunks", ">size"], rows);
+    }
+
+    // Hypertable names come from the schema's closed set; quoting keeps them identifiers all the same.
+    private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Feature<T>(SchemaFeatureHealth<T> feature) =>
-        feature.Available ? $"{feature.Items.Count} present" : $"unavailable ({feature.UnavailableReason})";
+        feature.Available ? $"{feature.Items.Count}" : $"unavailable ({feature.UnavailableReason})";
 
-    private static void Section(string title) => Console.WriteLine($"\n== {title}");
-
-    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string table, CancellationToken ct)
+    private static string Reading(double? rsi, decimal? close, BollingerPoint band) => (rsi, band) switch
     {
-        await using var command = dataSource.CreateCommand($"SELECT count(*) FROM {table}");
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private static async Task PrintQueryAsync(NpgsqlDataSource dataSource, string sql, CancellationToken ct)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        Console.WriteLine("  " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)));
-        while (await reader.ReadAsync(ct))
-        {
-            Console.WriteLine("  " + string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Format(reader.GetValue(i)))));
-        }
-    }
-
-    private static string Format(object value) => value switch
-    {
-        DBNull => "null",
-        Instant instant => instant.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-        decimal d => d.ToString("0.####", CultureInfo.InvariantCulture),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+        ( >= 70, _) => "overbought",
+        ( <= 30, _) => "oversold",
+        (_, { UpperBand: { } upper }) when (double?)close >= upper => "at upper band",
+        (_, { LowerBand: { } lower }) when (double?)close <= lower => "at lower band",
+        _ => "",
     };
+
+    private static IReadOnlyList<string> Row(params string[] cells) => cells;
+
+    private static string Time(Instant instant) => instant.InZone(SampleMarket.Exchange).ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    private static string Price(decimal? price) => price?.ToString("N2", CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Percent(double? value) => value?.ToString("0.00%", CultureInfo.InvariantCulture) ?? "-";
 }
