@@ -45,7 +45,7 @@ var replayed = await trading.Ingest.UpsertAsync(bars.Take(10).Select(b => b with
 Expect(replayed.RowsWritten == 10, $"upsert wrote {replayed.RowsWritten} rows, expected 10");
 
 var read = new List<StockPrice>();
-await foreach (var bar in trading.Ingest.ReadStockPricesAsync("AAPL", start, start + Duration.FromHours(1)))
+await foreach (var bar in trading.Queries.ReadStockPricesAsync("AAPL", start, start + Duration.FromHours(1)))
 {
     read.Add(bar);
 }

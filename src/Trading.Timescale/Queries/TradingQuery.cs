@@ -1,6 +1,7 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
+using Trading.Timescale.Internal;
 using Trading.Timescale.Queries.Internal;
 
 namespace Trading.Timescale.Queries;
@@ -69,6 +70,7 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
     {
         var parameters = new SqlParameters();
         var sql = BuildSql(parameters);
+        using var scope = new QueryScope(GetType().Name.Split('`')[0], _dataSource);
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -89,6 +91,8 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
             {
                 yield return Read(reader);
             }
+
+            scope.Succeeded();
         }
     }
 }

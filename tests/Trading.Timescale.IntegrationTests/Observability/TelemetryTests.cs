@@ -32,7 +32,7 @@ public sealed class TelemetryTests(TimescaleServerFixture server) : DatabaseTest
             var result = await trading.Ingest.AppendAsync(bars, new IngestOptions { BatchSize = 100, InvalidRows = InvalidRowHandling.Skip }, Ct);
             await trading.Ingest.UpsertAsync(MarketData.Bars(50, 5), cancellationToken: Ct);
             var read = 0;
-            await foreach (var _ in trading.Ingest.ReadStockPricesAsync(MarketData.Symbol(0), MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
+            await foreach (var _ in trading.Queries.ReadStockPricesAsync(MarketData.Symbol(0), MarketData.Start, MarketData.Start + Duration.FromDays(1), Ct))
             {
                 read++;
             }
