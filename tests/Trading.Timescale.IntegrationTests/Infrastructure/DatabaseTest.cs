@@ -24,6 +24,26 @@ public abstract class DatabaseTest(TimescaleServerFixture server) : IAsyncLifeti
         Assert.SkipUnless(Edition == TimescaleEdition.Community,
             $"{feature} needs the TimescaleDB community edition; this server runs the {Edition.ToString().ToLowerInvariant()} edition.");
 
+    /// <summary>Runs <paramref name="sql"/> on the test database and returns every row's values (NULL as null).</summary>
+    protected async Task<List<object?[]>> RowsAsync(string sql)
+    {
+        var rows = new List<object?[]>();
+        await using var command = DataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        while (await reader.ReadAsync(TestContext.Current.CancellationToken))
+        {
+            var values = new object?[reader.FieldCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(values);
+        }
+
+        return rows;
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         _database = await ServerFixture.Server.CreateDatabaseAsync(GetType().Name, TestContext.Current.CancellationToken);

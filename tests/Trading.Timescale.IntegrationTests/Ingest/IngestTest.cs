@@ -48,25 +48,6 @@ public abstract class IngestTest(TimescaleServerFixture server) : DatabaseTest(s
         await using var command = DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync(Ct);
     }
-
-    protected async Task<List<object?[]>> RowsAsync(string sql)
-    {
-        var rows = new List<object?[]>();
-        await using var command = DataSource.CreateCommand(sql);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-        {
-            var values = new object?[reader.FieldCount];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(values);
-        }
-
-        return rows;
-    }
 }
 
 /// <summary>A clock that reads a settable instant.</summary>
