@@ -41,14 +41,15 @@ internal abstract class Column<T>
     /// <summary>Whether a CSV file may leave a required column out (the record has a default).</summary>
     public bool HasDefault { get; }
 
-    public abstract Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken);
+    /// <summary>Writes the row's value of this column (or NULL) in binary COPY format.</summary>
+    public abstract void Write(BinaryCopyWriter writer, T row);
 
     /// <summary>The value as invariant text, <see langword="null"/> for NULL.</summary>
     public abstract string? Format(T row);
 
-    /// <summary>Parses a CSV field's UTF-8 bytes (never empty for non-text columns).</summary>
+    /// <summary>Parses a CSV field's UTF-8 bytes (never empty for non-text columns) into slot <paramref name="index"/>.</summary>
     /// <exception cref="FormatException">The text is not a value of this column; the message names column and value.</exception>
-    public abstract object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings);
+    public abstract void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index);
 
     public abstract ColumnError? Check(T row, ValidationContext context);
 
@@ -103,8 +104,20 @@ internal abstract class Column<T, TValue>(string name, string sqlType, NpgsqlDbT
 {
     protected Func<T, TValue> Get { get; } = get;
 
-    public override Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken) =>
-        importer.WriteAsync(Get(row), DbType, cancellationToken);
+    public override void Write(BinaryCopyWriter writer, T row)
+    {
+        if (Get(row) is { } value)
+        {
+            WriteValue(writer, value);
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+    }
+
+    /// <summary>Writes a value that is not null.</summary>
+    protected abstract void WriteValue(BinaryCopyWriter writer, TValue value);
 
     public override NpgsqlParameter CreateParameter(T row) => new NpgsqlParameter<TValue>
     {
@@ -140,7 +153,9 @@ internal sealed class TextColumn<T>(string name, int? maxLength, bool required, 
 
     public override string? Format(T row) => Get(row);
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => strings.Get(utf8);
+    protected override void WriteValue(BinaryCopyWriter writer, string? value) => writer.WriteText(value!);
+
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index) => values.SetText(index, strings.Get(utf8));
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -215,17 +230,20 @@ internal sealed class DecimalColumn<T>(string name, int precision, int scale, Nu
 
     public override string? Format(T row) => Get(row) is { } value ? Invariant(value) : null;
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    protected override void WriteValue(BinaryCopyWriter writer, decimal? value) => writer.WriteNumeric(value!.Value);
+
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index)
     {
         if (Utf8Parser.TryParse(utf8, out decimal fast, out var used) && used == utf8.Length)
         {
-            return fast;
+            values.SetDecimal(index, fast);
+            return;
         }
 
         var text = Text(utf8);
-        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        values.SetDecimal(index, decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new FormatException($"{Name} '{text}' is not a number");
+            : throw new FormatException($"{Name} '{text}' is not a number"));
     }
 
     public override ColumnError? Check(T row, ValidationContext context)
@@ -297,17 +315,20 @@ internal sealed class Int64Column<T>(string name, bool nonNegative, bool require
 {
     public override string? Format(T row) => Get(row)?.ToString(CultureInfo.InvariantCulture);
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    protected override void WriteValue(BinaryCopyWriter writer, long? value) => writer.WriteInt64(value!.Value);
+
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index)
     {
         if (Utf8Parser.TryParse(utf8, out long fast, out var used) && used == utf8.Length)
         {
-            return fast;
+            values.SetInt64(index, fast);
+            return;
         }
 
         var text = Text(utf8);
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+        values.SetInt64(index, long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new FormatException($"{Name} '{text}' is not a whole number");
+            : throw new FormatException($"{Name} '{text}' is not a whole number"));
     }
 
     public override ColumnError? Check(T row, ValidationContext context)
@@ -330,12 +351,14 @@ internal sealed class DoubleColumn<T>(string name, bool required, Func<T, double
 {
     public override string? Format(T row) => Get(row)?.ToString("R", CultureInfo.InvariantCulture);
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    protected override void WriteValue(BinaryCopyWriter writer, double? value) => writer.WriteDouble(value!.Value);
+
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index)
     {
         var text = Text(utf8);
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        values.SetDouble(index, double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new FormatException($"{Name} '{text}' is not a number");
+            : throw new FormatException($"{Name} '{text}' is not a number"));
     }
 
     public override ColumnError? Check(T row, ValidationContext context)
@@ -356,21 +379,21 @@ internal sealed class InstantColumn<T>(string name, bool required, bool notInFut
     : Column<T, Instant?>(name, "timestamptz", NpgsqlDbType.TimestampTz, required, false, get)
     where T : TradingRecord
 {
-    private static readonly Instant PostgresEpoch = Instant.FromUtc(2000, 1, 1, 0, 0);
-
     /// <summary>PostgreSQL's earliest timestamptz: 4714-11-24 BC (Julian), year -4713 in the proleptic ISO calendar.</summary>
     private static readonly Instant PostgresMinimum = Instant.FromUtc(-4713, 11, 24, 0, 0);
 
     public override string? Format(T row) => Get(row) is { } value ? ValidationContext.Format(value) : null;
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => InstantText.Parse(Name, utf8);
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index) => values.SetInstant(index, InstantText.Parse(Name, utf8));
+
+    protected override void WriteValue(BinaryCopyWriter writer, Instant? value) => writer.WriteTimestamp(value!.Value);
 
     /// <summary>timestamptz keeps microseconds: instants that differ below that are the same key.</summary>
     public override bool KeyEquals(T x, T y) => Microseconds(Get(x)) == Microseconds(Get(y));
 
     public override int KeyHash(T row) => Microseconds(Get(row)).GetHashCode();
 
-    private static long? Microseconds(Instant? value) => value is { } instant ? (instant - PostgresEpoch).BclCompatibleTicks / 10 : null;
+    private static long? Microseconds(Instant? value) => value is { } instant ? BinaryCopyWriter.Microseconds(instant) : null;
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -415,19 +438,22 @@ internal sealed class DateColumn<T>(string name, bool required, Func<T, LocalDat
 {
     public override string? Format(T row) => Get(row) is { } value ? ValidationContext.Format(value) : null;
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    protected override void WriteValue(BinaryCopyWriter writer, LocalDate? value) => writer.WriteDate(value!.Value);
+
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index)
     {
         if (utf8.Length == 10 && utf8[4] == '-' && utf8[7] == '-'
             && Utf8Parser.TryParse(utf8[..4], out int year, out var y) && y == 4 && year >= 1
             && Utf8Parser.TryParse(utf8.Slice(5, 2), out int month, out var m) && m == 2 && month is >= 1 and <= 12
             && Utf8Parser.TryParse(utf8.Slice(8, 2), out int day, out var d) && d == 2 && day >= 1 && day <= CalendarSystem.Iso.GetDaysInMonth(year, month))
         {
-            return new LocalDate(year, month, day);
+            values.SetDate(index, new LocalDate(year, month, day));
+            return;
         }
 
         var text = Text(utf8);
         var result = NodaTime.Text.LocalDatePattern.Iso.Parse(text.Trim());
-        return result.Success ? result.Value : throw new FormatException($"{Name} '{text}' is not a date in the form 2026-12-18");
+        values.SetDate(index, result.Success ? result.Value : throw new FormatException($"{Name} '{text}' is not a date in the form 2026-12-18"));
     }
 
     public override ColumnError? Check(T row, ValidationContext context) =>
@@ -441,7 +467,9 @@ internal sealed class JsonColumn<T>(string name, bool required, bool hasDefault,
 {
     public override string? Format(T row) => Get(row);
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings) => Text(utf8);
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index) => values.SetText(index, Text(utf8));
+
+    protected override void WriteValue(BinaryCopyWriter writer, string? value) => writer.WriteJsonb(value!);
 
     public override ColumnError? Check(T row, ValidationContext context)
     {
@@ -476,19 +504,29 @@ internal sealed class EnumColumn<T, TEnum> : Column<T>
         _names = names;
     }
 
-    public override Task WriteAsync(NpgsqlBinaryImporter importer, T row, CancellationToken cancellationToken) =>
-        importer.WriteAsync(Text(row), NpgsqlDbType.Varchar, cancellationToken);
+    public override void Write(BinaryCopyWriter writer, T row)
+    {
+        if (Text(row) is { } text)
+        {
+            writer.WriteText(text);
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+    }
 
     public override string? Format(T row) => Text(row);
 
-    public override object Parse(ReadOnlySpan<byte> utf8, CsvStrings strings)
+    public override void Parse(ReadOnlySpan<byte> utf8, CsvStrings strings, CsvValues values, int index)
     {
         var trimmed = utf8.Trim(" \t"u8);
         for (var i = 0; i < _names.Length; i++)
         {
             if (System.Text.Ascii.EqualsIgnoreCase(trimmed, _names[i]))
             {
-                return Enum.ToObject(typeof(TEnum), i);
+                values.SetEnum(index, i);
+                return;
             }
         }
 

@@ -14,7 +14,7 @@ internal sealed class CsvRowSource<T>(TableMap<T> map, Stream stream) : RowSourc
 {
     private readonly Utf8CsvReader _reader = new(stream);
     private readonly CsvStrings _strings = new();
-    private readonly object?[] _values = new object?[map.Columns.Length];
+    private readonly CsvValues _values = new(map.Columns.Length);
     private int[]? _columnOfField;
     private int _fieldCount;
     private int _trailingEmpty;
@@ -124,7 +124,7 @@ internal sealed class CsvRowSource<T>(TableMap<T> map, Stream stream) : RowSourc
 
         var columns = map.Columns;
         var values = _values;
-        Array.Clear(values);
+        values.Clear();
         for (var i = 0; i < fieldCount; i++)
         {
             var index = _columnOfField![i];
@@ -142,7 +142,7 @@ internal sealed class CsvRowSource<T>(TableMap<T> map, Stream stream) : RowSourc
 
             try
             {
-                values[index] = column.Parse(field, _strings);
+                column.Parse(field, _strings, values, index);
             }
             catch (FormatException ex)
             {
@@ -153,7 +153,7 @@ internal sealed class CsvRowSource<T>(TableMap<T> map, Stream stream) : RowSourc
 
         for (var i = 0; i < columns.Length; i++)
         {
-            if (values[i] is null && columns[i].Required && !columns[i].HasDefault)
+            if (!values.IsSet(i) && columns[i].Required && !columns[i].HasDefault)
             {
                 CurrentError = Error(columns[i].Name, null, columns[i].Name + " is missing");
                 return;

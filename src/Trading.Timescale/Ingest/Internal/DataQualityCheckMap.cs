@@ -38,16 +38,16 @@ internal sealed class DataQualityCheckMap : TableMap<DataQualityCheck>
         UpdatedAt = GetInstant(reader, 10),
     };
 
-    public override DataQualityCheck Create(object?[] values) => new()
+    public override DataQualityCheck Create(CsvValues values) => new()
     {
-        CheckName = (string)values[0]!,
-        TableName = (string)values[1]!,
-        Symbol = (string?)values[2],
-        Status = (DataQualityStatus)values[3]!,
-        MeasuredValue = (double?)values[4],
-        ThresholdValue = (double?)values[5],
-        Details = (string?)values[6],
-        Timestamp = (Instant)values[7]!,
+        CheckName = values.Text(0)!,
+        TableName = values.Text(1)!,
+        Symbol = values.Text(2),
+        Status = (DataQualityStatus)values.Enum(3)!.Value,
+        MeasuredValue = values.Double(4),
+        ThresholdValue = values.Double(5),
+        Details = values.Text(6),
+        Timestamp = values.Instant(7)!.Value,
     };
 
     public override string Describe(DataQualityCheck row) =>

@@ -93,6 +93,7 @@ internal sealed partial class IngestRun<T>
         try
         {
             _phase = Phase.Connecting;
+            source.Start();
             _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             var more = true;
             while (more)
@@ -136,7 +137,7 @@ internal sealed partial class IngestRun<T>
                 else if (_latest is { } latest && latest.Count >= _options.BatchSize)
                 {
                     _phase = Phase.UpdatingLatest;
-                    _latestPending += await latest.FlushAsync(_connection, Timeout, cancellationToken).ConfigureAwait(false);
+                    _latestPending += await FlushLatestAsync(latest, _connection, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -209,7 +210,7 @@ internal sealed partial class IngestRun<T>
     private async Task<(bool More, int Valid)> AppendBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
     {
         var columns = _map.Columns;
-        NpgsqlBinaryImporter? importer = null;
+        BinaryCopyWriter? importer = null;
         List<IngestRowError>? invalid = null;
         var more = true;
         try
@@ -248,19 +249,18 @@ internal sealed partial class IngestRun<T>
                 if (importer is null)
                 {
                     _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    importer = await _connection!.BeginBinaryImportAsync(_map.CopySql, cancellationToken).ConfigureAwait(false);
-                    importer.Timeout = Timeout;
+                    importer = await BinaryCopyWriter.BeginAsync(_connection!, _map.CopySql, Timeout, cancellationToken).ConfigureAwait(false);
                 }
 
                 var row = source.Current!;
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var column in columns)
-                {
-                    await column.WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
-                }
+                importer.WriteRow(columns, row);
 
                 _rowNumbers![_sent++] = _rowsRead;
                 _latest?.Offer(row);
+                if (importer.ShouldFlush)
+                {
+                    await importer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             _batchLastRow = _rowsRead;
@@ -360,7 +360,7 @@ internal sealed partial class IngestRun<T>
                 else if (_latest is { } latest && latest.Count >= _options.BatchSize)
                 {
                     _phase = Phase.UpdatingLatest;
-                    _latestPending += await latest.FlushAsync(_connection!, Timeout, cancellationToken).ConfigureAwait(false);
+                    _latestPending += await FlushLatestAsync(latest, _connection!, cancellationToken).ConfigureAwait(false);
                 }
 
                 break;
@@ -394,13 +394,8 @@ internal sealed partial class IngestRun<T>
         var batch = _batch!;
         _phase = Phase.Writing;
         _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (!_stagingReady)
-        {
-            await ExecuteAsync(_connection!, _map.StagingDdl, cancellationToken).ConfigureAwait(false);
-            _stagingReady = true;
-        }
-
-        await CopyAsync(_connection!, _map.StagingCopySql, batch, _sent, cancellationToken).ConfigureAwait(false);
+        await EnsureStagingAsync(_connection!, cancellationToken).ConfigureAwait(false);
+        await BinaryCopyWriter.CopyAsync(_connection!, _map.StagingCopySql, _map.Columns, new ArraySegment<T>(batch, 0, _sent), Timeout, cancellationToken).ConfigureAwait(false);
         _changedPending += await MergeAsync(_connection!, cancellationToken).ConfigureAwait(false);
         if (_latest is { } latest)
         {
@@ -409,6 +404,23 @@ internal sealed partial class IngestRun<T>
                 latest.Offer(batch[i]);
             }
         }
+    }
+
+    /// <summary>Creates the session's staging table once per transaction that may have created it.</summary>
+    private async Task EnsureStagingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (!_stagingReady)
+        {
+            await ExecuteAsync(connection, _map.StagingDdl, cancellationToken).ConfigureAwait(false);
+            _stagingReady = true;
+        }
+    }
+
+    /// <summary>Upserts the tracked snapshot rows through the staging table.</summary>
+    private async Task<long> FlushLatestAsync(LatestTracker<T> latest, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await EnsureStagingAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await latest.FlushAsync(connection, Timeout, cancellationToken).ConfigureAwait(false);
     }
 
     private IngestRowError? Check(T? row, long? line)
@@ -498,34 +510,13 @@ internal sealed partial class IngestRun<T>
         }
     }
 
-    private async Task CopyAsync(NpgsqlConnection connection, string sql, T[] batch, int count, CancellationToken cancellationToken)
-    {
-        var columns = _map.Columns;
-        var importer = await connection.BeginBinaryImportAsync(sql, cancellationToken).ConfigureAwait(false);
-        importer.Timeout = Timeout;
-        await using (importer.ConfigureAwait(false))
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var row = batch[i];
-                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var column in columns)
-                {
-                    await column.WriteAsync(importer, row, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     private async Task CommitAsync(CancellationToken cancellationToken)
     {
         var connection = _connection!;
         if (_latest is { Count: > 0 } latest)
         {
             _phase = Phase.UpdatingLatest;
-            _latestPending += await latest.FlushAsync(connection, Timeout, cancellationToken).ConfigureAwait(false);
+            _latestPending += await FlushLatestAsync(latest, connection, cancellationToken).ConfigureAwait(false);
         }
 
         _phase = Phase.Committing;

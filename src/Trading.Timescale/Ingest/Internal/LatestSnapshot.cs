@@ -16,8 +16,11 @@ internal sealed class LatestSnapshot<T>(string table, string keyColumn, Func<T, 
 
     public Func<T, string> Key { get; } = key;
 
-    /// <summary>Upserts rows passed as one array parameter per written column, keeping a row only if it is not older.</summary>
-    public string FlushSql { get; private set; } = string.Empty;
+    /// <summary>
+    /// Upserts the rows copied into the map's staging table, in key order, keeping a row only if it is not older, and
+    /// empties the staging table.
+    /// </summary>
+    public string FlushFromStagingSql { get; private set; } = string.Empty;
 
     /// <summary>Replaces the whole snapshot with the newest row per key of the hypertable.</summary>
     public string[] RebuildSql { get; private set; } = [];
@@ -39,12 +42,12 @@ internal sealed class LatestSnapshot<T>(string table, string keyColumn, Func<T, 
                OR (excluded."timestamp" = l."timestamp"
                    AND ({string.Join(", ", others.Select(c => "l." + c.Quoted))}) IS DISTINCT FROM ({string.Join(", ", others.Select(c => "excluded." + c.Quoted))}))
             """;
-        var parameters = string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.SqlType}[]"));
-        FlushSql = $"""
+        FlushFromStagingSql = $"""
             INSERT INTO {QualifiedTable} AS l ({map.ColumnList})
-            SELECT {map.ColumnList} FROM unnest({parameters}) WITH ORDINALITY AS u({map.ColumnList}, ordinal) ORDER BY ordinal
+            SELECT {map.ColumnList} FROM pg_temp.{map.StagingTable} ORDER BY {keyQuoted}
             ON CONFLICT ({keyQuoted}) DO UPDATE SET {update}
-            {newer}
+            {newer};
+            {map.TruncateStagingSql}
             """;
         RebuildSql =
         [

@@ -27,7 +27,10 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
         }
     }
 
-    /// <summary>Upserts the tracked rows, in key order so concurrent writers lock keys in the same order.</summary>
+    /// <summary>
+    /// Upserts the tracked rows: a binary COPY into the (empty, existing) staging table, then one merge in key order, so
+    /// concurrent writers lock keys in the same order.
+    /// </summary>
     /// <returns>Snapshot rows inserted or changed.</returns>
     public async Task<long> FlushAsync(NpgsqlConnection connection, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -36,18 +39,11 @@ internal sealed class LatestTracker<T>(TableMap<T> map, LatestSnapshot<T> snapsh
             return 0;
         }
 
-        var keys = _rows.Keys.ToArray();
-        Array.Sort(keys, StringComparer.Ordinal);
-        var rows = Array.ConvertAll(keys, k => _rows[k]);
-        using var command = new NpgsqlCommand(snapshot.FlushSql, connection)
+        await BinaryCopyWriter.CopyAsync(connection, map.StagingCopySql, map.Columns, _rows.Values, timeout, cancellationToken).ConfigureAwait(false);
+        using var command = new NpgsqlCommand(snapshot.FlushFromStagingSql, connection)
         {
             CommandTimeout = timeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Ceiling(timeout.TotalSeconds),
         };
-        foreach (var column in map.Columns)
-        {
-            command.Parameters.Add(column.CreateArrayParameter(rows));
-        }
-
         var changed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         _rows.Clear();
         return changed;

@@ -62,27 +62,27 @@ internal sealed class OptionQuoteMap : TableMap<OptionQuote>
         UpdatedAt = GetInstant(reader, 21),
     };
 
-    public override OptionQuote Create(object?[] values) => new()
+    public override OptionQuote Create(CsvValues values) => new()
     {
-        UnderlyingSymbol = (string)values[0]!,
-        OptionSymbol = (string)values[1]!,
-        Timestamp = (Instant)values[2]!,
-        ExpirationDate = (LocalDate)values[3]!,
-        StrikePrice = (decimal)values[4]!,
-        OptionType = (OptionType)values[5]!,
-        BidPrice = (decimal?)values[6],
-        AskPrice = (decimal?)values[7],
-        LastPrice = (decimal?)values[8],
-        Volume = (long?)values[9],
-        OpenInterest = (long?)values[10],
-        ImpliedVolatility = (decimal?)values[11],
-        Delta = (decimal?)values[12],
-        Gamma = (decimal?)values[13],
-        Theta = (decimal?)values[14],
-        Vega = (decimal?)values[15],
-        Rho = (decimal?)values[16],
-        IntrinsicValue = (decimal?)values[17],
-        TimeValue = (decimal?)values[18],
+        UnderlyingSymbol = values.Text(0)!,
+        OptionSymbol = values.Text(1)!,
+        Timestamp = values.Instant(2)!.Value,
+        ExpirationDate = values.Date(3)!.Value,
+        StrikePrice = values.Decimal(4)!.Value,
+        OptionType = (OptionType)values.Enum(5)!.Value,
+        BidPrice = values.Decimal(6),
+        AskPrice = values.Decimal(7),
+        LastPrice = values.Decimal(8),
+        Volume = values.Int64(9),
+        OpenInterest = values.Int64(10),
+        ImpliedVolatility = values.Decimal(11),
+        Delta = values.Decimal(12),
+        Gamma = values.Decimal(13),
+        Theta = values.Decimal(14),
+        Vega = values.Decimal(15),
+        Rho = values.Decimal(16),
+        IntrinsicValue = values.Decimal(17),
+        TimeValue = values.Decimal(18),
     };
 
     /// <summary>For example <c>AAPL 2026-12-18 C 150</c>.</summary>

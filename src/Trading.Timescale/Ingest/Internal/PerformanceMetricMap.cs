@@ -39,16 +39,16 @@ internal sealed class PerformanceMetricMap : TableMap<PerformanceMetric>
         UpdatedAt = GetInstant(reader, 10),
     };
 
-    public override PerformanceMetric Create(object?[] values) => new()
+    public override PerformanceMetric Create(CsvValues values) => new()
     {
-        MetricName = (string)values[0]!,
-        MetricValue = (double)values[1]!,
-        Strategy = (string?)values[2],
-        ModelVersion = (string?)values[3],
-        Symbol = (string?)values[4],
-        Period = values[5] is MetricPeriod period ? period : MetricPeriod.Day,
-        Tags = (string?)values[6] ?? "{}",
-        Timestamp = (Instant)values[7]!,
+        MetricName = values.Text(0)!,
+        MetricValue = values.Double(1)!.Value,
+        Strategy = values.Text(2),
+        ModelVersion = values.Text(3),
+        Symbol = values.Text(4),
+        Period = values.Enum(5) is { } period ? (MetricPeriod)period : MetricPeriod.Day,
+        Tags = values.Text(6) ?? "{}",
+        Timestamp = values.Instant(7)!.Value,
     };
 
     public override string Describe(PerformanceMetric row)

@@ -22,9 +22,11 @@ internal sealed class PrefetchRowSource<T> : RowSource<T>
 
     public PrefetchRowSource(RowSource<T> inner) => _inner = inner;
 
+    public override void Start() => _producer ??= Task.Run(() => ProduceAsync(_stop.Token), CancellationToken.None);
+
     public override async ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken)
     {
-        _producer ??= Task.Run(() => ProduceAsync(_stop.Token), CancellationToken.None);
+        Start();
         while (_chunk is null || _index >= _chunk.Count)
         {
             if (_chunk is { Failure: { } failure })

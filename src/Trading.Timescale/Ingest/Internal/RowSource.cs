@@ -13,6 +13,11 @@ internal abstract class RowSource<T> : IAsyncDisposable
     /// <summary>The line the current record starts on (CSV), else <see langword="null"/>.</summary>
     public long? CurrentLine { get; protected set; }
 
+    /// <summary>Lets a source that reads ahead start before the first row is asked for (while the connection opens).</summary>
+    public virtual void Start()
+    {
+    }
+
     public abstract ValueTask<bool> MoveNextAsync(CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();

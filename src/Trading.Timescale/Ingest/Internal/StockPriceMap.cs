@@ -43,18 +43,18 @@ internal sealed class StockPriceMap : TableMap<StockPrice>
         UpdatedAt = GetInstant(reader, 12),
     };
 
-    public override StockPrice Create(object?[] values) => new()
+    public override StockPrice Create(CsvValues values) => new()
     {
-        Symbol = (string)values[0]!,
-        Timestamp = (Instant)values[1]!,
-        OpenPrice = (decimal?)values[2],
-        HighPrice = (decimal?)values[3],
-        LowPrice = (decimal?)values[4],
-        ClosePrice = (decimal?)values[5],
-        Volume = (long?)values[6],
-        Vwap = (decimal?)values[7],
-        MarketCap = (long?)values[8],
-        SharesOutstanding = (long?)values[9],
+        Symbol = values.Text(0)!,
+        Timestamp = values.Instant(1)!.Value,
+        OpenPrice = values.Decimal(2),
+        HighPrice = values.Decimal(3),
+        LowPrice = values.Decimal(4),
+        ClosePrice = values.Decimal(5),
+        Volume = values.Int64(6),
+        Vwap = values.Decimal(7),
+        MarketCap = values.Int64(8),
+        SharesOutstanding = values.Int64(9),
     };
 
     public override string Describe(StockPrice row) =>

@@ -34,14 +34,14 @@ internal sealed class SystemEventMap : TableMap<SystemEvent>
         UpdatedAt = GetInstant(reader, 8),
     };
 
-    public override SystemEvent Create(object?[] values) => new()
+    public override SystemEvent Create(CsvValues values) => new()
     {
-        EventType = (string)values[0]!,
-        Severity = (EventSeverity)values[1]!,
-        Source = (string)values[2]!,
-        Message = (string)values[3]!,
-        Details = (string?)values[4],
-        Timestamp = (Instant)values[5]!,
+        EventType = values.Text(0)!,
+        Severity = (EventSeverity)values.Enum(1)!.Value,
+        Source = values.Text(2)!,
+        Message = values.Text(3)!,
+        Details = values.Text(4),
+        Timestamp = values.Instant(5)!.Value,
     };
 
     public override string Describe(SystemEvent row) =>

@@ -128,7 +128,7 @@ internal abstract class TableMap<T> : TableMap
     public abstract T Read(NpgsqlDataReader reader);
 
     /// <summary>Builds a record from parsed CSV values indexed like <see cref="Columns"/>; required values are present.</summary>
-    public abstract T Create(object?[] values);
+    public abstract T Create(CsvValues values);
 
     /// <summary>A short human-readable key of the row for messages, for example <c>AAPL 2026-12-18 C 150</c>.</summary>
     public abstract string Describe(T row);

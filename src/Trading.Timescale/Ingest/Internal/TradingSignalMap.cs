@@ -43,18 +43,18 @@ internal sealed class TradingSignalMap : TableMap<TradingSignal>
         UpdatedAt = GetInstant(reader, 12),
     };
 
-    public override TradingSignal Create(object?[] values) => new()
+    public override TradingSignal Create(CsvValues values) => new()
     {
-        Symbol = (string)values[0]!,
-        SignalType = (SignalType)values[1]!,
-        Confidence = (decimal)values[2]!,
-        TargetPrice = (decimal?)values[3],
-        StopLoss = (decimal?)values[4],
-        Reasoning = (string?)values[5],
-        ModelVersion = (string?)values[6],
-        Features = (string?)values[7],
-        Timestamp = (Instant)values[8]!,
-        ExpiresAt = (Instant?)values[9],
+        Symbol = values.Text(0)!,
+        SignalType = (SignalType)values.Enum(1)!.Value,
+        Confidence = values.Decimal(2)!.Value,
+        TargetPrice = values.Decimal(3),
+        StopLoss = values.Decimal(4),
+        Reasoning = values.Text(5),
+        ModelVersion = values.Text(6),
+        Features = values.Text(7),
+        Timestamp = values.Instant(8)!.Value,
+        ExpiresAt = values.Instant(9),
     };
 
     public override string Describe(TradingSignal row) =>
