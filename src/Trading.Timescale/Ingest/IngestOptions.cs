@@ -40,7 +40,7 @@ public sealed record IngestOptions
     /// The IANA time zone of the exchange calendar (default <c>America/New_York</c>): an option may not expire
     /// before the quote's date in this zone.
     /// </summary>
-    public string ExchangeTimeZone { get; init; } = "America/New_York";
+    public string ExchangeTimeZone { get; init; } = DefaultExchangeTimeZone;
 
     /// <summary>
     /// Whether ingestion keeps <c>trading.latest_stock_prices</c> and <c>trading.latest_option_quotes</c> current in
@@ -115,11 +115,17 @@ public sealed record IngestOptions
             throw new ArgumentException($"IngestOptions.MaxRetries is {MaxRetries}; use 0 to 10.");
         }
 
-        _ = ResolveExchangeZone();
+        // The default zone is known; another one is looked up now so a typo fails here, not at the first option quote.
+        if (!string.Equals(ExchangeTimeZone, DefaultExchangeTimeZone, StringComparison.Ordinal))
+        {
+            _ = ResolveExchangeZone();
+        }
     }
 
     /// <summary>The command timeout in whole seconds, as Npgsql takes it (0 = none).</summary>
     internal int CommandTimeoutSeconds => (int)Math.Ceiling(CommandTimeout.TotalSeconds);
+
+    private const string DefaultExchangeTimeZone = "America/New_York";
 
     internal DateTimeZone ResolveExchangeZone() =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty)

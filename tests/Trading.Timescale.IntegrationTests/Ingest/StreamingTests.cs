@@ -4,6 +4,7 @@ using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Ingest;
 
+[Collection(MemoryMeasurementCollection.Name)]
 public sealed class StreamingTests(TimescaleServerFixture server) : IngestTest(server)
 {
     [Fact]

@@ -7,19 +7,22 @@ namespace Trading.Timescale.Ingest.Internal;
 internal sealed class ValidationContext
 {
     private readonly IClock _clock;
+    private readonly IngestOptions _options;
+    private DateTimeZone? _exchangeZone;
 
     public ValidationContext(IngestOptions options, IClock clock)
     {
         _clock = clock;
+        _options = options;
         FutureTolerance = options.FutureTolerance;
-        ExchangeZone = options.ResolveExchangeZone();
         MaxYearsToExpiration = options.MaxYearsToExpiration;
         Refresh();
     }
 
     public Duration FutureTolerance { get; }
 
-    public DateTimeZone ExchangeZone { get; }
+    /// <summary>The exchange calendar's zone, loaded on first use (only option quotes need it).</summary>
+    public DateTimeZone ExchangeZone => _exchangeZone ??= _options.ResolveExchangeZone();
 
     public int MaxYearsToExpiration { get; }
 
