@@ -18,7 +18,7 @@ internal sealed class LatestSnapshot<T>(string table, string keyColumn, Func<T, 
 
     /// <summary>
     /// Upserts the rows copied into the map's staging table, in key order, keeping a row only if it is not older, and
-    /// empties the staging table.
+    /// empties the staging table; the statement's row count is the snapshot rows inserted or changed.
     /// </summary>
     public string FlushFromStagingSql { get; private set; } = string.Empty;
 
@@ -42,12 +42,14 @@ internal sealed class LatestSnapshot<T>(string table, string keyColumn, Func<T, 
                OR (excluded."timestamp" = l."timestamp"
                    AND ({string.Join(", ", others.Select(c => "l." + c.Quoted))}) IS DISTINCT FROM ({string.Join(", ", others.Select(c => "excluded." + c.Quoted))}))
             """;
+        // Emptying the staging table in the same statement keeps the catalog untouched (TRUNCATE would give the
+        // temporary table a new file on every flush); its rows' space is reclaimed at commit (ON COMMIT DELETE ROWS).
         FlushFromStagingSql = $"""
+            WITH staged AS (DELETE FROM pg_temp.{map.StagingTable} RETURNING {map.ColumnList})
             INSERT INTO {QualifiedTable} AS l ({map.ColumnList})
-            SELECT {map.ColumnList} FROM pg_temp.{map.StagingTable} ORDER BY {keyQuoted}
+            SELECT {map.ColumnList} FROM staged ORDER BY {keyQuoted}
             ON CONFLICT ({keyQuoted}) DO UPDATE SET {update}
-            {newer};
-            {map.TruncateStagingSql}
+            {newer}
             """;
         RebuildSql =
         [
