@@ -38,6 +38,25 @@ internal static class CliFormat
         ["extensionInstalled"] = server.ExtensionInstalled,
     };
 
+    public static JsonObject SettingChange(SchemaSettingChange change) => new()
+    {
+        ["path"] = change.Path,
+        ["from"] = change.DatabaseValue,
+        ["to"] = change.ConfiguredValue,
+        ["removesData"] = change.RemovesData,
+    };
+
+    public static JsonObject Settings(IReadOnlyDictionary<string, string> settings)
+    {
+        var json = new JsonObject();
+        foreach (var (path, value) in settings)
+        {
+            json[path] = value;
+        }
+
+        return json;
+    }
+
     public static JsonObject Record(SchemaMigrationRecord record) => new()
     {
         ["id"] = record.Id,

@@ -29,13 +29,19 @@ internal static class CliOptions
     /// <summary>Creates a <c>--time-zone</c> option (each command that takes it adds its own instance).</summary>
     public static Option<string?> TimeZone() => new("--time-zone")
     {
-        Description = "The exchange's tz database time zone (TradingTimescale:ExchangeTimeZone). Default: America/New_York.",
+        Description = "The exchange's tz database time zone (ExchangeTimeZone) a new database is installed with; fixed afterwards. Default: America/New_York.",
+    };
+
+    /// <summary>Creates <c>--yes</c>: confirms a settings change that removes data.</summary>
+    public static Option<bool> Yes() => new("--yes")
+    {
+        Description = "Confirms a --set that removes data: a retention shorter than the database's, so the next retention run drops rows kept today.",
     };
 
     /// <summary>Creates a repeatable <c>--set Path=Value</c> option for any TradingTimescale setting.</summary>
     public static Option<string[]> Settings() => new("--set")
     {
-        Description = "Sets an option by its configuration path below TradingTimescale, e.g. --set \"Retention:StockPrices=120 days\". Repeatable.",
+        Description = "Changes a setting on purpose, by its configuration path below TradingTimescale, e.g. --set \"Retention:StockPrices=120 days\"; each change is printed as old -> new. Without --set the database keeps the settings it was installed with. Repeatable.",
         AllowMultipleArgumentsPerToken = false,
     };
 }

@@ -1,9 +1,12 @@
 namespace Trading.Timescale;
 
-/// <summary>The refresh policy of one continuous aggregate: the window it refreshes and how often.</summary>
+/// <summary>
+/// The refresh policy of one continuous aggregate: the window it refreshes and how often. A value left unset keeps
+/// the database's setting.
+/// </summary>
 public sealed class RefreshPolicyOptions
 {
-    /// <summary>Creates a policy with zero intervals, to be set by configuration.</summary>
+    /// <summary>Creates a policy with every value unset.</summary>
     public RefreshPolicyOptions()
     {
     }
@@ -12,7 +15,7 @@ public sealed class RefreshPolicyOptions
     /// <param name="startOffset">How far back the refresh window starts.</param>
     /// <param name="endOffset">How far back the refresh window ends.</param>
     /// <param name="schedule">How often the policy runs.</param>
-    public RefreshPolicyOptions(TimescaleInterval startOffset, TimescaleInterval endOffset, TimescaleInterval schedule)
+    public RefreshPolicyOptions(TimescaleInterval? startOffset, TimescaleInterval? endOffset, TimescaleInterval? schedule)
     {
         StartOffset = startOffset;
         EndOffset = endOffset;
@@ -20,11 +23,11 @@ public sealed class RefreshPolicyOptions
     }
 
     /// <summary>How far back the refresh window starts; must stay below the raw table's retention.</summary>
-    public TimescaleInterval StartOffset { get; set; }
+    public TimescaleInterval? StartOffset { get; set; }
 
     /// <summary>How far back the refresh window ends.</summary>
-    public TimescaleInterval EndOffset { get; set; }
+    public TimescaleInterval? EndOffset { get; set; }
 
     /// <summary>How often the policy runs.</summary>
-    public TimescaleInterval Schedule { get; set; }
+    public TimescaleInterval? Schedule { get; set; }
 }

@@ -48,7 +48,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         clock ??= SystemClock.Instance;
         _ownsDataSource = ownsDataSource;
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
-        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone }, clock)
+        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone ?? SchemaSettings.DefaultExchangeTimeZone }, clock)
         {
             Logger = LoggerFactory.CreateLogger<TradingIngest>(),
         };

@@ -3,7 +3,14 @@ namespace Trading.Timescale;
 /// <summary>
 /// Settings of the trading database: where it is, the exchange's time zone, and the chunk, compression,
 /// retention and continuous-aggregate refresh intervals the schema installer writes into the database.
-/// Binds from the configuration section <see cref="SectionName"/>; defaults follow the spec.
+/// Binds from the configuration section <see cref="SectionName"/>.
+/// <para>
+/// The database keeps the schema settings it was installed with (table <c>trading.settings</c>). A setting left unset
+/// here keeps the database's value (a new database gets the default named on the property). A set value that differs
+/// from the database's is not applied by a routine migration: it is logged as a warning and listed in
+/// <see cref="Schema.SchemaMigrationReport.DeclinedSettingChanges"/>, and applied only when
+/// <see cref="Schema.SchemaMigrationOptions.ApplySettingChanges"/> asks for it.
+/// </para>
 /// </summary>
 public sealed class TradingTimescaleOptions
 {
@@ -13,14 +20,17 @@ public sealed class TradingTimescaleOptions
     /// <summary>An Npgsql connection string or a <c>postgresql://</c> URL. Not needed when a data source is supplied.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>The tz database name of the exchange's time zone, which decides the calendar day of daily aggregates.</summary>
-    public string ExchangeTimeZone { get; set; } = "America/New_York";
+    /// <summary>
+    /// The tz database name of the exchange's time zone, which decides the calendar day of daily aggregates. Fixed when
+    /// the database is installed. Default: America/New_York.
+    /// </summary>
+    public string? ExchangeTimeZone { get; set; }
 
     /// <summary>Chunk intervals of the hypertables.</summary>
     public ChunkIntervalOptions ChunkIntervals { get; set; } = new();
 
-    /// <summary>Age after which chunks are compressed (community edition): 7 days by default.</summary>
-    public TimescaleInterval CompressAfter { get; set; } = TimescaleInterval.FromDays(7);
+    /// <summary>Age after which chunks are compressed (community edition). Default: 7 days.</summary>
+    public TimescaleInterval? CompressAfter { get; set; }
 
     /// <summary>How long each table keeps its rows.</summary>
     public RetentionOptions Retention { get; set; } = new();

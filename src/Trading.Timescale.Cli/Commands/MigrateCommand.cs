@@ -11,15 +11,19 @@ internal static class MigrateCommand
     {
         var timeZone = CliOptions.TimeZone();
         var settings = CliOptions.Settings();
-        var command = new Command("migrate", "Creates the timescaledb extension if needed and applies every pending migration and changed repeatable script, under the schema lock.");
+        var yes = CliOptions.Yes();
+        var command = new Command("migrate",
+            "Creates the timescaledb extension if needed and applies every pending migration and changed repeatable script, under the schema lock. The database keeps its settings; only --set (or --time-zone on a new database) changes one, and a shorter retention also needs --yes.");
         command.Options.Add(timeZone);
         command.Options.Add(settings);
+        command.Options.Add(yes);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var options = context.Options(timeZone, settings);
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
-            var report = await new TradingSchemaInstaller(dataSource, options).MigrateAsync(cancellationToken).ConfigureAwait(false);
+            var migration = new SchemaMigrationOptions { ApplySettingChanges = true, AllowDataRemoval = context.ParseResult.GetValue(yes) };
+            var report = await new TradingSchemaInstaller(dataSource, options).MigrateAsync(migration, cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 await CliFormat.WriteJsonAsync(context.Output, new JsonObject
@@ -28,6 +32,8 @@ internal static class MigrateCommand
                     ["server"] = CliFormat.Server(report.Server),
                     ["extensionCreated"] = report.ExtensionCreated,
                     ["applied"] = new JsonArray([.. report.Applied.Select(a => (JsonNode)CliFormat.Record(a))]),
+                    ["settingChanges"] = new JsonArray([.. report.AppliedSettingChanges.Select(c => (JsonNode)CliFormat.SettingChange(c))]),
+                    ["settings"] = CliFormat.Settings(report.Settings),
                     ["lockWaitMs"] = (long)report.LockWait.TotalMilliseconds,
                     ["elapsedMs"] = (long)report.Elapsed.TotalMilliseconds,
                 }).ConfigureAwait(false);
@@ -39,6 +45,11 @@ internal static class MigrateCommand
             if (report.ExtensionCreated)
             {
                 await output.WriteLineAsync("Created the timescaledb extension.").ConfigureAwait(false);
+            }
+
+            foreach (var change in report.AppliedSettingChanges)
+            {
+                await output.WriteLineAsync($"Setting {change}{(change.RemovesData ? " (the next retention run drops the older rows)" : string.Empty)}").ConfigureAwait(false);
             }
 
             if (report.Applied.Count == 0)

@@ -12,22 +12,19 @@ internal static class QualityCommand
 {
     public static Command Create()
     {
-        var timeZone = CliOptions.TimeZone();
         var asOf = new Option<string?>("--as-of") { Description = "Check as of this instant (ISO 8601, e.g. 2026-11-16T21:00:00Z). Default: now." };
         var window = new Option<int>("--window-hours") { Description = "How many hours back the checks look.", DefaultValueFactory = _ => 24 };
         var holidays = new Option<string[]>("--holiday") { Description = "An exchange holiday (yyyy-MM-dd) with no session. Repeatable.", AllowMultipleArgumentsPerToken = false };
         var noRecord = new Option<bool>("--no-record") { Description = "Only report; do not write to trading.data_quality." };
         var command = new Command("quality",
-            "Checks the data: gaps in bars during the regular session (09:30-16:00 in the exchange time zone, weekdays), stale symbols, crossed and locked option quotes, price outliers, negative or absurd volumes and implied volatility out of range; records the outcome in trading.data_quality. Exit code 1 when a check fails.");
-        command.Options.Add(timeZone);
+            "Checks the data: gaps in bars during the regular session (09:30-16:00 in the time zone the database was installed with, weekdays), stale symbols, crossed and locked option quotes, price outliers, negative or absurd volumes and implied volatility out of range; records the outcome in trading.data_quality. Exit code 1 when a check fails.");
         command.Options.Add(asOf);
         command.Options.Add(window);
         command.Options.Add(holidays);
         command.Options.Add(noRecord);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
-            var options = context.Options(timeZone);
-            var database = context.OpenDatabase(options);
+            var database = context.OpenDatabase();
             await using var databaseScope = database.ConfigureAwait(false);
             var report = await database.Operations.CheckQualityAsync(new DataQualityOptions
             {

@@ -19,11 +19,14 @@ internal static class ScriptCommand
         var outputFile = new Option<FileInfo?>("--output", "-o") { Description = "Write the script to this file instead of standard output." };
         var timeZone = CliOptions.TimeZone();
         var settings = CliOptions.Settings();
-        var command = new Command("script", "Writes the complete schema SQL for an edition, to run with psql -v ON_ERROR_STOP=1 -f FILE. Needs no database connection.");
+        var yes = CliOptions.Yes();
+        var command = new Command("script",
+            "Writes the complete schema SQL for an edition, to run with psql -v ON_ERROR_STOP=1 -f FILE. Needs no database connection. The script holds the defaults and each --set; run against a database that keeps other settings, it stops before changing anything unless those settings were given with --set (and --yes for a shorter retention).");
         command.Options.Add(edition);
         command.Options.Add(outputFile);
         command.Options.Add(timeZone);
         command.Options.Add(settings);
+        command.Options.Add(yes);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var options = context.Options(timeZone, settings);
@@ -32,7 +35,8 @@ internal static class ScriptCommand
             // Exporting never connects; the data source only satisfies the installer's constructor.
             var dataSource = NpgsqlDataSource.Create("Host=localhost");
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
-            var script = await new TradingSchemaInstaller(dataSource, options).ExportScriptAsync(chosen, cancellationToken).ConfigureAwait(false);
+            var migration = new SchemaMigrationOptions { ApplySettingChanges = true, AllowDataRemoval = context.ParseResult.GetValue(yes) };
+            var script = await new TradingSchemaInstaller(dataSource, options).ExportScriptAsync(chosen, migration, cancellationToken).ConfigureAwait(false);
             var file = context.ParseResult.GetValue(outputFile);
             if (file is null)
             {

@@ -9,12 +9,11 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var settings = CliOptions.Settings();
-        var command = new Command("status", "Lists every schema file for the server's edition: applied (when, checksum) or pending. Changes nothing.");
-        command.Options.Add(settings);
+        var command = new Command("status",
+            "Lists every schema file for the server's edition: applied (when, checksum) or pending, judged against the settings the database keeps. Changes nothing.");
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
-            var options = context.Options(settings: settings);
+            var options = new TradingTimescaleOptions();
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
             var status = await new TradingSchemaInstaller(dataSource, options).GetStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -25,6 +24,8 @@ internal static class StatusCommand
                     ["database"] = status.Database,
                     ["server"] = CliFormat.Server(status.Server),
                     ["upToDate"] = status.IsUpToDate,
+                    ["settingsInstalled"] = status.SettingsInstalled,
+                    ["settings"] = CliFormat.Settings(status.Settings),
                     ["migrations"] = new JsonArray([.. status.Migrations.Select(m => (JsonNode)new JsonObject
                     {
                         ["id"] = m.Id,
@@ -48,6 +49,9 @@ internal static class StatusCommand
 
             await table.WriteAsync(output).ConfigureAwait(false);
             var applied = status.Migrations.Count - status.Pending.Count;
+            await output.WriteLineAsync(status.SettingsInstalled
+                ? $"Settings: the database keeps {status.Settings.Count} (list them with --json); change one with `trading-timescale migrate --set \"Path=Value\"`."
+                : "Settings: none yet; a first migrate installs the defaults and any --set.").ConfigureAwait(false);
             await output.WriteLineAsync(status.IsUpToDate
                 ? $"{applied} applied, up to date."
                 : $"{applied} applied, {status.Pending.Count} pending: run `trading-timescale migrate`.").ConfigureAwait(false);

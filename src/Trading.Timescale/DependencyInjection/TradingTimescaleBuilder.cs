@@ -26,7 +26,7 @@ public sealed class TradingTimescaleBuilder
 
     /// <summary>
     /// Applies pending schema migrations when the host starts (a hosted service calls
-    /// <see cref="Trading.Timescale.Schema.TradingSchemaInstaller.MigrateAsync"/> and logs what it applied). While the database
+    /// <see cref="Trading.Timescale.Schema.TradingSchemaInstaller.MigrateAsync(CancellationToken)"/> and logs what it applied). While the database
     /// cannot be reached it retries with back-off for <see cref="TradingTimescaleOptions.StartupRetryTimeout"/>, logging each
     /// attempt; the host does not start when migrating fails.
     /// </summary>

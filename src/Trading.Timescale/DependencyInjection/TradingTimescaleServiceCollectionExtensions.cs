@@ -92,7 +92,7 @@ public static class TradingTimescaleServiceCollectionExtensions
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton(sp => IngestOptions.Default with
         {
-            ExchangeTimeZone = sp.GetRequiredService<IOptions<TradingTimescaleOptions>>().Value.ExchangeTimeZone,
+            ExchangeTimeZone = sp.GetRequiredService<IOptions<TradingTimescaleOptions>>().Value.ExchangeTimeZone ?? SchemaSettings.DefaultExchangeTimeZone,
         });
         services.TryAddSingleton(sp => new TradingDatabase(
             sp.GetRequiredService<TradingTimescaleRegistration>().Resolve(sp),

@@ -22,8 +22,8 @@ internal enum AggregateKind
 /// <param name="ExchangeDay">Whether buckets follow the exchange's calendar day (bucketed in its time zone).</param>
 /// <param name="OptionName">Its property in <see cref="RefreshOptions"/>.</param>
 /// <param name="Policy">Its refresh policy in the options.</param>
+/// <param name="DefaultPolicy">Its refresh window and schedule on a new database.</param>
 /// <param name="RetentionOptionName">The <see cref="RetentionOptions"/> property of its raw table.</param>
-/// <param name="Retention">The retention of its raw table.</param>
 internal sealed record AggregateInfo(
     string Name,
     AggregateKind Kind,
@@ -33,8 +33,8 @@ internal sealed record AggregateInfo(
     bool ExchangeDay,
     string OptionName,
     Func<RefreshOptions, RefreshPolicyOptions> Policy,
-    string RetentionOptionName,
-    Func<RetentionOptions, TimescaleInterval> Retention)
+    DefaultRefreshPolicy DefaultPolicy,
+    string RetentionOptionName)
 {
     public string QualifiedName => "trading." + Name;
 
@@ -44,6 +44,9 @@ internal sealed record AggregateInfo(
         : $"view computed on read from {RawTable}";
 }
 
+/// <summary>The refresh window and schedule an aggregate's policy gets on a new database.</summary>
+internal sealed record DefaultRefreshPolicy(string StartOffset, string EndOffset, string Schedule);
+
 /// <summary>
 /// The one list of the schema's aggregates. The installer's settings, the option checks, schema health and the bar
 /// queries read it; the SQL files that name the aggregates are checked against it by a unit test.
@@ -52,27 +55,27 @@ internal static class AggregateCatalog
 {
     public static readonly AggregateInfo StockPrices1m = new(
         "stock_prices_1m", AggregateKind.Bars, TimescaleInterval.FromMinutes(1), "stock_prices", "stock_prices", false,
-        nameof(RefreshOptions.StockPrices1m), o => o.StockPrices1m, nameof(RetentionOptions.StockPrices), r => r.StockPrices);
+        nameof(RefreshOptions.StockPrices1m), o => o.StockPrices1m, new("3 hours", "1 minute", "1 minute"), nameof(RetentionOptions.StockPrices));
 
     public static readonly AggregateInfo StockPrices5m = new(
         "stock_prices_5m", AggregateKind.Bars, TimescaleInterval.FromMinutes(5), "stock_prices", "stock_prices_1m", false,
-        nameof(RefreshOptions.StockPrices5m), o => o.StockPrices5m, nameof(RetentionOptions.StockPrices), r => r.StockPrices);
+        nameof(RefreshOptions.StockPrices5m), o => o.StockPrices5m, new("6 hours", "5 minutes", "5 minutes"), nameof(RetentionOptions.StockPrices));
 
     public static readonly AggregateInfo StockPrices1h = new(
         "stock_prices_1h", AggregateKind.Bars, TimescaleInterval.FromHours(1), "stock_prices", "stock_prices_5m", false,
-        nameof(RefreshOptions.StockPrices1h), o => o.StockPrices1h, nameof(RetentionOptions.StockPrices), r => r.StockPrices);
+        nameof(RefreshOptions.StockPrices1h), o => o.StockPrices1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.StockPrices));
 
     public static readonly AggregateInfo StockPrices1d = new(
         "stock_prices_1d", AggregateKind.Bars, TimescaleInterval.FromDays(1), "stock_prices", "stock_prices_1h", true,
-        nameof(RefreshOptions.StockPrices1d), o => o.StockPrices1d, nameof(RetentionOptions.StockPrices), r => r.StockPrices);
+        nameof(RefreshOptions.StockPrices1d), o => o.StockPrices1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.StockPrices));
 
     public static readonly AggregateInfo OptionsVolume1h = new(
         "options_volume_1h", AggregateKind.OptionsVolume, TimescaleInterval.FromHours(1), "options_data", "options_data", false,
-        nameof(RefreshOptions.OptionsVolume1h), o => o.OptionsVolume1h, nameof(RetentionOptions.OptionsData), r => r.OptionsData);
+        nameof(RefreshOptions.OptionsVolume1h), o => o.OptionsVolume1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.OptionsData));
 
     public static readonly AggregateInfo SignalPerformance1d = new(
         "signal_performance_1d", AggregateKind.SignalPerformance, TimescaleInterval.FromDays(1), "signals", "signals", true,
-        nameof(RefreshOptions.SignalPerformance1d), o => o.SignalPerformance1d, nameof(RetentionOptions.Signals), r => r.Signals);
+        nameof(RefreshOptions.SignalPerformance1d), o => o.SignalPerformance1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.Signals));
 
     /// <summary>Every aggregate, in dependency order (an aggregate comes after the one it reads).</summary>
     public static IReadOnlyList<AggregateInfo> All { get; } =

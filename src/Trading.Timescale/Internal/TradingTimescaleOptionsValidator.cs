@@ -53,33 +53,7 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             }
         }
 
-        if (string.IsNullOrWhiteSpace(options.ExchangeTimeZone) || DateTimeZoneProviders.Tzdb.GetZoneOrNull(options.ExchangeTimeZone) is null)
-        {
-            failures.Add(
-                $"{Section}ExchangeTimeZone ({options.ExchangeTimeZone}) is not a tz database time zone name: use a name such as America/New_York or Europe/London.");
-        }
-
-        foreach (var (path, _, value) in SchemaSettings.Intervals(options))
-        {
-            if (!value.IsPositive)
-            {
-                failures.Add($"{Section}{path} ({value}) must be a positive interval, such as '1 day' or '90 days'.");
-            }
-        }
-
-        foreach (var aggregate in AggregateCatalog.All)
-        {
-            CheckRefresh(options, aggregate, failures);
-        }
-
-        var retention = options.Retention;
-        if (retention.SystemEvents.IsPositive && retention.SystemEventsCritical.IsPositive && retention.SystemEventsCritical < retention.SystemEvents)
-        {
-            failures.Add(
-                $"{Section}Retention:SystemEventsCritical ({retention.SystemEventsCritical}) is shorter than {Section}Retention:SystemEvents ({retention.SystemEvents}): " +
-                "CRITICAL events would be dropped before ordinary ones. Keep SystemEventsCritical at least as long as SystemEvents.");
-        }
-
+        failures.AddRange(CheckSettings(SchemaSettings.ConfiguredOrDefault(options)));
         if (options.LockTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{Section}LockTimeout ({options.LockTimeout.ToString("c", CultureInfo.InvariantCulture)}) must be positive.");
@@ -98,28 +72,71 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
         return failures;
     }
 
-    private static void CheckRefresh(TradingTimescaleOptions options, AggregateInfo aggregate, List<string> failures)
+    /// <summary>
+    /// Checks a whole set of schema settings by name (each configured value, else the default; or the settings a
+    /// migration is about to apply). Every message names the setting's configuration path and value.
+    /// </summary>
+    public static List<string> CheckSettings(IReadOnlyDictionary<string, string> values)
     {
-        var policy = aggregate.Policy(options.Refresh);
-        var path = $"{Section}Refresh:{aggregate.OptionName}";
-        if (!policy.StartOffset.IsPositive || !policy.EndOffset.IsPositive)
+        var failures = new List<string>();
+        string Value(string name) => values.TryGetValue(name, out var value) ? value : SchemaSettings.All.First(s => s.Name == name).Default;
+        var intervals = new Dictionary<string, TimescaleInterval>(StringComparer.Ordinal);
+        foreach (var setting in SchemaSettings.All)
+        {
+            var value = Value(setting.Name);
+            if (!setting.IsInterval)
+            {
+                if (string.IsNullOrWhiteSpace(value) || DateTimeZoneProviders.Tzdb.GetZoneOrNull(value) is null)
+                {
+                    failures.Add($"{Section}{setting.Path} ({value}) is not a tz database time zone name: use a name such as America/New_York or Europe/London.");
+                }
+            }
+            else if (!TimescaleInterval.TryParse(value, out var interval) || !interval.IsPositive)
+            {
+                failures.Add($"{Section}{setting.Path} ({value}) must be a positive interval, such as '1 day' or '90 days'.");
+            }
+            else
+            {
+                intervals[setting.Path] = interval;
+            }
+        }
+
+        foreach (var aggregate in AggregateCatalog.All)
+        {
+            CheckRefresh(intervals, aggregate, failures);
+        }
+
+        if (intervals.TryGetValue("Retention:SystemEvents", out var events) && intervals.TryGetValue("Retention:SystemEventsCritical", out var critical) && critical < events)
+        {
+            failures.Add(
+                $"{Section}Retention:SystemEventsCritical ({critical}) is shorter than {Section}Retention:SystemEvents ({events}): " +
+                "CRITICAL events would be dropped before ordinary ones. Keep SystemEventsCritical at least as long as SystemEvents.");
+        }
+
+        return failures;
+    }
+
+    private static void CheckRefresh(Dictionary<string, TimescaleInterval> intervals, AggregateInfo aggregate, List<string> failures)
+    {
+        var option = $"Refresh:{aggregate.OptionName}";
+        var path = Section + option;
+        if (!intervals.TryGetValue(option + ":StartOffset", out var start) || !intervals.TryGetValue(option + ":EndOffset", out var end))
         {
             return;
         }
 
-        if (policy.StartOffset <= policy.EndOffset)
+        if (start <= end)
         {
-            failures.Add($"{path}:StartOffset ({policy.StartOffset}) must be longer than {path}:EndOffset ({policy.EndOffset}): the refresh window runs from StartOffset ago to EndOffset ago.");
+            failures.Add($"{path}:StartOffset ({start}) must be longer than {path}:EndOffset ({end}): the refresh window runs from StartOffset ago to EndOffset ago.");
         }
-        else if (policy.StartOffset.ComparableMicroseconds - policy.EndOffset.ComparableMicroseconds < 2 * aggregate.Bucket.ComparableMicroseconds)
+        else if (start.ComparableMicroseconds - end.ComparableMicroseconds < 2 * aggregate.Bucket.ComparableMicroseconds)
         {
-            failures.Add($"{path}: the refresh window from StartOffset ({policy.StartOffset}) to EndOffset ({policy.EndOffset}) covers less than two {aggregate.Bucket} buckets of {aggregate.Name}; TimescaleDB refuses such a refresh policy.");
+            failures.Add($"{path}: the refresh window from StartOffset ({start}) to EndOffset ({end}) covers less than two {aggregate.Bucket} buckets of {aggregate.Name}; TimescaleDB refuses such a refresh policy.");
         }
 
-        var retention = aggregate.Retention(options.Retention);
-        if (retention.IsPositive && policy.StartOffset >= retention)
+        if (intervals.TryGetValue("Retention:" + aggregate.RetentionOptionName, out var retention) && start >= retention)
         {
-            failures.Add($"{path}:StartOffset ({policy.StartOffset}) reaches past {Section}Retention:{aggregate.RetentionOptionName} ({retention}): a refresh over dropped raw data would erase aggregate history. Keep StartOffset below the retention.");
+            failures.Add($"{path}:StartOffset ({start}) reaches past {Section}Retention:{aggregate.RetentionOptionName} ({retention}): a refresh over dropped raw data would erase aggregate history. Keep StartOffset below the retention.");
         }
     }
 }

@@ -27,14 +27,18 @@ public sealed partial class TradingOperations
     {
         options ??= new DataQualityOptions();
         Validate(options);
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(_options.ExchangeTimeZone)
-            ?? throw new TradingOperationsException($"TradingTimescale:ExchangeTimeZone '{_options.ExchangeTimeZone}' is not a tz database time zone; use a name such as America/New_York.");
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         if (!await ScalarAsync<bool>(connection, "SELECT to_regclass('trading.data_quality') IS NOT NULL AND to_regclass('trading.options_data') IS NOT NULL", cancellationToken).ConfigureAwait(false))
         {
             throw new TradingOperationsException($"database {connection.Database} has no trading schema: run `trading-timescale migrate` first.");
         }
+
+        // The calendar follows the zone the database was installed with.
+        var zoneName = await ScalarAsync<string?>(connection, "SELECT value FROM trading.settings WHERE name = 'exchange_time_zone'", cancellationToken).ConfigureAwait(false)
+            ?? _options.ExchangeTimeZone ?? Trading.Timescale.Internal.SchemaSettings.DefaultExchangeTimeZone;
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneName)
+            ?? throw new TradingOperationsException($"the exchange time zone '{zoneName}' of database {connection.Database} is not a tz database time zone known to this application; update NodaTime's time zone data.");
 
         var asOf = options.AsOf ?? NodaTime.Instant.FromUnixTimeTicks(
             await ScalarAsync<long>(connection, $"SELECT {Micros("now()")}", cancellationToken).ConfigureAwait(false) * 10);

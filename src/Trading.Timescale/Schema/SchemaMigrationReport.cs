@@ -1,6 +1,6 @@
 namespace Trading.Timescale.Schema;
 
-/// <summary>What one <see cref="TradingSchemaInstaller.MigrateAsync"/> call did.</summary>
+/// <summary>What one <see cref="TradingSchemaInstaller.MigrateAsync(SchemaMigrationOptions, CancellationToken)"/> call did.</summary>
 public sealed class SchemaMigrationReport
 {
     internal SchemaMigrationReport(string database, TimescaleServerInfo server, bool extensionCreated, IReadOnlyList<SchemaMigrationRecord> applied, TimeSpan lockWait, TimeSpan elapsed)
@@ -33,4 +33,13 @@ public sealed class SchemaMigrationReport
 
     /// <summary>How long the whole call took.</summary>
     public TimeSpan Elapsed { get; }
+
+    /// <summary>The settings the database keeps after this call, by configuration path (for example <c>Retention:StockPrices</c>).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The settings this call changed, each old → new; empty unless <see cref="SchemaMigrationOptions.ApplySettingChanges"/> was set or the database lacked a setting.</summary>
+    public IReadOnlyList<SchemaSettingChange> AppliedSettingChanges { get; init; } = [];
+
+    /// <summary>The configured settings that differ from the database's and were not applied (each was logged as a warning).</summary>
+    public IReadOnlyList<SchemaSettingChange> DeclinedSettingChanges { get; init; } = [];
 }

@@ -32,4 +32,16 @@ public sealed class SchemaStatus
 
     /// <summary>Whether every file is applied with its current checksum.</summary>
     public bool IsUpToDate => Pending.Count == 0;
+
+    /// <summary>
+    /// The settings the status is judged against, by configuration path: the database's own when
+    /// <see cref="SettingsInstalled"/>, else what a first migration would install (each configured value, else its default).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether the database keeps settings of its own, that is the schema was installed.</summary>
+    public bool SettingsInstalled { get; init; }
+
+    /// <summary>The configured settings that differ from the database's; a migration leaves them unless told to apply them.</summary>
+    public IReadOnlyList<SchemaSettingChange> SettingDifferences { get; init; } = [];
 }

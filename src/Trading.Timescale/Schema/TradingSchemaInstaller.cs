@@ -47,21 +47,51 @@ public sealed class TradingSchemaInstaller
     /// missing, takes the schema lock (waiting for another installer up to <see cref="TradingTimescaleOptions.LockTimeout"/>),
     /// sets the <c>trading_timescale.*</c> settings, then runs pending versioned migrations and changed repeatable scripts.
     /// </summary>
+    /// <remarks>
+    /// The database keeps the settings it was installed with. This overload never changes them: a setting configured in
+    /// <see cref="TradingTimescaleOptions"/> that differs from the database's is logged as a warning and listed in
+    /// <see cref="SchemaMigrationReport.DeclinedSettingChanges"/>. To change a setting on purpose, call
+    /// <see cref="MigrateAsync(SchemaMigrationOptions, CancellationToken)"/> with
+    /// <see cref="SchemaMigrationOptions.ApplySettingChanges"/>.
+    /// </remarks>
     /// <param name="cancellationToken">Cancels the migration; a transactional file in progress is rolled back.</param>
     /// <returns>What was applied.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid; the message names each setting.</exception>
     /// <exception cref="TradingSchemaException">
     /// TimescaleDB is not available, an applied migration was changed, the lock was not obtained in time, or a file failed.
     /// </exception>
-    public async Task<SchemaMigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The overloads differ in their first parameter's type, so no call is ambiguous.")]
+    public Task<SchemaMigrationReport> MigrateAsync(CancellationToken cancellationToken = default) =>
+        MigrateAsync(SchemaMigrationOptions.Default, cancellationToken);
+
+    /// <summary>
+    /// Applies every pending schema file, as <see cref="MigrateAsync(CancellationToken)"/>, and changes the database's
+    /// settings where <paramref name="migration"/> allows it: with <see cref="SchemaMigrationOptions.ApplySettingChanges"/>
+    /// each setting configured in <see cref="TradingTimescaleOptions"/> that differs from the database's is applied and
+    /// logged as old → new; a shorter retention also needs <see cref="SchemaMigrationOptions.AllowDataRemoval"/>.
+    /// </summary>
+    /// <param name="migration">What the migration may change.</param>
+    /// <param name="cancellationToken">Cancels the migration; a transactional file in progress is rolled back.</param>
+    /// <returns>What was applied, with the setting changes applied and declined.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="migration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// The options are invalid, or the settings the migration would run with are; the message names each setting.
+    /// </exception>
+    /// <exception cref="TradingSchemaException">
+    /// TimescaleDB is not available, an applied migration was changed, the lock was not obtained in time, a file failed,
+    /// or a setting change would remove data without <see cref="SchemaMigrationOptions.AllowDataRemoval"/> (then nothing
+    /// is changed and the message says what would be dropped).
+    /// </exception>
+    public async Task<SchemaMigrationReport> MigrateAsync(SchemaMigrationOptions migration, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(migration);
         TradingTimescaleOptionsValidator.ThrowIfInvalid(_options, requireConnectionString: false);
         var catalog = _catalog.Value;
         var elapsed = Stopwatch.StartNew();
         using var activity = TradingTelemetry.StartMigrate(_dataSource);
         try
         {
-            var report = await MigrateCoreAsync(catalog, elapsed, cancellationToken).ConfigureAwait(false);
+            var report = await MigrateCoreAsync(catalog, migration, elapsed, cancellationToken).ConfigureAwait(false);
             TradingTelemetry.RecordMigrated(activity, report.Applied.Count);
             return report;
         }
@@ -72,7 +102,7 @@ public sealed class TradingSchemaInstaller
         }
     }
 
-    private async Task<SchemaMigrationReport> MigrateCoreAsync(MigrationCatalog catalog, Stopwatch elapsed, CancellationToken cancellationToken)
+    private async Task<SchemaMigrationReport> MigrateCoreAsync(MigrationCatalog catalog, SchemaMigrationOptions migration, Stopwatch elapsed, CancellationToken cancellationToken)
     {
         var connection = await OpenDedicatedConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -96,10 +126,11 @@ public sealed class TradingSchemaInstaller
                         SchemaLog.ExtensionCreated(_logger, server.TimescaleVersion, database);
                     }
 
-                    await CheckTimeZoneAsync(connection, cancellationToken).ConfigureAwait(false);
+                    var resolved = await ResolveSettingsAsync(connection, migration, cancellationToken).ConfigureAwait(false);
+                    await CheckTimeZoneAsync(connection, resolved.Values[SchemaSettings.ExchangeTimeZoneName], cancellationToken).ConfigureAwait(false);
                     await SchemaJournal.EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
                     var edition = SchemaSettings.EditionName(server.Edition);
-                    var settings = SchemaSettings.From(_options, server.Edition);
+                    var settings = SchemaSettings.ForSession(resolved.Values, server.Edition);
                     await ApplySettingsAsync(connection, settings, cancellationToken).ConfigureAwait(false);
 
                     var journal = await SchemaJournal.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -121,7 +152,12 @@ public sealed class TradingSchemaInstaller
                         SchemaLog.Finished(_logger, applied.Count, database, edition, elapsed.ElapsedMilliseconds);
                     }
 
-                    return new SchemaMigrationReport(database, server, extensionCreated, applied, lockWait, elapsed.Elapsed);
+                    return new SchemaMigrationReport(database, server, extensionCreated, applied, lockWait, elapsed.Elapsed)
+                    {
+                        Settings = resolved.ByPath(),
+                        AppliedSettingChanges = resolved.Applied,
+                        DeclinedSettingChanges = resolved.Declined,
+                    };
                 }
                 finally
                 {
@@ -134,6 +170,52 @@ public sealed class TradingSchemaInstaller
             }
         }
     }
+
+    /// <summary>
+    /// The settings this migration runs with: the database's, with the configured differences applied only when asked;
+    /// checked as a whole, and refused when a change would remove data without permission.
+    /// </summary>
+    private async Task<ResolvedSettings> ResolveSettingsAsync(NpgsqlConnection connection, SchemaMigrationOptions migration, CancellationToken cancellationToken)
+    {
+        var stored = await SchemaSettingsResolver.ReadStoredAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        var resolved = SchemaSettingsResolver.Resolve(stored, SchemaSettings.Configured(_options), migration.ApplySettingChanges);
+        var failures = TradingTimescaleOptionsValidator.CheckSettings(resolved.Values);
+        if (failures.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(
+                Microsoft.Extensions.Options.Options.DefaultName, typeof(TradingTimescaleOptions),
+                [.. failures.Select(f => $"{f} (the settings database {connection.Database} would keep after this migration)")]);
+        }
+
+        var database = connection.Database;
+        if (resolved.Applied.Any(c => c.RemovesData))
+        {
+            var removal = await SchemaSettingsResolver.DescribeRemovalAsync(connection, resolved.Applied, cancellationToken).ConfigureAwait(false);
+            if (!migration.AllowDataRemoval)
+            {
+                throw new TradingSchemaException(
+                    $"Refusing to change the settings of database {database}: {removal}. Nothing was changed. To drop that data on purpose, run `trading-timescale migrate` with --yes (SchemaMigrationOptions.AllowDataRemoval); to keep it, leave the retention as it is.");
+            }
+
+            SchemaLog.RemovingData(_logger, database, removal);
+        }
+
+        foreach (var change in resolved.Applied)
+        {
+            SchemaLog.SettingChanged(_logger, database, change.Path, change.DatabaseValue ?? "(none)", change.ConfiguredValue);
+        }
+
+        foreach (var change in resolved.Declined)
+        {
+            SchemaLog.SettingDeclined(_logger, change.Path, change.ConfiguredValue, database, change.DatabaseValue!, CliSet(change));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>The CLI's way to make a declined change on purpose.</summary>
+    internal static string CliSet(SchemaSettingChange change) =>
+        $"trading-timescale migrate --set \"{change.Path}={change.ConfiguredValue}\"{(change.RemovesData ? " --yes" : string.Empty)}";
 
     /// <summary>
     /// Opens a connection of the migration's own: the same server, credentials and settings as the data source, but not
@@ -217,13 +299,32 @@ public sealed class TradingSchemaInstaller
     /// then every file in order with its journal row, each skipped when the journal shows it applied. Transactional files are
     /// wrapped in BEGIN/COMMIT; no-transaction files are not.
     /// </summary>
+    /// <remarks>
+    /// The script holds each configured setting, else its default. Run against a database that keeps other settings, it
+    /// stops before changing anything, naming each difference, unless it was exported with
+    /// <see cref="SchemaMigrationOptions.ApplySettingChanges"/> for settings configured on purpose (and
+    /// <see cref="SchemaMigrationOptions.AllowDataRemoval"/> for a shorter retention).
+    /// </remarks>
     /// <param name="edition">The edition of the server the script is for.</param>
     /// <param name="cancellationToken">Cancels the export.</param>
     /// <returns>The script text.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="edition"/> is not community or apache.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public Task<string> ExportScriptAsync(TimescaleEdition edition, CancellationToken cancellationToken = default)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The overloads differ in their second parameter's type, so no call is ambiguous.")]
+    public Task<string> ExportScriptAsync(TimescaleEdition edition, CancellationToken cancellationToken = default) =>
+        ExportScriptAsync(edition, SchemaMigrationOptions.Default, cancellationToken);
+
+    /// <summary>Returns the complete SQL for <paramref name="edition"/>, as <see cref="ExportScriptAsync(TimescaleEdition, CancellationToken)"/>, with what it may change.</summary>
+    /// <param name="edition">The edition of the server the script is for.</param>
+    /// <param name="migration">What the script may change in a database that keeps other settings.</param>
+    /// <param name="cancellationToken">Cancels the export.</param>
+    /// <returns>The script text.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="migration"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="edition"/> is not community or apache.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    public Task<string> ExportScriptAsync(TimescaleEdition edition, SchemaMigrationOptions migration, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(migration);
         if (edition is not (TimescaleEdition.Community or TimescaleEdition.Apache))
         {
             throw new ArgumentOutOfRangeException(nameof(edition), edition, "A script can be exported for the community or the apache edition.");
@@ -231,9 +332,11 @@ public sealed class TradingSchemaInstaller
 
         cancellationToken.ThrowIfCancellationRequested();
         TradingTimescaleOptionsValidator.ThrowIfInvalid(_options, requireConnectionString: false);
-        var settings = SchemaSettings.From(_options, edition);
+        var values = SchemaSettings.ConfiguredOrDefault(_options);
+        var settings = SchemaSettings.ForSession(values, edition);
         var scripts = _catalog.Value.ForEdition(edition, settings);
-        return Task.FromResult(SchemaScriptWriter.Write(edition, _options.ExchangeTimeZone, settings, scripts));
+        var changeable = migration.ApplySettingChanges ? SchemaSettings.Configured(_options).Keys.ToHashSet(StringComparer.Ordinal) : [];
+        return Task.FromResult(SchemaScriptWriter.Write(edition, values[SchemaSettings.ExchangeTimeZoneName], settings, scripts, changeable, migration.AllowDataRemoval));
     }
 
     private async Task<SchemaStatus> ReadStatusAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -245,10 +348,17 @@ public sealed class TradingSchemaInstaller
         }
 
         var catalog = _catalog.Value;
-        var settings = SchemaSettings.From(_options, server.Edition);
+        var stored = await SchemaSettingsResolver.ReadStoredAsync(connection, null, cancellationToken).ConfigureAwait(false);
+        var resolved = SchemaSettingsResolver.Resolve(stored, SchemaSettings.Configured(_options), applyChanges: false);
+        var settings = SchemaSettings.ForSession(resolved.Values, server.Edition);
         var journal = await SchemaJournal.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         var states = Compare(catalog, catalog.ForEdition(server.Edition, settings), journal);
-        return new SchemaStatus(connection.Database, server, [.. states.Select(s => s.State)], journal);
+        return new SchemaStatus(connection.Database, server, [.. states.Select(s => s.State)], journal)
+        {
+            Settings = resolved.ByPath(),
+            SettingsInstalled = resolved.Installed,
+            SettingDifferences = resolved.Declined,
+        };
     }
 
     private static List<(MigrationScript Script, SchemaMigrationState State)> Compare(
@@ -423,14 +533,14 @@ public sealed class TradingSchemaInstaller
         }
     }
 
-    private async Task CheckTimeZoneAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task CheckTimeZoneAsync(NpgsqlConnection connection, string zone, CancellationToken cancellationToken)
     {
         using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_timezone_names WHERE name = $1)", connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _options.ExchangeTimeZone });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = zone });
         if (!(bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
         {
             throw new TradingSchemaException(
-                $"TradingTimescale:ExchangeTimeZone ({_options.ExchangeTimeZone}) is not known to the PostgreSQL server of database {connection.Database} (pg_timezone_names): use a zone the server knows, or update the server's time zone data.");
+                $"TradingTimescale:ExchangeTimeZone ({zone}) is not known to the PostgreSQL server of database {connection.Database} (pg_timezone_names): use a zone the server knows, or update the server's time zone data.");
         }
     }
 

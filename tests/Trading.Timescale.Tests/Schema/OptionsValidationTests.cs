@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Tests.Schema;
@@ -12,19 +13,48 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void Defaults_are_valid_and_follow_the_spec()
+    public void Options_leave_every_setting_unset_and_new_databases_get_the_documented_defaults()
     {
         var options = new TradingTimescaleOptions();
 
         Assert.Empty(TradingTimescaleOptionsValidator.Check(options, false));
-        Assert.Equal("America/New_York", options.ExchangeTimeZone);
-        Assert.Equal(("1 day", "7 days", "7 days"), (options.ChunkIntervals.StockPrices.ToString(), options.ChunkIntervals.PerformanceMetrics.ToString(), options.CompressAfter.ToString()));
+        Assert.Empty(SchemaSettings.Configured(options));
+        var defaults = SchemaSettings.ConfiguredOrDefault(options);
+        string Default(string path) => defaults[SchemaSettings.FindByPath(path)!.Name];
+        Assert.Equal("America/New_York", Default("ExchangeTimeZone"));
+        Assert.Equal(("1 day", "7 days", "7 days"), (Default("ChunkIntervals:StockPrices"), Default("ChunkIntervals:PerformanceMetrics"), Default("CompressAfter")));
         Assert.Equal(
             ["90 days", "60 days", "1 year", "2 years", "90 days", "3 months", "2 years"],
-            new[] { options.Retention.StockPrices, options.Retention.OptionsData, options.Retention.Signals, options.Retention.PerformanceMetrics, options.Retention.DataQuality, options.Retention.SystemEvents, options.Retention.SystemEventsCritical }.Select(i => i.ToString()));
-        Assert.Equal(("3 hours", "1 minute", "1 minute"), (options.Refresh.StockPrices1m.StartOffset.ToString(), options.Refresh.StockPrices1m.EndOffset.ToString(), options.Refresh.StockPrices1m.Schedule.ToString()));
-        Assert.Equal(("10 days", "1 hour", "1 hour"), (options.Refresh.SignalPerformance1d.StartOffset.ToString(), options.Refresh.SignalPerformance1d.EndOffset.ToString(), options.Refresh.SignalPerformance1d.Schedule.ToString()));
-        Assert.Equal(("3 days", "1 hour", "30 minutes"), (options.Refresh.OptionsVolume1h.StartOffset.ToString(), options.Refresh.OptionsVolume1h.EndOffset.ToString(), options.Refresh.OptionsVolume1h.Schedule.ToString()));
+            new[] { "StockPrices", "OptionsData", "Signals", "PerformanceMetrics", "DataQuality", "SystemEvents", "SystemEventsCritical" }.Select(t => Default("Retention:" + t)));
+        Assert.Equal(("3 hours", "1 minute", "1 minute"), (Default("Refresh:StockPrices1m:StartOffset"), Default("Refresh:StockPrices1m:EndOffset"), Default("Refresh:StockPrices1m:Schedule")));
+        Assert.Equal(("10 days", "1 hour", "1 hour"), (Default("Refresh:SignalPerformance1d:StartOffset"), Default("Refresh:SignalPerformance1d:EndOffset"), Default("Refresh:SignalPerformance1d:Schedule")));
+        Assert.Equal(("3 days", "1 hour", "30 minutes"), (Default("Refresh:OptionsVolume1h:StartOffset"), Default("Refresh:OptionsVolume1h:EndOffset"), Default("Refresh:OptionsVolume1h:Schedule")));
+    }
+
+    [Fact]
+    public void Every_setting_path_binds_from_configuration_and_reads_back()
+    {
+        var values = SchemaSettings.All.ToDictionary(s => "TradingTimescale:" + s.Path, s => (string?)(s.IsInterval ? "17 days" : "Europe/London"));
+        var options = new ConfigurationBuilder().AddInMemoryCollection(values).Build()
+            .GetSection("TradingTimescale").Get<TradingTimescaleOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+
+        var configured = SchemaSettings.Configured(options);
+
+        Assert.Equal(SchemaSettings.All.Count, configured.Count);
+        Assert.All(SchemaSettings.All, s => Assert.Equal(s.IsInterval ? "17 days" : "Europe/London", configured[s.Name]));
+    }
+
+    [Fact]
+    public void Only_a_shorter_retention_counts_as_removing_data()
+    {
+        var stock = SchemaSettings.FindByPath("Retention:StockPrices")!;
+        var chunks = SchemaSettings.FindByPath("ChunkIntervals:StockPrices")!;
+
+        Assert.True(stock.RemovesData("1825 days", "90 days"));
+        Assert.False(stock.RemovesData("90 days", "1825 days"));
+        Assert.False(stock.RemovesData("1 year", "12 months"));
+        Assert.True(stock.Same("1 year", "12 months"));
+        Assert.False(chunks.RemovesData("7 days", "1 day"));
     }
 
     [Fact]

@@ -30,4 +30,14 @@ internal static partial class SchemaLog
 
     [LoggerMessage(9, LogLevel.Debug, "Schema lock of database {Database} is busy; retrying in {DelayMs} ms")]
     public static partial void LockRetry(ILogger logger, string database, long delayMs);
+
+    [LoggerMessage(10, LogLevel.Information, "Changing setting {Path} of database {Database}: {OldValue} → {NewValue}")]
+    public static partial void SettingChanged(ILogger logger, string database, string path, string oldValue, string newValue);
+
+    [LoggerMessage(11, LogLevel.Warning,
+        "TradingTimescale:{Path} is configured as {ConfiguredValue}, but database {Database} keeps {DatabaseValue}; the database's setting stays. To change it on purpose run `{Command}` or migrate with SchemaMigrationOptions.ApplySettingChanges; otherwise remove the setting from this application's configuration")]
+    public static partial void SettingDeclined(ILogger logger, string path, string configuredValue, string database, string databaseValue, string command);
+
+    [LoggerMessage(12, LogLevel.Warning, "Changing the settings of database {Database} removes data: {Removal}")]
+    public static partial void RemovingData(ILogger logger, string database, string removal);
 }

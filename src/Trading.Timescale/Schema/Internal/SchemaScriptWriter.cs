@@ -6,7 +6,7 @@ namespace Trading.Timescale.Schema.Internal;
 
 /// <summary>
 /// Writes the whole schema as one psql script: the same settings, lock, journal and files, in the same order, as
-/// <see cref="TradingSchemaInstaller.MigrateAsync"/>. Each file is guarded by a journal lookup, so running the script
+/// <see cref="TradingSchemaInstaller.MigrateAsync(SchemaMigrationOptions, CancellationToken)"/>. Each file is guarded by a journal lookup, so running the script
 /// again applies only what is missing.
 /// </summary>
 internal static class SchemaScriptWriter
@@ -14,7 +14,9 @@ internal static class SchemaScriptWriter
     private const string RunVariable = "trading_timescale_run";
     private const string StartedVariable = "trading_timescale_started";
 
-    public static string Write(TimescaleEdition edition, string timeZone, IReadOnlyList<KeyValuePair<string, string>> settings, IReadOnlyList<MigrationScript> scripts)
+    public static string Write(
+        TimescaleEdition edition, string timeZone, IReadOnlyList<KeyValuePair<string, string>> settings, IReadOnlyList<MigrationScript> scripts,
+        IReadOnlySet<string> changeable, bool allowDataRemoval)
     {
         var editionName = SchemaSettings.EditionName(edition);
         var license = edition == TimescaleEdition.Apache ? "apache" : "timescale";
@@ -65,6 +67,7 @@ internal static class SchemaScriptWriter
             $trading_timescale$;
 
             """);
+        WriteSettingsGuard(sql, changeable, allowDataRemoval);
 
         foreach (var script in scripts)
         {
@@ -78,6 +81,50 @@ internal static class SchemaScriptWriter
 
             """);
         return sql.ToString();
+    }
+
+    /// <summary>
+    /// Stops the script before anything changes when the database keeps settings that differ from the script's, except
+    /// settings exported on purpose (and a shorter retention only when exported with data removal allowed).
+    /// </summary>
+    private static void WriteSettingsGuard(StringBuilder sql, IReadOnlySet<string> changeable, bool allowDataRemoval)
+    {
+        var rows = string.Join(",\n            ", SchemaSettings.All.Select(s =>
+            $"({SqlLiteral.Quote(s.Name)}, {SqlLiteral.Quote(s.Path)}, {(s.IsInterval ? "TRUE" : "FALSE")}, {(s.RetainedTable is null ? "FALSE" : "TRUE")}, {(changeable.Contains(s.Name) ? "TRUE" : "FALSE")})"));
+        var cli = "trading-timescale script --set";
+        sql.Append(CultureInfo.InvariantCulture, $$"""
+            -- Settings change only on purpose: a database that keeps other settings stops the script here.
+            DO $trading_timescale$
+            DECLARE
+                refused TEXT;
+                removing TEXT;
+            BEGIN
+                IF to_regclass('trading.settings') IS NULL THEN
+                    RETURN;
+                END IF;
+                WITH wanted (name, path, is_interval, is_retention, changeable) AS (VALUES
+                        {{rows}}),
+                    compared AS (
+                        SELECT w.*, s.value AS kept, current_setting('trading_timescale.' || w.name) AS value
+                        FROM wanted AS w JOIN trading.settings AS s ON s.name = w.name)
+                SELECT string_agg(CASE WHEN NOT changeable
+                                      THEN format('%s: the database keeps %s, this script holds %s', path, kept, value) END, '; '),
+                       string_agg(CASE WHEN changeable AND is_retention AND value::INTERVAL < kept::INTERVAL
+                                      THEN format('%s: %s -> %s', path, kept, value) END, '; ')
+                INTO refused, removing
+                FROM compared
+                WHERE CASE WHEN is_interval THEN kept::INTERVAL <> value::INTERVAL ELSE kept <> value END;
+                IF refused IS NOT NULL THEN
+                    RAISE EXCEPTION 'This script would change settings the database keeps (%). Nothing was changed. Export the script again with {{cli}} "Path=Value" for each setting: the value the database keeps, or the new value to change it on purpose.', refused;
+                END IF;
+                IF removing IS NOT NULL AND NOT {{(allowDataRemoval ? "TRUE" : "FALSE")}} THEN
+                    RAISE EXCEPTION 'This script shortens a retention (%), so the next retention run drops rows the database keeps today. Nothing was changed. Export it with --yes to drop them on purpose.', removing;
+                END IF;
+            END
+            $trading_timescale$;
+
+
+            """);
     }
 
     private static void WriteScript(StringBuilder sql, MigrationScript script, string editionName)
