@@ -65,9 +65,9 @@ public class ServiceRegistrationTests
         Assert.Equal(TimescaleInterval.FromMonths(6), options.Retention.StockPrices);
         Assert.Equal(TimescaleInterval.FromMonths(3), options.Retention.SystemEvents);
         Assert.Equal(TimescaleInterval.FromDays(30), options.Refresh.StockPrices1d.StartOffset);
-        Assert.Equal(TimescaleInterval.FromHours(1), options.Refresh.StockPrices1d.EndOffset);
+        Assert.Null(options.Refresh.StockPrices1d.EndOffset);
         Assert.Equal(TimescaleInterval.FromHours(2), options.Refresh.StockPrices1d.Schedule);
-        Assert.Equal(TimescaleInterval.FromDays(60), options.Retention.OptionsData);
+        Assert.Null(options.Retention.OptionsData);
         Assert.True(options.ApplySchemaOnStartup);
         Assert.Equal(TimeSpan.FromMinutes(2), options.LockTimeout);
     }

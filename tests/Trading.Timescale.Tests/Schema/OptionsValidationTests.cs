@@ -104,10 +104,10 @@ public class OptionsValidationTests
     {
         var failures = Check(o =>
         {
-            o.ChunkIntervals.Signals = default;
+            o.ChunkIntervals.Signals = default(TimescaleInterval);
             o.CompressAfter = TimescaleInterval.Parse("-1 day");
-            o.Retention.SystemEventsCritical = default;
-            o.Refresh.StockPrices5m.Schedule = default;
+            o.Retention.SystemEventsCritical = default(TimescaleInterval);
+            o.Refresh.StockPrices5m.Schedule = default(TimescaleInterval);
         });
 
         Assert.Equal(4, failures.Count);
