@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -10,6 +9,7 @@ using Trading.Timescale.Positions;
 using Trading.Timescale.Queries;
 using Trading.Timescale.Schema;
 using Trading.Timescale.Testing;
+using static QuickStart.Cells;
 
 namespace QuickStart;
 
@@ -255,17 +255,10 @@ internal static class Program
 
         Output.Section($"Signal outcomes over {horizon.TotalHours:0} hours: did the target or the stop come first?");
         var outcomes = await day.OfType(SignalType.Buy, SignalType.Sell).Outcomes(horizon).ToListAsync(ct);
-        Output.Table(["confidence", ">signals", ">target first", ">stop first", ">neither", ">avg return"], outcomes
-            .GroupBy(o => o.Signal.Confidence >= 0.8m ? "0.80 and up" : o.Signal.Confidence >= 0.65m ? "0.65 - 0.79" : "below 0.65")
-            .OrderByDescending(g => g.Key)
-            .Select(g => Row(g.Key, $"{g.Count()}", $"{g.Count(o => o.FirstHit == SignalHit.Target)}", $"{g.Count(o => o.FirstHit == SignalHit.Stop)}",
-                $"{g.Count(o => o.FirstHit == SignalHit.None)}", Percent(g.Average(o => o.DirectionalReturn ?? 0)))));
+        Output.Table(SignalReport.SummaryHeaders, SignalReport.Summary(outcomes));
 
-        Output.Line("the latest five:");
-        Output.Table(["time", "symbol", "signal", ">confidence", ">entry", ">target", ">stop", "outcome", ">return"], outcomes.Take(5).Select(o =>
-            Row(Time(o.Signal.Timestamp), o.Signal.Symbol, $"{o.Signal.SignalType}".ToUpperInvariant(), $"{o.Signal.Confidence:0.00}", Price(o.EntryPrice),
-                Price(o.Signal.TargetPrice), Price(o.Signal.StopLoss),
-                o.FirstHit == SignalHit.None ? "open at horizon" : $"{o.FirstHit} at {Time(o.HitAt!.Value)}".ToLowerInvariant(), Percent(o.DirectionalReturn))));
+        Output.Line("the latest five (signal return: what following the signal earned, the underlying's move negated for a SELL):");
+        Output.Table(SignalReport.OutcomeHeaders, outcomes.Take(5).Select(SignalReport.Outcome));
     }
 
     private static async Task ShowPositionAsync(TradingDatabase trading, SampleMarket market, string focus, CancellationToken ct)
@@ -328,14 +321,4 @@ internal static class Program
         (_, { LowerBand: { } lower }) when (double?)close <= lower => "at lower band",
         _ => "",
     };
-
-    private static IReadOnlyList<string> Row(params string[] cells) => cells;
-
-    private static string Time(Instant instant) => instant.InZone(SampleMarket.Exchange).ToString("HH:mm", CultureInfo.InvariantCulture);
-
-    private static string Price(decimal? price) => price?.ToString("N2", CultureInfo.InvariantCulture) ?? "-";
-
-    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string Percent(double? value) => value?.ToString("0.00%", CultureInfo.InvariantCulture) ?? "-";
 }
