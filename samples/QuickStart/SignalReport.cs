@@ -19,7 +19,7 @@ internal static class SignalReport
     /// <summary>One row per confidence band, highest first.</summary>
     public static IEnumerable<IReadOnlyList<string>> Summary(IEnumerable<SignalOutcome> outcomes) => outcomes
         .GroupBy(o => o.Signal.Confidence >= 0.8m ? "0.80 and up" : o.Signal.Confidence >= 0.65m ? "0.65 - 0.79" : "below 0.65")
-        .OrderByDescending(g => g.Key, StringComparer.Ordinal)
+        .OrderByDescending(g => g.Min(o => o.Signal.Confidence))
         .Select(g => Row(g.Key, $"{g.Count()}", $"{g.Count(o => o.FirstHit == SignalHit.Target)}", $"{g.Count(o => o.FirstHit == SignalHit.Stop)}",
             $"{g.Count(o => o.FirstHit == SignalHit.None)}", SignedPercent(g.Average(o => o.DirectionalReturn ?? 0))));
 
