@@ -127,10 +127,10 @@ internal static class DemoDatabase
 
     private static string Summary(IReadOnlyList<(string Schema, string Name, bool Readable)> tables, IReadOnlyList<string> filled)
     {
-        var schemas = string.Join(", ", tables.GroupBy(t => t.Schema).Select(g => $"schema {g.Key}: {g.Count()} table(s)"));
+        var schemas = string.Join(", ", tables.GroupBy(t => t.Schema).Select(g => $"schema {g.Key}: {g.Count()} {(g.Count() == 1 ? "table or view" : "tables and views")}"));
         return filled.Count == 0
             ? schemas + ", all empty"
-            : $"{schemas}; rows in {string.Join(", ", filled.Take(5))}{(filled.Count > 5 ? $" and {filled.Count - 5} more" : string.Empty)}";
+            : $"{schemas}; rows in {string.Join(", ", filled.Take(8))}{(filled.Count > 8 ? $" and {filled.Count - 8} more" : string.Empty)}";
     }
 
     /// <summary>A quoted identifier; names come from the catalogue or the schema's closed set, quoted all the same.</summary>
