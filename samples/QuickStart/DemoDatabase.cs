@@ -80,7 +80,15 @@ internal static class DemoDatabase
         // COMMENT takes no parameters: the database name is quoted and the marker is a constant.
         await using (var mark = new NpgsqlCommand($"COMMENT ON DATABASE {Identifier(database)} IS '{Marker}'", connection))
         {
-            await mark.ExecuteNonQueryAsync(ct);
+            try
+            {
+                await mark.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw new DemoDatabaseRefusedException(
+                    $"{where} is empty, but the demo cannot mark it as its own: COMMENT ON DATABASE needs the database's owner ({ex.MessageText}). Connect as its owner.");
+            }
         }
 
         return $"{where} was empty: marked as the demo's with COMMENT ON DATABASE, so later runs may reuse it.";

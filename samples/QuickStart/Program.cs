@@ -114,6 +114,12 @@ internal static class Program
             Console.Error.WriteLine($"quickstart: {ex.Message}");
             return 1;
         }
+        catch (Exception ex) when (arguments.ConnectionString is { } named && ex is NpgsqlException or TradingTimescaleException)
+        {
+            // Messages of Npgsql and the library carry no password.
+            Console.Error.WriteLine($"quickstart: {DemoDatabase.Describe(named)}: {ex.Message}");
+            return 1;
+        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             Console.Error.WriteLine("Cancelled.");

@@ -123,6 +123,38 @@ public sealed class QuickStartTests
     }
 
     [Fact]
+    public void The_demo_needs_an_explicit_option_to_use_a_database_and_never_shows_its_password()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "postgresql://trader:s3cret-pw@db.example:6543/demo\n");
+
+            var none = DemoArguments.Parse([]);
+            var url = DemoArguments.Parse(["--database-url", "postgresql://trader@db.example/demo", "--symbols", "12"]);
+            var fromFile = DemoArguments.Parse(["--connection-file", file]);
+            var both = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--database-url", "postgresql://a@b/c", "--connection-file", file]));
+            var unreadable = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--database-url", "postgresql://trader:s3cret-pw@db.example:port/demo"]));
+            var symbols = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--symbols", "3"]));
+            var unknown = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--connection", "Host=x"]));
+
+            Assert.Equal((null, null, DemoArguments.DefaultSymbols), (none.ConnectionString, none.Source, none.Symbols));
+            Assert.Equal(("--database-url", 12), (url.Source, url.Symbols));
+            Assert.Contains("Host=db.example", url.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal($"--connection-file {file}", fromFile.Source);
+            Assert.Contains("Password=s3cret-pw", fromFile.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal("pass either --database-url or --connection-file, not both.", both.Message);
+            Assert.Equal("--database-url: not a postgresql:// URL or Npgsql connection string that can be read.", unreadable.Message);
+            Assert.Equal("--symbols 3: give a whole number from 4 to 1000.", symbols.Message);
+            Assert.Equal("unknown argument '--connection'.", unknown.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void The_chart_is_well_formed_svg_with_both_panels()
     {
         var start = Instant.FromUtc(2026, 3, 2, 14, 30);
