@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Trading.Timescale build entry point.
-#   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart
+#   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart on a throwaway server (whatever
+#                      TRADING_TIMESCALE_CONNECTION, DATABASE_URL or DB_* say); --database-url URL or
+#                      --connection-file PATH run it in that database instead, when it is empty or the demo's own
 #   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project on each target framework whose runtime
 #                      is installed, then the consumer test (tests/Consumer) and the community conformance run
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
@@ -61,7 +63,11 @@ cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   demo)
-    ensure_server
+    # The throwaway server needs the local binaries; a database named on the command line does not.
+    case " $* " in
+      *" --database-url "* | *" --connection-file "*) ;;
+      *) bash scripts/ensure-timescaledb.sh --local-server ;;
+    esac
     dotnet run --project samples/QuickStart -c "$configuration" -- "$@"
     ;;
   test)

@@ -77,6 +77,10 @@ public sealed class OperationsCliTests(Infrastructure.TimescaleServerFixture ser
         Assert.Equal(1, result.ExitCode);
         using var document = JsonDocument.Parse(result.Output);
         Assert.Contains(document.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "crossed_quote" && c.GetProperty("symbol").GetString() == "XQ");
+        Assert.StartsWith("trading-timescale: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("data quality check(s) failed: ", result.Error, StringComparison.Ordinal);
+        Assert.Matches(@"crossed_quote (trading\.)?options_data XQ", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("--as-of \"yesterday\" is not an ISO 8601 instant", bad.Error, StringComparison.Ordinal);
     }
