@@ -6,7 +6,7 @@ using Trading.Timescale.Ingest;
 namespace WorkerService;
 
 /// <summary>
-/// The code samples of README.md and docs/getting-started.md, compiled here. A unit test (ReadmeSnippetTests) checks
+/// The code samples of README.md and docs/getting-started.md, compiled here. A unit test (SnippetTests) checks
 /// that every ```csharp block of those pages appears verbatim in a file of samples/.
 /// </summary>
 internal static class ReadmeExamples
