@@ -66,8 +66,8 @@ public sealed class BackupPointInTimeRecoveryTests : IAsyncLifetime
         TestContext.Current.SendDiagnosticMessage($"PITR recipe settings: {string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}"))}, PGPORT={_port}");
 
         // A Debian cluster with TimescaleDB preloaded, as a server running the trading schema has it.
-        await ShellAsync($"pg_createcluster {Version} {Cluster} -d {DocumentedRecipe.Quote(Path.Combine(_root, "data"))} -p {_port} --start-conf manual >/dev/null", environment);
         _created = true;
+        await ShellAsync($"pg_createcluster {Version} {Cluster} -d {DocumentedRecipe.Quote(Path.Combine(_root, "data"))} -p {_port} --start-conf manual >/dev/null", environment);
         Assert.False(File.Exists(Path.Combine(_root, "data", "postgresql.conf")), "a Debian cluster keeps postgresql.conf outside the data directory");
         await ShellAsync($"""
             printf "shared_preload_libraries = 'timescaledb'\ntimescaledb.telemetry_level = off\n" > /etc/postgresql/{Version}/{Cluster}/conf.d/timescaledb.conf
@@ -115,9 +115,13 @@ public sealed class BackupPointInTimeRecoveryTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        // pg_dropcluster leaves the configuration directory when conf.d holds files it did not write.
         if (_created)
         {
-            await DocumentedRecipe.RunAsync(string.Empty, $"pg_dropcluster --stop {Version} {Cluster} || true\nrm -f {DocumentedRecipe.Quote(Log)}", "/tmp",
+            await DocumentedRecipe.RunAsync(string.Empty, $"""
+                pg_dropcluster --stop {Version} {Cluster} || true
+                rm -rf /etc/postgresql/{Version}/{Cluster} /var/run/postgresql/{Version}-{Cluster}.pg_stat_tmp {DocumentedRecipe.Quote(Log)}
+                """, "/tmp",
                 new Dictionary<string, string>(), Timeout, CancellationToken.None);
         }
 

@@ -69,11 +69,28 @@ public sealed partial class DocsWordingTests
         Assert.True(missing.Count == 0, "README.md's error table misses: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public void The_docs_index_links_every_page_once()
+    {
+        var index = File.ReadAllText(Path.Combine(Repository.Root, "docs", "README.md"));
+        var links = IndexLink().Matches(index).Select(m => m.Groups[1].Value).ToList();
+        var pages = DocumentationPages.All.Where(p => p.StartsWith("docs/", StringComparison.Ordinal) && p != "docs/README.md")
+            .Select(p => p["docs/".Length..]).ToList();
+
+        Assert.True(pages.Count > 10, $"only {pages.Count} pages under docs/");
+        Assert.Empty(pages.Except(links));
+        Assert.Empty(links.Except(pages));
+        Assert.Equal(links.Count, links.Distinct().Count());
+    }
+
     private static IEnumerable<(int Number, string Text)> Lines(string page) =>
         File.ReadLines(Path.Combine(Repository.Root, page)).Select((text, index) => (index + 1, text));
 
     [GeneratedRegex(@"\bthe\s+spec\b|\bspec's\b", RegexOptions.IgnoreCase)]
     private static partial Regex SpecReference();
+
+    [GeneratedRegex(@"^\d+\. \[[^\]]+\]\(([a-z-]+\.md)\): ", RegexOptions.Multiline)]
+    private static partial Regex IndexLink();
 
     [GeneratedRegex(@"\bmoved to\b|\bno longer\b|\bformerly\b|\bpreviously\b", RegexOptions.IgnoreCase)]
     private static partial Regex History();
