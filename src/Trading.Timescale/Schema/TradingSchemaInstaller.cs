@@ -451,6 +451,16 @@ public sealed class TradingSchemaInstaller
         }
     }
 
-    private void OnNotice(object sender, NpgsqlNoticeEventArgs e) =>
-        SchemaLog.ServerNotice(_logger, e.Notice.Severity, e.Notice.MessageText);
+    private void OnNotice(object sender, NpgsqlNoticeEventArgs e)
+    {
+        // Schema files report progress with RAISE INFO; NOTICE and the rest (such as "already exists, skipping") stay at Debug.
+        if (e.Notice.InvariantSeverity == "INFO")
+        {
+            SchemaLog.ServerProgress(_logger, e.Notice.Severity, e.Notice.MessageText);
+        }
+        else
+        {
+            SchemaLog.ServerNotice(_logger, e.Notice.Severity, e.Notice.MessageText);
+        }
+    }
 }

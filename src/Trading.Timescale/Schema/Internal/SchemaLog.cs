@@ -7,6 +7,10 @@ internal static partial class SchemaLog
     [LoggerMessage(1, LogLevel.Debug, "PostgreSQL {Severity}: {Message}")]
     public static partial void ServerNotice(ILogger logger, string severity, string message);
 
+    /// <summary>An INFO message of a schema file: progress of a long step, such as an aggregate materialized over existing history.</summary>
+    [LoggerMessage(10, LogLevel.Information, "PostgreSQL {Severity}: {Message}")]
+    public static partial void ServerProgress(ILogger logger, string severity, string message);
+
     [LoggerMessage(2, LogLevel.Information, "Waiting for the schema lock of database {Database}, held by process {Pid}")]
     public static partial void WaitingForLock(ILogger logger, string database, int? pid);
 
