@@ -302,9 +302,11 @@ public sealed class TradingSchemaInstaller
         SchemaMigrationRecord record;
         if (script.NoTransaction)
         {
-            foreach (var statement in statements)
+            for (var i = 0; i < statements.Count; i++)
             {
-                await ExecuteAsync(connection, null, script, statement, cancellationToken).ConfigureAwait(false);
+                // Such a file may run for minutes (aggregates materializing existing history): each step is reported.
+                SchemaLog.RunningStatementOutsideTransaction(_logger, script.Path, i + 1, statements.Count, statements[i].Line);
+                await ExecuteAsync(connection, null, script, statements[i], cancellationToken).ConfigureAwait(false);
             }
 
             record = await SchemaJournal.WriteAsync(connection, null, script, edition, elapsed.ElapsedMilliseconds, cancellationToken).ConfigureAwait(false);

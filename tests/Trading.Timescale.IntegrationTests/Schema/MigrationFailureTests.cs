@@ -172,7 +172,7 @@ public sealed class MigrationFailureTests(TimescaleServerFixture server) : Datab
     }
 
     [Fact]
-    public async Task Info_messages_of_a_schema_file_are_logged_as_progress_and_notices_stay_at_debug()
+    public async Task A_file_outside_a_transaction_reports_each_statement_and_its_info_messages_as_progress_and_notices_stay_at_debug()
     {
         var logger = new CapturingLogger<TradingSchemaInstaller>();
         var installer = new TradingSchemaInstaller(DataSource, new TradingTimescaleOptions(), new InMemoryMigrationSource(
@@ -182,6 +182,7 @@ public sealed class MigrationFailureTests(TimescaleServerFixture server) : Datab
 
         await installer.MigrateAsync(Ct);
 
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith("Running migrations/0002_long.sql statement 1 of 1 (line ", StringComparison.Ordinal));
         Assert.Contains((LogLevel.Information, "PostgreSQL INFO: history: 3 of 6 done"), logger.Entries);
         Assert.Contains((LogLevel.Debug, "PostgreSQL NOTICE: relation exists, skipping"), logger.Entries);
         Assert.DoesNotContain(logger.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains("skipping", StringComparison.Ordinal));

@@ -26,6 +26,10 @@ internal static partial class SchemaLog
     [LoggerMessage(6, LogLevel.Information, "Applied {Count} schema file(s) to database {Database} ({Edition} edition) in {ElapsedMs} ms")]
     public static partial void Finished(ILogger logger, int count, string database, string edition, long elapsedMs);
 
+    /// <summary>A statement of a file that runs outside a transaction, such as a materialization of existing history.</summary>
+    [LoggerMessage(11, LogLevel.Information, "Running {File} statement {Index} of {Count} (line {Line})")]
+    public static partial void RunningStatementOutsideTransaction(ILogger logger, string file, int index, int count, int line);
+
     [LoggerMessage(7, LogLevel.Debug, "Running {File} statement at line {Line}")]
     public static partial void RunningStatement(ILogger logger, string file, int line);
 
