@@ -55,6 +55,9 @@ BEGIN
         CALL refresh_continuous_aggregate(format('trading.%I', aggregate)::REGCLASS, bucket_start, bucket_end);
         RAISE INFO 'trading.refresh_aggregates: % refreshed in % s', aggregate,
             round(EXTRACT(EPOCH FROM clock_timestamp() - started)::NUMERIC, 1);
+        -- A new transaction before the next level: TimescaleDB 2.23 otherwise misses, in the level above, the
+        -- invalidations this refresh just logged.
+        COMMIT;
     END LOOP;
 END
 $$;

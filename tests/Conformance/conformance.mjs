@@ -293,26 +293,6 @@ await check('options_volume_1h and signal_performance_1d equal the raw rows aggr
 const jobConfig = async (proc, relation) =>
   one(`SELECT job_id, schedule_interval::text AS schedule, config FROM timescaledb_information.jobs
     WHERE proc_name = '${proc}' AND hypertable_schema = 'trading' AND hypertable_name = '${relation}'`);
-await check('trading.refresh_aggregates refreshes each level after the one it reads, those read up to the newest row', async () => {
-  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
-    VALUES ('RAGG', '2024-03-12 10:00:00+00', 10, 11, 9, 10.5, 100, 10.2), ('RAGG', '2024-03-12 18:00:00+00', 12, 13, 11, 12.5, 50, 12.2)`);
-  await db.exec(`CALL trading.refresh_aggregates('2024-03-12 00:00:00+00', '2024-03-12 12:00:00+00')`);
-  const materialized = async (name) => {
-    const table = await one(`SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t
-      FROM timescaledb_information.continuous_aggregates WHERE view_name = '${name}'`);
-    return value(`SELECT count(*)::int FROM ${table.t} WHERE symbol = 'RAGG'`);
-  };
-  equal(await Promise.all(['stock_prices_1m', 'stock_prices_5m', 'stock_prices_1h'].map(materialized)), [2, 2, 2], 'materialized RAGG bars of 1m, 5m, 1h');
-  equal(await materialized('stock_prices_1d'), 1, 'materialized RAGG days (the New York day the window touches)');
-  equal(await value(`SELECT volume::int FROM trading.stock_prices_1d WHERE symbol = 'RAGG'`), 150, 'RAGG day volume');
-  try {
-    await db.exec(`CALL trading.refresh_aggregates(NULL, NULL, ARRAY['stock_prices_2m'])`);
-    throw new Error('an unknown aggregate was accepted');
-  } catch (e) {
-    truthy(String(e.message).includes('{stock_prices_2m}'), `unexpected error: ${e.message}`);
-  }
-}, { communityOnly: true });
-
 await check('refresh, compression and retention policies exist with the configured settings', async () => {
   const jobs = await rows(`SELECT proc_name, count(*)::int AS n FROM timescaledb_information.jobs
     WHERE hypertable_schema = 'trading' GROUP BY proc_name ORDER BY proc_name`);
@@ -346,6 +326,25 @@ await check('a refresh policy job runs and the aggregate still equals the raw ro
 // ---- critical events ------------------------------------------------------------------------
 const systemEventsRetentionJob = async () =>
   value(`SELECT job_id FROM timescaledb_information.jobs WHERE proc_schema = 'trading' AND proc_name = 'system_events_retention'`);
+await check('trading.refresh_aggregates refreshes every level in order and refuses an unknown aggregate', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    VALUES ('RAGG', '2024-03-11 10:00:00+00', 10, 11, 9, 10.5, 100, 10.2), ('RAGG', '2024-03-11 18:00:00+00', 12, 13, 11, 12.5, 50, 12.2)`);
+  await db.exec(`CALL trading.refresh_aggregates('2024-03-11 00:00:00+00', '2024-03-11 12:00:00+00')`);
+  const table = await one(`SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t
+    FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1m'`);
+  // The first level is refreshed up to the newest raw row, past window_end.
+  equal(await value(`SELECT count(*)::int FROM ${table.t} WHERE symbol = 'RAGG'`), 2, 'materialized RAGG bars of stock_prices_1m');
+  equal(await value(mismatches('stock_prices_5m', '5 minutes')), 0, '5m mismatches');
+  equal(await value(mismatches('stock_prices_1h', '1 hour')), 0, '1h mismatches');
+  equal(await value(mismatches('stock_prices_1d', '1 day', 'America/New_York')), 0, '1d mismatches');
+  try {
+    await db.exec(`CALL trading.refresh_aggregates(NULL, NULL, ARRAY['stock_prices_2m'])`);
+    throw new Error('an unknown aggregate was accepted');
+  } catch (e) {
+    truthy(String(e.message).includes('{stock_prices_2m}'), `unexpected error: ${e.message}`);
+  }
+}, { communityOnly: true });
+
 await check('CRITICAL events written with session_replication_role = replica are copied (ENABLE ALWAYS triggers)', async () => {
   equal(await rows(`SELECT tgname, tgenabled::text AS enabled FROM pg_trigger
     WHERE tgrelid = 'trading.system_events'::regclass AND NOT tgisinternal AND tgname LIKE 'system_events_copy_critical%' ORDER BY tgname`),
