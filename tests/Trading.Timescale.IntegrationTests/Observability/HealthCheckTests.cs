@@ -16,7 +16,8 @@ public sealed class HealthCheckTests(TimescaleServerFixture server) : DatabaseTe
     [Fact]
     public async Task A_migrated_database_is_healthy_with_its_figures_in_the_data()
     {
-        using var host = BuildHost(Database.ConnectionString, applySchema: true);
+        // Job runs are TimescaleDB's business (a server may run or fail them at any time): every other finding is this test's.
+        using var host = BuildHost(Database.ConnectionString, applySchema: true, configure: o => o.CheckJobs = false);
         await host.StartAsync(Ct);
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
         await host.StopAsync(Ct);
@@ -105,12 +106,12 @@ public sealed class HealthCheckTests(TimescaleServerFixture server) : DatabaseTe
         // Two days old: outside every refresh policy's window, so only the explicit refreshes below materialize it.
         var start = Instant.FromUnixTimeSeconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeSeconds() / 60 * 60) - Duration.FromDays(2);
         await trading.Ingest.AppendAsync(MarketData.Bars(300, 5, start), cancellationToken: Ct);
-        await ExecuteAsync(trading, "CALL refresh_continuous_aggregate('trading.stock_prices_1m', NULL, NULL)");
+        await RefreshAggregateAsync("trading.stock_prices_1m");
         await trading.Ingest.AppendAsync([MarketData.Bar(0, 1, start + Duration.FromMinutes(90))], cancellationToken: Ct);
         var checks = host.Services.GetRequiredService<HealthCheckService>();
 
         var lagging = (await checks.CheckHealthAsync(Ct)).Entries[TradingTimescaleHealthChecksBuilderExtensions.DefaultName];
-        await ExecuteAsync(trading, "CALL refresh_continuous_aggregate('trading.stock_prices_1m', NULL, NULL)");
+        await RefreshAggregateAsync("trading.stock_prices_1m");
         var refreshed = (await checks.CheckHealthAsync(Ct)).Entries[TradingTimescaleHealthChecksBuilderExtensions.DefaultName];
         await host.StopAsync(Ct);
 

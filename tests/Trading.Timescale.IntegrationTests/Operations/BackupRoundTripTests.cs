@@ -72,7 +72,7 @@ public sealed class BackupRoundTripTests(TimescaleServerFixture server) : Backup
         Assert.NotEmpty(aggregates);
         foreach (var aggregate in aggregates)
         {
-            await ExecuteAsync($"CALL refresh_continuous_aggregate('{aggregate}', NULL, NULL)");
+            await RefreshAggregateAsync(aggregate);
         }
 
         await ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('trading.stock_prices') c");
