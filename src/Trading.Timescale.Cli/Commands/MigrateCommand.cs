@@ -19,7 +19,7 @@ internal static class MigrateCommand
             var options = context.Options(timeZone, settings);
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
-            var report = await new TradingSchemaInstaller(dataSource, options).MigrateAsync(cancellationToken).ConfigureAwait(false);
+            var report = await new TradingSchemaInstaller(dataSource, options, CliMigrationLog.For(context)).MigrateAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 await CliFormat.WriteJsonAsync(context.Output, new JsonObject
