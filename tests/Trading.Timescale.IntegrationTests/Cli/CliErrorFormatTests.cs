@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Trading.Timescale.Cli;
+using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Cli;
 
@@ -131,11 +132,5 @@ public sealed class CliErrorFormatTests : IDisposable
         return port;
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = await CliApp.RunAsync(args, output, error, TextReader.Null, Ct);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args) => CliRunner.RunAsync(args);
 }

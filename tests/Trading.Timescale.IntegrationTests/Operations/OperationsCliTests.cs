@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
-using Trading.Timescale.Cli;
+using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Operations;
 
@@ -11,13 +11,8 @@ public sealed class OperationsCliTests(Infrastructure.TimescaleServerFixture ser
 
     private string Connection => Database.ConnectionString;
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(args, output, error, new StringReader(input ?? string.Empty), Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, params string[] args) =>
+        CliRunner.RunAsync(args, new StringReader(input ?? string.Empty));
 
     [Fact]
     public async Task Stats_as_json_and_as_tables()
