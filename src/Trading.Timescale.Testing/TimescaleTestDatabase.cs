@@ -55,13 +55,37 @@ public sealed class TimescaleTestDatabase : IAsyncDisposable
     /// a template, where TimescaleDB starts no scheduler). Jobs still run with <c>CALL run_job(id)</c>.
     /// </summary>
     /// <param name="cancellationToken">Cancels the change.</param>
-    /// <returns>A task that completes when the scheduler has been stopped.</returns>
+    /// <returns>
+    /// A task that completes when the scheduler and every job it had started in this database have stopped (the
+    /// scheduler terminates its jobs as it stops), so nothing changes the database behind the caller's back.
+    /// </returns>
     public async Task PauseBackgroundJobsAsync(CancellationToken cancellationToken = default)
     {
         await TimescaleTestServer.ExecuteAsync(_adminConnectionString, $"ALTER DATABASE \"{Name}\" IS_TEMPLATE true", cancellationToken).ConfigureAwait(false);
         await TimescaleTestServer.ExecuteAsync(ConnectionString, SchedulerCall("stop_background_workers"), cancellationToken).ConfigureAwait(false);
+        var connection = new NpgsqlConnection(ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var workers = new NpgsqlCommand("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND backend_type NOT IN ('client backend', 'autovacuum worker', 'parallel worker')
+                """, connection);
+            for (var waited = TimeSpan.Zero; (long)(await workers.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! > 0; waited += PollInterval)
+            {
+                if (waited > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"TimescaleDB background workers were still running in database {Name} 60 s after its scheduler was stopped.");
+                }
+
+                await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         BackgroundJobsPaused = true;
     }
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Drops the database, closing any connections still open to it.</summary>
     /// <returns>A task that completes when the database is dropped.</returns>

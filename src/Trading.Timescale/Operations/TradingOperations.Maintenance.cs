@@ -13,6 +13,7 @@ public sealed partial class TradingOperations
     /// Drops every chunk older than its hypertable's retention by calling <c>trading.apply_retention()</c>, which
     /// first keeps the CRITICAL system events in <c>system_events_critical</c>. On the apache edition, which has no
     /// retention policies, schedule this (or <see cref="MaintainAsync"/>); on community it does now what the policies do.
+    /// A deadlock or lock timeout against a TimescaleDB job working on the same hypertable is retried, up to 10 times.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call; the drop is one statement and is rolled back.</param>
     /// <returns>The chunks dropped per hypertable.</returns>
@@ -22,14 +23,19 @@ public sealed partial class TradingOperations
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         await RequireFunctionAsync(connection, ApplyRetentionFunction, cancellationToken).ConfigureAwait(false);
-        return await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RetentionResult> result = [];
+        await RetryOnJobConflictAsync(async () => result = await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>
     /// Runs maintenance: retention on every edition (through <c>trading.apply_retention()</c>); on the community edition
     /// also compression of the uncompressed chunks older than <c>compress_after</c> and a refresh of every continuous
     /// aggregate over its refresh policy's window. With <see cref="MaintenanceOptions.DryRun"/> it lists what it would do
-    /// (the chunks <c>trading.retention_plan()</c> names) and changes nothing.
+    /// (the chunks <c>trading.retention_plan()</c> names) and changes nothing. It runs safely alongside the policies'
+    /// jobs: a step that loses a lock conflict with a job is run again (up to 10 times), and a chunk a job compressed or
+    /// dropped first is left out of the report.
     /// </summary>
     /// <param name="options">What to do; all of it, for real, when omitted.</param>
     /// <param name="cancellationToken">Cancels the run between steps; retention is one transaction.</param>
@@ -54,29 +60,37 @@ public sealed partial class TradingOperations
         {
             await RequireFunctionAsync(connection, ApplyRetentionFunction, cancellationToken).ConfigureAwait(false);
             await RequireFunctionAsync(connection, RetentionPlanFunction, cancellationToken).ConfigureAwait(false);
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            // A retention, compression or refresh job running at the same moment can make this transaction the
+            // victim of a deadlock or a lock timeout; the step is then planned and run again from scratch.
+            await RetryOnJobConflictAsync(async () =>
             {
-                // NOW() is the transaction's start, so the plan names exactly what apply_retention() drops after it.
-                await foreach (var row in QueryAsync(connection, $"""
-                    SELECT hypertable, chunk, {Micros("range_start")}, {Micros("range_end")} FROM trading.retention_plan()
-                    """, null, cancellationToken).ConfigureAwait(false))
+                actions.Clear();
+                retention.Clear();
+                planned.Clear();
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
                 {
-                    actions.Add(new MaintenanceAction(MaintenanceActionKind.DropChunk, row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3)));
-                    planned.Add(row.GetString(1));
-                }
+                    // NOW() is the transaction's start, so the plan names exactly what apply_retention() drops after it.
+                    await foreach (var row in QueryAsync(connection, $"""
+                        SELECT hypertable, chunk, {Micros("range_start")}, {Micros("range_end")} FROM trading.retention_plan()
+                        """, null, cancellationToken).ConfigureAwait(false))
+                    {
+                        actions.Add(new MaintenanceAction(MaintenanceActionKind.DropChunk, row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3)));
+                        planned.Add(row.GetString(1));
+                    }
 
-                if (options.DryRun)
-                {
-                    retention.AddRange(actions.GroupBy(a => a.Target).Select(g => new RetentionResult(g.Key, g.Count())));
-                    await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    if (options.DryRun)
+                    {
+                        retention.AddRange(actions.GroupBy(a => a.Target).Select(g => new RetentionResult(g.Key, g.Count())));
+                        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        retention.AddRange(await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false));
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
                 }
-                else
-                {
-                    retention.AddRange(await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false));
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            }, cancellationToken).ConfigureAwait(false);
         }
 
         var community = server.Edition == TimescaleEdition.Community;
@@ -135,9 +149,9 @@ public sealed partial class TradingOperations
 
         foreach (var chunk in candidates)
         {
-            if (!dryRun)
+            if (!dryRun && !await CompressChunkAsync(connection, chunk.Chunk!, cancellationToken).ConfigureAwait(false))
             {
-                await ExecuteAsync(connection, "SELECT compress_chunk($1::regclass, if_not_compressed => true)", cancellationToken, chunk.Chunk).ConfigureAwait(false);
+                continue;
             }
 
             actions.Add(chunk);
@@ -164,12 +178,57 @@ public sealed partial class TradingOperations
         {
             if (!dryRun)
             {
-                // CALL cannot run inside a transaction block; the pooled connection is in autocommit here.
-                await ExecuteAsync(connection, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", cancellationToken,
-                    window.Target, window.RangeStart!.Value.ToDateTimeUtc(), window.RangeEnd!.Value.ToDateTimeUtc()).ConfigureAwait(false);
+                // CALL cannot run inside a transaction block; the pooled connection is in autocommit here. A refresh
+                // policy refreshing the same aggregate holds it (55P03) until it finishes.
+                await RetryOnJobConflictAsync(() => ExecuteAsync(connection, "CALL refresh_continuous_aggregate($1::regclass, $2::timestamptz, $3::timestamptz)", cancellationToken,
+                    window.Target, window.RangeStart!.Value.ToDateTimeUtc(), window.RangeEnd!.Value.ToDateTimeUtc()), cancellationToken).ConfigureAwait(false);
             }
 
             actions.Add(window);
         }
     }
+
+    /// <summary>
+    /// Compresses one chunk. Returns false when a compression or retention job got there first: the chunk is then
+    /// already compressed (42710) or already dropped (42P01), which is the outcome maintenance wanted.
+    /// </summary>
+    private static async Task<bool> CompressChunkAsync(NpgsqlConnection connection, string chunk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RetryOnJobConflictAsync(() => ExecuteAsync(connection, "SELECT compress_chunk($1::regclass, if_not_compressed => true)", cancellationToken, chunk), cancellationToken)
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UndefinedTable)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Runs one maintenance step, and runs it again when it lost a lock conflict with a TimescaleDB job working on the
+    /// same hypertable (a deadlock, a lock timeout, a serialization failure): at most <see cref="JobConflictAttempts"/>
+    /// times, waiting a little longer each time.
+    /// </summary>
+    private static async Task RetryOnJobConflictAsync(Func<Task> step, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await step().ConfigureAwait(false);
+                return;
+            }
+            catch (PostgresException ex) when (IsJobConflict(ex) && attempt < JobConflictAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt + Random.Shared.Next(100)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const int JobConflictAttempts = 10;
+
+    private static bool IsJobConflict(PostgresException ex) => ex.SqlState is PostgresErrorCodes.DeadlockDetected
+        or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure;
 }

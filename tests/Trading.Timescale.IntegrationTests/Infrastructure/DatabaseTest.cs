@@ -66,6 +66,18 @@ public abstract class DatabaseTest(TimescaleServerFixture server) : IAsyncLifeti
         }
     }
 
+    /// <summary>
+    /// Stops TimescaleDB's job scheduler in the test database (a no-op unless TRADING_TIMESCALE_TEST_JOBS=run let it
+    /// run) and waits until its jobs have stopped: for a test whose exact expectations a job would change underneath.
+    /// </summary>
+    protected async Task PauseJobsAsync()
+    {
+        if (!Database.BackgroundJobsPaused)
+        {
+            await Database.PauseBackgroundJobsAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         _database = await ServerFixture.Server.CreateDatabaseAsync(GetType().Name, TestContext.Current.CancellationToken);
