@@ -62,7 +62,7 @@ public sealed partial class TradingOperations
             await RequireFunctionAsync(connection, RetentionPlanFunction, cancellationToken).ConfigureAwait(false);
             // A retention, compression or refresh job running at the same moment can make this transaction the
             // victim of a deadlock or a lock timeout; the step is then planned and run again from scratch.
-            await RetryOnJobConflictAsync(async () =>
+            await RetryOnJobConflictAsync(retryUndefinedTable: true, async () =>
             {
                 actions.Clear();
                 retention.Clear();
@@ -86,6 +86,15 @@ public sealed partial class TradingOperations
                     }
                     else
                     {
+                        if (planned.Count > 0)
+                        {
+                            // Held until commit, so no retention job drops a planned chunk first and the report names
+                            // exactly what this run dropped. A chunk a job dropped since the plan fails the lock
+                            // (42P01), and the step is planned again. The names come from the catalog, quoted by format('%I.%I').
+                            await ExecuteAsync(connection, $"LOCK TABLE {string.Join(", ", planned)} IN ACCESS EXCLUSIVE MODE", cancellationToken)
+                                .ConfigureAwait(false);
+                        }
+
                         retention.AddRange(await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false));
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -211,7 +220,10 @@ public sealed partial class TradingOperations
     /// same hypertable (a deadlock, a lock timeout, a serialization failure): at most <see cref="JobConflictAttempts"/>
     /// times, waiting a little longer each time.
     /// </summary>
-    private static async Task RetryOnJobConflictAsync(Func<Task> step, CancellationToken cancellationToken)
+    private static Task RetryOnJobConflictAsync(Func<Task> step, CancellationToken cancellationToken) =>
+        RetryOnJobConflictAsync(retryUndefinedTable: false, step, cancellationToken);
+
+    private static async Task RetryOnJobConflictAsync(bool retryUndefinedTable, Func<Task> step, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -220,7 +232,8 @@ public sealed partial class TradingOperations
                 await step().ConfigureAwait(false);
                 return;
             }
-            catch (PostgresException ex) when (IsJobConflict(ex) && attempt < JobConflictAttempts)
+            catch (PostgresException ex) when ((IsJobConflict(ex) || (retryUndefinedTable && ex.SqlState == PostgresErrorCodes.UndefinedTable))
+                                               && attempt < JobConflictAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt + Random.Shared.Next(100)), cancellationToken).ConfigureAwait(false);
             }
