@@ -142,32 +142,33 @@ BEGIN
 END
 $$;
 
--- The bars an indicator reads: with p_from, at least p_warmup_bars bars before p_from (all earlier bars
--- when there are fewer), then the bars up to p_to; without p_from, all bars before p_to. Bars without a
--- close (or, with p_need_range, without a high or low) are left out. One read in the usual case: the
--- look-back starts at the warm-up's length and grows by the bar density it found until it is enough.
-CREATE OR REPLACE FUNCTION trading.indicator_bars(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ,
-                                                  p_warmup_bars INTEGER, p_need_range BOOLEAN DEFAULT FALSE)
-RETURNS TABLE (bucket TIMESTAMPTZ, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT)
+-- The bars an indicator reads, as parallel arrays in bucket order: with p_from, at least p_warmup_bars bars
+-- before p_from (all earlier bars when there are fewer), then the bars up to p_to; without p_from, all bars
+-- before p_to. Bars without a close (or, with p_need_range, without a high or low) are left out. One read in
+-- the usual case: the look-back starts at the warm-up's length and grows by the bar density it found until it
+-- is enough. highs and lows are NULL unless p_need_range. A recursive indicator loops over the arrays (PL/pgSQL
+-- keeps them expanded: O(1) per element).
+CREATE OR REPLACE FUNCTION trading.indicator_bar_arrays(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ,
+                                                        p_warmup_bars INTEGER, p_need_range BOOLEAN DEFAULT FALSE,
+                                                        OUT buckets TIMESTAMPTZ[], OUT highs NUMERIC[], OUT lows NUMERIC[],
+                                                        OUT closes NUMERIC[], OUT volumes BIGINT[])
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     lookback INTERVAL := p_width * ((GREATEST(p_warmup_bars, 0) + 1) * 1.25);
-    buckets TIMESTAMPTZ[];
-    highs NUMERIC[];
-    lows NUMERIC[];
-    closes NUMERIC[];
-    volumes BIGINT[];
     earlier INTEGER;
 BEGIN
     IF p_from IS NULL OR NOT isfinite(p_from) OR p_warmup_bars <= 0 THEN
-        RETURN QUERY SELECT b.bucket, b.high, b.low, b.close, b.volume
-            FROM trading.bars_by_width(p_symbol, p_width, CASE WHEN p_warmup_bars <= 0 THEN p_from END, p_to) AS b
-            WHERE b.close IS NOT NULL AND (NOT p_need_range OR (b.high IS NOT NULL AND b.low IS NOT NULL));
+        SELECT array_agg(b.bucket), array_agg(b.high) FILTER (WHERE p_need_range), array_agg(b.low) FILTER (WHERE p_need_range),
+               array_agg(b.close), array_agg(b.volume)
+        INTO buckets, highs, lows, closes, volumes
+        FROM (SELECT f.* FROM trading.bars_by_width(p_symbol, p_width, CASE WHEN p_warmup_bars <= 0 THEN p_from END, p_to) AS f
+              WHERE f.close IS NOT NULL AND (NOT p_need_range OR (f.high IS NOT NULL AND f.low IS NOT NULL))
+              ORDER BY f.bucket) AS b;
         RETURN;
     END IF;
     LOOP
-        SELECT array_agg(b.bucket), array_agg(b.high), array_agg(b.low), array_agg(b.close), array_agg(b.volume),
-               count(*) FILTER (WHERE b.bucket < p_from)
+        SELECT array_agg(b.bucket), array_agg(b.high) FILTER (WHERE p_need_range), array_agg(b.low) FILTER (WHERE p_need_range),
+               array_agg(b.close), array_agg(b.volume), count(*) FILTER (WHERE b.bucket < p_from)
         INTO buckets, highs, lows, closes, volumes, earlier
         FROM (SELECT f.* FROM trading.bars_by_width(p_symbol, p_width, p_from - lookback, p_to) AS f
               WHERE f.close IS NOT NULL AND (NOT p_need_range OR (f.high IS NOT NULL AND f.low IS NOT NULL))
@@ -175,8 +176,18 @@ BEGIN
         EXIT WHEN earlier >= p_warmup_bars OR NOT trading.bars_exist_before(p_symbol, p_width, p_from - lookback);
         lookback := lookback * LEAST(8, GREATEST(2, CASE WHEN earlier > 0 THEN 1.25 * p_warmup_bars / earlier ELSE 4 END));
     END LOOP;
+END
+$$;
+
+-- The same bars as rows, ordered by bucket (high and low NULL unless p_need_range).
+CREATE OR REPLACE FUNCTION trading.indicator_bars(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ,
+                                                  p_warmup_bars INTEGER, p_need_range BOOLEAN DEFAULT FALSE)
+RETURNS TABLE (bucket TIMESTAMPTZ, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
     RETURN QUERY SELECT u.bucket, u.high, u.low, u.close, u.volume
-        FROM unnest(buckets, highs, lows, closes, volumes) WITH ORDINALITY AS u(bucket, high, low, close, volume, n)
+        FROM trading.indicator_bar_arrays(p_symbol, p_width, p_from, p_to, p_warmup_bars, p_need_range) AS a
+        CROSS JOIN LATERAL unnest(a.buckets, COALESCE(a.highs, '{}'), COALESCE(a.lows, '{}'), a.closes, a.volumes) WITH ORDINALITY AS u(bucket, high, low, close, volume, n)
         ORDER BY u.n;
 END
 $$;
@@ -210,10 +221,8 @@ CREATE OR REPLACE FUNCTION trading.calculate_rsi(p_symbol TEXT, p_period INTEGER
 RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, rsi DOUBLE PRECISION)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    width INTERVAL;
-    bar RECORD;
-    seen INTEGER := 0;
-    previous_close NUMERIC;
+    buckets TIMESTAMPTZ[];
+    closes NUMERIC[];
     change DOUBLE PRECISION;
     gain DOUBLE PRECISION;
     loss DOUBLE PRECISION;
@@ -222,14 +231,12 @@ DECLARE
     first_output CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
 BEGIN
     PERFORM trading.require_period('p_period', p_period);
-    width := trading.parse_bar_interval(p_interval);
-    FOR bar IN
-        SELECT b.bucket, b.close
-        FROM trading.indicator_bars(p_symbol, width, p_from, p_to, p_period + trading.smoothing_warmup_bars(1.0 / p_period)) AS b
-    LOOP
-        seen := seen + 1;
+    SELECT a.buckets, a.closes INTO buckets, closes
+    FROM trading.indicator_bar_arrays(p_symbol, trading.parse_bar_interval(p_interval), p_from, p_to,
+                                      p_period + trading.smoothing_warmup_bars(1.0 / p_period)) AS a;
+    FOR seen IN 1 .. COALESCE(array_length(buckets, 1), 0) LOOP
         IF seen > 1 THEN
-            change := (bar.close - previous_close)::DOUBLE PRECISION;
+            change := (closes[seen] - closes[seen - 1])::DOUBLE PRECISION;
             gain := GREATEST(change, 0);
             loss := GREATEST(-change, 0);
             IF seen <= p_period + 1 THEN
@@ -244,10 +251,9 @@ BEGIN
                 avg_loss := (avg_loss * (p_period - 1) + loss) / p_period;
             END IF;
         END IF;
-        previous_close := bar.close;
-        IF bar.bucket >= first_output THEN
-            "timestamp" := bar.bucket;
-            close_price := bar.close;
+        IF buckets[seen] >= first_output THEN
+            "timestamp" := buckets[seen];
+            close_price := closes[seen];
             rsi := CASE WHEN seen <= p_period THEN NULL
                         WHEN avg_loss = 0 THEN 100
                         ELSE 100 - 100 / (1 + avg_gain / avg_loss) END;
@@ -557,7 +563,7 @@ BEGIN
         SELECT p.oid::REGPROCEDURE FROM pg_catalog.pg_proc AS p
         WHERE p.pronamespace = 'trading'::REGNAMESPACE
           AND p.proname IN ('parse_bar_interval', 'exchange_time_zone', 'bars_by_width', 'bars', 'bars_exist_before',
-                            'indicator_bars', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
+                            'indicator_bar_arrays', 'indicator_bars', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
                             'calculate_ema', 'calculate_macd', 'calculate_atr', 'calculate_moving_average',
                             'calculate_bollinger_bands', 'calculate_stochastic', 'calculate_vwap')
     LOOP
