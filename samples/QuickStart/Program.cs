@@ -195,6 +195,14 @@ internal static class Program
             Output.Line($"a bad batch is refused whole, nothing written: {ex.Errors[0]}");
         }
 
+        // The session is in the past, so a refresh policy running while it loaded may have moved an aggregate's
+        // watermark past rows written after it; those wait for the next refresh. Refresh the session's buckets now.
+        var sessionStart = market.Day.AtStartOfDayInZone(SampleMarket.Exchange).ToInstant();
+        if (await trading.Operations.RefreshAggregatesAsync(sessionStart, sessionStart + Duration.FromDays(1), ct))
+        {
+            Output.Line("continuous aggregates refreshed over the session");
+        }
+
         await ShowPricesAsync(trading.Queries, market, focus, ct);
         var chart = await ShowIndicatorsAsync(trading.Queries, market, focus, ct);
         await ShowOptionsAsync(trading.Queries, market, underlyings, focus, ct);

@@ -1,3 +1,4 @@
+using NodaTime;
 using Npgsql;
 using Trading.Timescale.Schema;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
@@ -8,6 +9,7 @@ public sealed partial class TradingOperations
 {
     private const string ApplyRetentionFunction = "trading.apply_retention()";
     private const string RetentionPlanFunction = "trading.retention_plan()";
+    private const string RefreshAggregatesProcedure = "trading.refresh_aggregates(timestamptz, timestamptz, text[])";
 
     /// <summary>
     /// Drops every chunk older than its hypertable's retention by calling <c>trading.apply_retention()</c>, which
@@ -27,6 +29,42 @@ public sealed partial class TradingOperations
         await RetryOnJobConflictAsync(async () => result = await CallApplyRetentionAsync(connection, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Materializes the continuous aggregates over the buckets that <paramref name="from"/> to <paramref name="to"/>
+    /// touches, now, each level after the one it reads (<c>CALL trading.refresh_aggregates</c>). Call it after loading
+    /// or correcting history: rows written below an aggregate's watermark stay out of it until it is refreshed, and a
+    /// refresh policy may have moved the watermark past them while they were being loaded. A policy refreshing the
+    /// same aggregate at that moment is waited for. On the apache edition the aggregates are views computed on read,
+    /// so there is nothing to refresh and nothing is done.
+    /// </summary>
+    /// <param name="from">The start of the range written (inclusive).</param>
+    /// <param name="to">The end of the range written (exclusive); after <paramref name="from"/>.</param>
+    /// <param name="cancellationToken">Cancels the refresh; the levels already refreshed stay refreshed.</param>
+    /// <returns>Whether anything was refreshed: false on the apache edition.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
+    /// <exception cref="TradingOperationsException">The schema is not installed.</exception>
+    public async Task<bool> RefreshAggregatesAsync(Instant from, Instant to, CancellationToken cancellationToken = default)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException($"to ({to}) must be after from ({from}).", nameof(to));
+        }
+
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (server.Edition != TimescaleEdition.Community)
+        {
+            return false;
+        }
+
+        await RequireFunctionAsync(connection, RefreshAggregatesProcedure, cancellationToken).ConfigureAwait(false);
+        // CALL cannot run inside a transaction block; the pooled connection is in autocommit here.
+        await RetryOnJobConflictAsync(() => ExecuteAsync(connection, "CALL trading.refresh_aggregates($1, $2)", cancellationToken,
+            from.ToDateTimeUtc(), to.ToDateTimeUtc()), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
