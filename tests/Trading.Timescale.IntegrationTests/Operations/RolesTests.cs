@@ -177,6 +177,29 @@ public sealed class RolesTests(Infrastructure.TimescaleServerFixture server) : O
     }
 
     [Fact]
+    public async Task A_role_that_owns_the_database_is_refused_even_with_reset_attributes()
+    {
+        await ExecuteAsync($"CREATE ROLE \"{App}\" LOGIN PASSWORD '{ScramSha256.CreateVerifier(_appPassword)}'; ALTER DATABASE \"{Database.Name}\" OWNER TO \"{App}\"");
+        try
+        {
+            var refused = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(Roles(), Ct));
+            var reset = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(
+                new TradingRoles { AnalyticsUser = Analytics, AnalyticsPassword = _analyticsPassword, AppUser = App, ResetAttributes = true }, Ct));
+
+            Assert.Contains($"'{App}' already exists and ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("owns database ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{App}' still ", reset.Message, StringComparison.Ordinal);
+            Assert.Contains("owns database ", reset.Message, StringComparison.Ordinal);
+            Assert.Contains("after --reset-attributes", reset.Message, StringComparison.Ordinal);
+            Assert.Contains(Database.Name, reset.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ExecuteAsync($"ALTER DATABASE \"{Database.Name}\" OWNER TO CURRENT_USER");
+        }
+    }
+
+    [Fact]
     public async Task The_cli_refuses_a_role_with_createrole_and_reset_attributes_removes_it()
     {
         await ExecuteAsync($"CREATE ROLE \"{App}\" LOGIN CREATEROLE PASSWORD '{ScramSha256.CreateVerifier(_appPassword)}'");

@@ -74,8 +74,8 @@ internal static class RoleNames
 
     /// <summary>
     /// The powers of an existing role beyond what the application and analytics roles need, each as a phrase naming it and
-    /// the statement that removes it (<see langword="null"/> for a membership held through another role): SUPERUSER,
-    /// CREATEROLE, CREATEDB, BYPASSRLS, REPLICATION, and membership in the trading schema's owner, the database's owner, a
+    /// the statement that removes it (<see langword="null"/> for a membership held through another role and for owning the
+    /// database): SUPERUSER, CREATEROLE, CREATEDB, BYPASSRLS, REPLICATION, owning the current database, and membership in the trading schema's owner, the database's owner, a
     /// <c>pg_*</c> role or a role with one of those attributes. Read from <c>pg_roles</c> and <c>pg_auth_members</c>.
     /// </summary>
     public static async Task<List<(string Power, string? Removal)>> ReadPowersAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
@@ -92,6 +92,9 @@ internal static class RoleNames
                                  (r.rolcreatedb, 'CREATEDB', 'allowed to create databases (CREATEDB)'), (r.rolbypassrls, 'BYPASSRLS', 'exempt from row security (BYPASSRLS)'),
                                  (r.rolreplication, 'REPLICATION', 'a replication role (REPLICATION)')) AS a(held, keyword, power)
             WHERE a.held
+            UNION ALL
+            SELECT 'owns database ' || quote_ident(current_database()), NULL
+            FROM pg_database d JOIN target t ON t.oid = d.datdba WHERE d.datname = current_database()
             UNION ALL
             SELECT 'is a member of ' || quote_ident(r.rolname)
                        || coalesce(' (' || (SELECT string_agg(o.what, ', ') FROM owners o WHERE o.oid = r.oid) || ')', '')
