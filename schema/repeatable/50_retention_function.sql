@@ -55,3 +55,6 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Both run inside the system_events retention job and from the maintenance API.
+SELECT trading.pin_search_path('trading.drop_old_chunks(text)', 'trading.apply_retention()');

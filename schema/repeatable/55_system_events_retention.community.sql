@@ -13,3 +13,5 @@ FROM timescaledb_information.jobs AS j
 WHERE j.proc_schema = 'trading' AND j.proc_name = 'system_events_retention';
 
 SELECT add_job('trading.system_events_retention', schedule_interval => INTERVAL '1 day');
+
+SELECT trading.pin_search_path('trading.system_events_retention(integer, jsonb)');

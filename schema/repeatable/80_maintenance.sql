@@ -26,3 +26,5 @@ BEGIN
     END LOOP;
 END
 $$;
+
+SELECT trading.pin_search_path('trading.retention_plan()');

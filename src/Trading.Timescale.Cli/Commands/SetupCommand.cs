@@ -13,7 +13,7 @@ internal static class SetupCommand
         var owner = new Option<string>("--owner") { Description = "The owner role to create, e.g. trading_admin.", Required = true };
         var password = new Option<string?>("--owner-password-file") { Description = "A file holding the owner's password, or - for standard input. Needed to create the role." };
         var command = new Command("setup",
-            "Creates the database and its owner login role when they are missing, and the timescaledb extension in it; a second run changes nothing. --connection names an administrator connection to an existing database such as postgres.");
+            "Creates the database and its owner login role when they are missing, and the timescaledb extension in it, and revokes CREATE on schema public from PUBLIC where the server still grants it; a second run changes nothing. The administrator needs no superuser (CREATEROLE and CREATEDB do); steps it may not do are listed for an administrator. --connection names an administrator connection to an existing database such as postgres.");
         command.Options.Add(database);
         command.Options.Add(owner);
         command.Options.Add(password);
@@ -31,7 +31,8 @@ internal static class SetupCommand
                 {
                     ["database"] = result.Database, ["owner"] = result.Owner, ["roleCreated"] = result.RoleCreated, ["passwordChanged"] = result.PasswordChanged,
                     ["databaseCreated"] = result.DatabaseCreated, ["privilegesGranted"] = result.PrivilegesGranted, ["extensionCreated"] = result.ExtensionCreated,
-                    ["extensionVersion"] = result.ExtensionVersion, ["nothingChanged"] = result.NothingChanged,
+                    ["extensionVersion"] = result.ExtensionVersion, ["publicCreateRevoked"] = result.PublicCreateRevoked,
+                    ["administratorSteps"] = new JsonArray([.. result.AdministratorSteps.Select(step => (JsonNode)step)]), ["nothingChanged"] = result.NothingChanged,
                 }).ConfigureAwait(false);
                 return 0;
             }
@@ -39,8 +40,16 @@ internal static class SetupCommand
             var table = new TextTable("STEP", "RESULT");
             table.Add($"role {result.Owner}", result.RoleCreated ? "created" : result.PasswordChanged ? "exists, password set" : "exists");
             table.Add($"database {result.Database}", result.DatabaseCreated ? $"created, owned by {result.Owner}" : result.PrivilegesGranted ? $"exists, ALL PRIVILEGES granted to {result.Owner}" : "exists");
-            table.Add("extension timescaledb", result.ExtensionVersion is null ? "not available on this server" : result.ExtensionCreated ? $"created ({result.ExtensionVersion})" : $"exists ({result.ExtensionVersion})");
+            table.Add("extension timescaledb", result.ExtensionVersion is not null ? (result.ExtensionCreated ? $"created ({result.ExtensionVersion})" : $"exists ({result.ExtensionVersion})")
+                : result.AdministratorSteps.Any(step => step.StartsWith("CREATE EXTENSION", StringComparison.Ordinal)) ? "needs an administrator" : "not available on this server");
+            table.Add("schema public", result.PublicCreateRevoked ? "CREATE revoked from PUBLIC"
+                : result.AdministratorSteps.Any(step => step.StartsWith("REVOKE", StringComparison.Ordinal)) ? "needs an administrator" : "PUBLIC cannot create objects");
             await table.WriteAsync(context.Output).ConfigureAwait(false);
+            foreach (var step in result.AdministratorSteps)
+            {
+                await context.Output.WriteLineAsync($"An administrator must run: {step}").ConfigureAwait(false);
+            }
+
             await context.Output.WriteLineAsync(result.NothingChanged
                 ? "Nothing to do."
                 : $"Next: trading-timescale migrate --connection \"postgresql://{result.Owner}@<host>:<port>/{result.Database}\"").ConfigureAwait(false);

@@ -9,6 +9,6 @@ public sealed class DatabaseSetupRequest
     /// <summary>The owner role, for example <c>trading_admin</c>: it owns the database and runs the migrations.</summary>
     public required string Owner { get; init; }
 
-    /// <summary>The owner's password: needed to create the role; for an existing role it is set when it differs; <see langword="null"/> keeps it.</summary>
+    /// <summary>The owner's password: needed to create the role; for an existing role it is set; <see langword="null"/> keeps it.</summary>
     public string? OwnerPassword { get; init; }
 }

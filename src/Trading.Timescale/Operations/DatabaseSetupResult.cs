@@ -4,7 +4,7 @@ namespace Trading.Timescale.Operations;
 public sealed class DatabaseSetupResult
 {
     internal DatabaseSetupResult(string database, string owner, bool roleCreated, bool passwordChanged, bool databaseCreated, bool privilegesGranted,
-        bool extensionCreated, string? extensionVersion)
+        bool extensionCreated, string? extensionVersion, bool publicCreateRevoked, IReadOnlyList<string> administratorSteps)
     {
         Database = database;
         Owner = owner;
@@ -14,6 +14,8 @@ public sealed class DatabaseSetupResult
         PrivilegesGranted = privilegesGranted;
         ExtensionCreated = extensionCreated;
         ExtensionVersion = extensionVersion;
+        PublicCreateRevoked = publicCreateRevoked;
+        AdministratorSteps = administratorSteps;
     }
 
     /// <summary>The database.</summary>
@@ -40,6 +42,15 @@ public sealed class DatabaseSetupResult
     /// <summary>The timescaledb extension's version in the database, or <see langword="null"/> when the server has none.</summary>
     public string? ExtensionVersion { get; }
 
+    /// <summary>Whether CREATE on schema public was revoked from PUBLIC (the server still granted it, as before PostgreSQL 15).</summary>
+    public bool PublicCreateRevoked { get; }
+
+    /// <summary>
+    /// The steps the connected role lacked the privilege for, each a statement and where to run it, for an administrator:
+    /// creating the timescaledb extension, revoking CREATE on schema public from PUBLIC. Empty when nothing is left.
+    /// </summary>
+    public IReadOnlyList<string> AdministratorSteps { get; }
+
     /// <summary>Whether nothing had to be done.</summary>
-    public bool NothingChanged => !RoleCreated && !PasswordChanged && !DatabaseCreated && !PrivilegesGranted && !ExtensionCreated;
+    public bool NothingChanged => !RoleCreated && !PasswordChanged && !DatabaseCreated && !PrivilegesGranted && !ExtensionCreated && !PublicCreateRevoked;
 }

@@ -3,7 +3,7 @@ namespace Trading.Timescale.Operations;
 /// <summary>What <see cref="TradingOperations.ApplyRolesAsync"/> did to one role.</summary>
 public sealed class RoleResult
 {
-    internal RoleResult(string name, string kind, bool created, bool passwordChanged, IReadOnlyList<string> writableTables, int readableRelations)
+    internal RoleResult(string name, string kind, bool created, bool passwordChanged, IReadOnlyList<string> writableTables, int readableRelations, IReadOnlyList<string> removedPowers)
     {
         Name = name;
         Kind = kind;
@@ -11,6 +11,7 @@ public sealed class RoleResult
         PasswordChanged = passwordChanged;
         WritableTables = writableTables;
         ReadableRelations = readableRelations;
+        RemovedPowers = removedPowers;
     }
 
     /// <summary>The role name.</summary>
@@ -22,7 +23,7 @@ public sealed class RoleResult
     /// <summary>Whether the role was created (else it existed and was updated).</summary>
     public bool Created { get; }
 
-    /// <summary>Whether its password was set (a new role, or a password that differs from the stored one).</summary>
+    /// <summary>Whether its password was set: a new role, or a password given for an existing one (the stored verifier is not read).</summary>
     public bool PasswordChanged { get; }
 
     /// <summary>The trading tables it may INSERT into and UPDATE.</summary>
@@ -30,4 +31,8 @@ public sealed class RoleResult
 
     /// <summary>How many tables and views of the trading schema it may SELECT from.</summary>
     public int ReadableRelations { get; }
+
+    /// <summary>The powers <see cref="TradingRoles.ResetAttributes"/> removed from an existing role, each a phrase such as
+    /// <c>is allowed to create roles (CREATEROLE)</c>; empty when it had none.</summary>
+    public IReadOnlyList<string> RemovedPowers { get; }
 }

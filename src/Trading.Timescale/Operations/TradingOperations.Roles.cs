@@ -16,14 +16,19 @@ public sealed partial class TradingOperations
     /// Default privileges give both the same on tables the schema owner (and the connected role) create later; new chunks
     /// take their hypertable's privileges. Passwords go to the server as SCRAM-SHA-256 verifiers computed here, so no
     /// plaintext reaches its log, <c>pg_stat_activity</c> or <c>pg_stat_statements</c>. Re-running updates the roles:
-    /// privileges are reset to the above, and a password is set only when it differs. Run it as the schema owner or a superuser.
+    /// privileges are reset to the above, and a given password is set. An existing role that is a superuser, has CREATEROLE,
+    /// CREATEDB, BYPASSRLS or REPLICATION, or is a member of the schema owner, the database owner or a <c>pg_*</c> role is
+    /// refused, naming the power, unless <see cref="TradingRoles.ResetAttributes"/> removes those powers. Roles are read from
+    /// <c>pg_roles</c> and <c>pg_auth_members</c> only, so the database owner with CREATEROLE can run it without being a superuser.
     /// </summary>
     /// <param name="roles">The role names and passwords.</param>
     /// <param name="cancellationToken">Cancels the call; nothing is changed then.</param>
     /// <returns>What was done to each role.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="roles"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A role name is empty, too long or reserved, or both names are the same.</exception>
-    /// <exception cref="TradingOperationsException">The schema is not installed, a role is a superuser or the connected role, or a new role has no password.</exception>
+    /// <exception cref="TradingOperationsException">The schema is not installed; a role is the connected role or the schema owner; an
+    /// existing role holds a power listed above and <see cref="TradingRoles.ResetAttributes"/> is off, or the connected role may not
+    /// remove it; or a new role has no password.</exception>
     public async Task<IReadOnlyList<RoleResult>> ApplyRolesAsync(TradingRoles roles, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(roles);
@@ -66,7 +71,7 @@ public sealed partial class TradingOperations
         var results = new List<RoleResult>();
         foreach (var (name, password, kind) in new[] { (roles.AnalyticsUser, roles.AnalyticsPassword, "analytics"), (roles.AppUser, roles.AppPassword, "app") })
         {
-            var (created, changed) = await RoleNames.EnsureLoginRoleAsync(connection, name, password, $"the {kind} role", isOwner: false, cancellationToken).ConfigureAwait(false);
+            var (created, changed, removed) = await RoleNames.EnsureLoginRoleAsync(connection, name, password, $"the {kind} role", isOwner: false, roles.ResetAttributes, cancellationToken).ConfigureAwait(false);
             var role = Quote(name);
             var sql = new StringBuilder();
             sql.Append($"GRANT CONNECT ON DATABASE {Quote(connection.Database)} TO {role};\n");
@@ -98,7 +103,7 @@ public sealed partial class TradingOperations
             }
 
             await ExecuteAsync(connection, sql.ToString(), cancellationToken).ConfigureAwait(false);
-            results.Add(new RoleResult(name, kind, created, changed, app ? writable : [], relations.Count));
+            results.Add(new RoleResult(name, kind, created, changed, app ? writable : [], relations.Count, removed));
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

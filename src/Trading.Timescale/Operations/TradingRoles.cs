@@ -17,4 +17,11 @@ public sealed class TradingRoles
 
     /// <summary>The application role's password; <see langword="null"/> keeps the password of an existing role.</summary>
     public string? AppPassword { get; init; }
+
+    /// <summary>
+    /// Whether to remove the powers of an existing role instead of refusing it: SUPERUSER, CREATEROLE, CREATEDB, BYPASSRLS and
+    /// REPLICATION are turned off, and its direct memberships in the schema owner, the database owner, <c>pg_*</c> roles and
+    /// roles with those attributes are revoked. Off by default: such a role is refused.
+    /// </summary>
+    public bool ResetAttributes { get; init; }
 }

@@ -109,18 +109,22 @@ public sealed class RolesTests(Infrastructure.TimescaleServerFixture server) : O
     }
 
     [Fact]
-    public async Task Re_running_updates_the_roles_and_changes_a_password_only_when_it_differs()
+    public async Task Re_running_updates_the_roles_and_sets_a_password_only_when_one_is_given()
     {
         await Trading.Operations.ApplyRolesAsync(Roles(), Ct);
 
-        var same = await Trading.Operations.ApplyRolesAsync(Roles(), Ct);
+        var kept = await Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = Analytics, AppUser = App }, Ct);
         var newPassword = "N3w-" + RandomNumberGenerator.GetHexString(12, lowercase: true);
-        var changed = await Trading.Operations.ApplyRolesAsync(Roles(newPassword), Ct);
+        var changed = await Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = Analytics, AppUser = App, AppPassword = newPassword }, Ct);
 
-        Assert.All(same, r => Assert.False(r.Created));
-        Assert.All(same, r => Assert.False(r.PasswordChanged));
+        Assert.All(kept, r => Assert.False(r.Created));
+        Assert.All(kept, r => Assert.False(r.PasswordChanged));
         Assert.False(changed[0].PasswordChanged);
         Assert.True(changed[1].PasswordChanged);
+        await using (await OpenAsAsync(Analytics, _analyticsPassword))
+        {
+        }
+
         await using (await OpenAsAsync(App, newPassword))
         {
         }
@@ -129,6 +133,86 @@ public sealed class RolesTests(Infrastructure.TimescaleServerFixture server) : O
         {
             await Assert.ThrowsAsync<PostgresException>(() => OpenAsAsync(App, _appPassword));
         }
+    }
+
+    public static TheoryData<string, string> Powers => new()
+    {
+        { "SUPERUSER", "is a superuser (SUPERUSER)" },
+        { "CREATEROLE", "is allowed to create roles (CREATEROLE)" },
+        { "CREATEDB", "is allowed to create databases (CREATEDB)" },
+        { "BYPASSRLS", "is exempt from row security (BYPASSRLS)" },
+        { "REPLICATION", "is a replication role (REPLICATION)" },
+        { "GRANT pg_write_server_files", "is a member of pg_write_server_files" },
+        { "GRANT pg_read_all_data", "is a member of pg_read_all_data" },
+        { "GRANT schema owner", "(the owner of the trading schema" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Powers))]
+    public async Task An_existing_role_with_a_power_is_refused_until_reset_attributes_removes_it(string power, string phrase)
+    {
+        var verifier = ScramSha256.CreateVerifier(_appPassword);
+        var schemaOwner = await ScalarAsync<string>("SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = 'trading'");
+        await ExecuteAsync(power.StartsWith("GRANT ", StringComparison.Ordinal)
+            ? $"CREATE ROLE \"{App}\" LOGIN PASSWORD '{verifier}'; GRANT \"{(power == "GRANT schema owner" ? schemaOwner : power[6..])}\" TO \"{App}\""
+            : $"CREATE ROLE \"{App}\" LOGIN {power} PASSWORD '{verifier}'");
+
+        var refused = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(Roles(), Ct));
+        var untouched = await ScalarAsync<bool>("SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)", Analytics); // created first, rolled back
+        var results = await Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = Analytics, AnalyticsPassword = _analyticsPassword, AppUser = App, ResetAttributes = true }, Ct);
+
+        Assert.Contains($"the app role '{App}' already exists and ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(phrase, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("--reset-attributes", refused.Message, StringComparison.Ordinal);
+        Assert.True(untouched, "nothing stays created when a role is refused");
+        Assert.Contains(results[1].RemovedPowers, p => p.Contains(phrase, StringComparison.Ordinal));
+        Assert.Equal(0L, await ScalarAsync<long>("""
+            SELECT count(*) FROM pg_roles r
+            WHERE r.rolname = $1 AND (r.rolsuper OR r.rolcreaterole OR r.rolcreatedb OR r.rolbypassrls OR r.rolreplication
+                   OR EXISTS (SELECT FROM pg_auth_members m WHERE m.member = r.oid))
+            """, App));
+        await using var app = await OpenAsAsync(App, _appPassword);
+        await AssertDeniedAsync(app, "UPDATE trading.settings SET value = '1 day' WHERE name = 'retention_stock_prices'");
+        await AssertDeniedAsync(app, "DELETE FROM trading.stock_prices");
+    }
+
+    [Fact]
+    public async Task A_role_that_owns_the_database_is_refused_even_with_reset_attributes()
+    {
+        await ExecuteAsync($"CREATE ROLE \"{App}\" LOGIN PASSWORD '{ScramSha256.CreateVerifier(_appPassword)}'; ALTER DATABASE \"{Database.Name}\" OWNER TO \"{App}\"");
+        try
+        {
+            var refused = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(Roles(), Ct));
+            var reset = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(
+                new TradingRoles { AnalyticsUser = Analytics, AnalyticsPassword = _analyticsPassword, AppUser = App, ResetAttributes = true }, Ct));
+
+            Assert.Contains($"'{App}' already exists and ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("owns database ", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"'{App}' still ", reset.Message, StringComparison.Ordinal);
+            Assert.Contains("owns database ", reset.Message, StringComparison.Ordinal);
+            Assert.Contains("after --reset-attributes", reset.Message, StringComparison.Ordinal);
+            Assert.Contains(Database.Name, reset.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await ExecuteAsync($"ALTER DATABASE \"{Database.Name}\" OWNER TO CURRENT_USER");
+        }
+    }
+
+    [Fact]
+    public async Task The_cli_refuses_a_role_with_createrole_and_reset_attributes_removes_it()
+    {
+        await ExecuteAsync($"CREATE ROLE \"{App}\" LOGIN CREATEROLE PASSWORD '{ScramSha256.CreateVerifier(_appPassword)}'");
+        string[] args = ["roles", "apply", "-c", Database.ConnectionString, "--analytics-user", Analytics, "--analytics-password-file", "-", "--app-user", App];
+
+        var refused = await Infrastructure.CliRunner.RunAsync(args, new StringReader(_analyticsPassword + "\n"));
+        var reset = await Infrastructure.CliRunner.RunAsync([.. args, "--reset-attributes"], new StringReader(_analyticsPassword + "\n"));
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains($"'{App}' already exists and is allowed to create roles (CREATEROLE)", refused.Error, StringComparison.Ordinal);
+        Assert.True(reset.ExitCode == 0, reset.Output + reset.Error);
+        Assert.Contains($"Powers removed from {App}: is allowed to create roles (CREATEROLE).", reset.Output, StringComparison.Ordinal);
+        Assert.False(await ScalarAsync<bool>("SELECT rolcreaterole FROM pg_roles WHERE rolname = $1", App));
     }
 
     [Fact]
@@ -189,30 +273,21 @@ public sealed class RolesTests(Infrastructure.TimescaleServerFixture server) : O
         var empty = await Assert.ThrowsAsync<ArgumentException>(() => Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = " ", AppUser = App }, Ct));
         var reserved = await Assert.ThrowsAsync<ArgumentException>(() => Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = "pg_reader", AppUser = App }, Ct));
         var same = await Assert.ThrowsAsync<ArgumentException>(() => Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = App, AppUser = App }, Ct));
-        var superuser = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(
+        var connected = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(
             new TradingRoles { AnalyticsUser = new NpgsqlConnectionStringBuilder(Database.ConnectionString).Username!, AppUser = App, AppPassword = _appPassword }, Ct));
         var noPassword = await Assert.ThrowsAsync<TradingOperationsException>(() => Trading.Operations.ApplyRolesAsync(new TradingRoles { AnalyticsUser = Analytics, AppUser = App }, Ct));
 
         Assert.Contains("analytics role name is empty", empty.Message, StringComparison.Ordinal);
         Assert.Contains("'pg_reader' starts with pg_", reserved.Message, StringComparison.Ordinal);
         Assert.Contains("different names", same.Message, StringComparison.Ordinal);
-        Assert.Contains("superuser", superuser.Message, StringComparison.Ordinal);
+        Assert.Contains("is the role this connection uses", connected.Message, StringComparison.Ordinal);
         Assert.Contains($"'{Analytics}' does not exist: give its password", noPassword.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM pg_roles WHERE rolname IN ($1, $2)", Analytics, App));
     }
 
     public override async ValueTask DisposeAsync()
     {
-        foreach (var role in new[] { Analytics, App })
-        {
-            await ExecuteAsync($"""
-                DO $$ BEGIN
-                    IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN
-                        EXECUTE 'DROP OWNED BY "{role}"'; EXECUTE 'DROP ROLE "{role}"';
-                    END IF;
-                END $$;
-                """);
-        }
+        await Infrastructure.TestRoles.DropAsync(Database.ConnectionString, [Analytics, App]);
 
         await base.DisposeAsync();
     }

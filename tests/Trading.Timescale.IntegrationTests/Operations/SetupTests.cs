@@ -19,13 +19,16 @@ public sealed class SetupTests(Infrastructure.TimescaleServerFixture server) : I
         var request = new DatabaseSetupRequest { Database = _name, Owner = Owner, OwnerPassword = _password };
 
         var first = await TradingOperations.SetupDatabaseAsync(ServerFixture.Server.ConnectionString, request, Ct);
-        var second = await TradingOperations.SetupDatabaseAsync(ServerFixture.Server.ConnectionString, request, Ct);
+        var second = await TradingOperations.SetupDatabaseAsync(ServerFixture.Server.ConnectionString, new DatabaseSetupRequest { Database = _name, Owner = Owner }, Ct);
+        var samePassword = await TradingOperations.SetupDatabaseAsync(ServerFixture.Server.ConnectionString, request, Ct);
 
         Assert.True(first.RoleCreated);
         Assert.True(first.DatabaseCreated);
         Assert.Equal(Edition != Trading.Timescale.Schema.TimescaleEdition.None, first.ExtensionCreated);
         Assert.False(first.NothingChanged);
         Assert.True(second.NothingChanged, "a second run changes nothing");
+        Assert.True(samePassword.PasswordChanged, "a given password is set again: the stored verifier is not read");
+        Assert.False(samePassword.RoleCreated || samePassword.DatabaseCreated || samePassword.ExtensionCreated || samePassword.PublicCreateRevoked);
         Assert.Equal(first.ExtensionVersion, second.ExtensionVersion);
 
         // The owner logs in with the password and installs the schema as the spec's trading_admin would.
@@ -55,10 +58,7 @@ public sealed class SetupTests(Infrastructure.TimescaleServerFixture server) : I
             await drop.ExecuteNonQueryAsync(Ct);
         }
 
-        await using (var role = DataSource.CreateCommand($"DROP ROLE IF EXISTS \"{Owner}\""))
-        {
-            await role.ExecuteNonQueryAsync(Ct);
-        }
+        await Infrastructure.TestRoles.DropAsync(Database.ConnectionString, [Owner]);
 
         await base.DisposeAsync();
     }

@@ -29,7 +29,7 @@ public sealed class CriticalEventTests(TimescaleServerFixture server) : Database
         }
 
         await using var copies = DataSource.CreateCommand("SELECT string_agg(source || ':' || message, '|') FROM trading.system_events_critical");
-        Assert.Equal("broker:orders halted, then resumed", await copies.ExecuteScalarAsync(Ct));
+        Assert.Equal("broker:orders halted on the primary", await copies.ExecuteScalarAsync(Ct)); // the first version is kept
         await using var triggers = DataSource.CreateCommand("""
             SELECT string_agg(tgname || ':' || tgenabled::text, ' ' ORDER BY tgname) FROM pg_trigger
             WHERE tgrelid = 'trading.system_events'::regclass AND NOT tgisinternal AND tgname LIKE 'system_events_copy_critical%'

@@ -5,7 +5,8 @@ namespace Trading.Timescale.Operations.Internal;
 
 /// <summary>
 /// SCRAM-SHA-256 password verifiers as PostgreSQL stores them (RFC 5802 and RFC 7677):
-/// <c>SCRAM-SHA-256$&lt;iterations&gt;:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;</c>, all base64. A verifier sent as the
+/// <c>SCRAM-SHA-256$&lt;iterations&gt;:&lt;salt&gt;$&lt;StoredKey&gt;:&lt;ServerKey&gt;</c>, all base64, over the password
+/// as <see cref="SaslPrep"/> prepares it. A verifier sent as the
 /// password of CREATE/ALTER ROLE is stored as is, so the plaintext never leaves this process.
 /// </summary>
 internal static class ScramSha256
@@ -21,7 +22,7 @@ internal static class ScramSha256
     {
         ArgumentNullException.ThrowIfNull(password);
         ArgumentNullException.ThrowIfNull(salt);
-        var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(Normalize(password)), salt, iterations, HashAlgorithmName.SHA256, 32);
+        var saltedPassword = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(SaslPrep.Prepare(password)), salt, iterations, HashAlgorithmName.SHA256, 32);
         var clientKey = HMACSHA256.HashData(saltedPassword, "Client Key"u8);
         var storedKey = SHA256.HashData(clientKey);
         var serverKey = HMACSHA256.HashData(saltedPassword, "Server Key"u8);
@@ -55,22 +56,5 @@ internal static class ScramSha256
 
         var expected = Encoding.ASCII.GetBytes(CreateVerifier(password, salt, iterations));
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(verifier));
-    }
-
-    /// <summary>The SASLprep subset PostgreSQL and Npgsql agree on: NFKC, with non-ASCII spaces mapped to a space.</summary>
-    private static string Normalize(string password)
-    {
-        var builder = new StringBuilder(password.Length);
-        foreach (var c in password)
-        {
-            if (c is '\u00AD' or '\u200B' or '\u2060' or '\uFEFF' or '\u034F' or '\u180B' or '\u180C' or '\u180D' || c is >= '\uFE00' and <= '\uFE0F')
-            {
-                continue;
-            }
-
-            builder.Append(c > 127 && char.IsWhiteSpace(c) ? ' ' : c);
-        }
-
-        return builder.ToString().Normalize(NormalizationForm.FormKC);
     }
 }
