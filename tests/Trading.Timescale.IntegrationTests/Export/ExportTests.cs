@@ -203,6 +203,51 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
     }
 
     [Fact]
+    public async Task Option_features_read_the_newest_snapshot_before_the_bar_end_only()
+    {
+        // A snapshot at 17:50 and one at 18:00 exactly (all IVs 0.99): bar 17:45 ends at 18:00 and must read the first.
+        await ExecuteAsync("""
+            INSERT INTO trading.options_data (underlying_symbol, option_symbol, "timestamp", expiration_date, strike_price, option_type, volume, implied_volatility, delta)
+            VALUES ('AAA', 'C90', '2026-12-01 17:50Z', '2026-12-04', 90, 'CALL', 100, 0.30, 0.60),
+                   ('AAA', 'C95', '2026-12-01 17:50Z', '2026-12-04', 95, 'CALL', 100, 0.28, 0.26),
+                   ('AAA', 'C100', '2026-12-01 17:50Z', '2026-12-04', 100, 'CALL', 100, 0.27, 0.10),
+                   ('AAA', 'P90', '2026-12-01 17:50Z', '2026-12-04', 90, 'PUT', 50, 0.34, -0.40),
+                   ('AAA', 'P85', '2026-12-01 17:50Z', '2026-12-04', 85, 'PUT', 50, 0.38, -0.24),
+                   ('AAA', 'P95', '2026-12-01 17:50Z', '2026-12-04', 95, 'PUT', 50, 0.31, -0.70),
+                   ('AAA', 'C90X', '2026-12-01 17:50Z', '2026-12-11', 90, 'CALL', 0, 0.50, 0.55),
+                   ('AAA', 'C90', '2026-12-01 18:00Z', '2026-12-04', 90, 'CALL', 100, 0.99, 0.60),
+                   ('AAA', 'P90', '2026-12-01 18:00Z', '2026-12-04', 90, 'PUT', 100, 0.99, -0.40)
+            """);
+        var output = NewOutput("options-features");
+        await Trading.Export().FeaturesAsync(new FeatureSetExport
+        {
+            Interval = TimescaleInterval.FromMinutes(15),
+            From = Instant.FromUtc(2026, 12, 1, 17, 30),
+            To = Instant.FromUtc(2026, 12, 1, 18, 15),
+            Symbols = ["AAA"],
+            OptionsFeatures = true,
+            Output = output,
+        }, cancellationToken: Ct);
+        var rows = Duck($"""
+            SELECT strftime("timestamp" AT TIME ZONE 'UTC', '%H:%M'), close::DOUBLE, strftime(option_snapshot_at AT TIME ZONE 'UTC', '%H:%M'),
+                   option_atm_iv, option_put_call_volume_ratio, option_skew_25d
+            FROM read_parquet('{output}/*/*.parquet') ORDER BY 1
+            """);
+        Assert.Equal(["17:30", "17:45", "18:00"], rows.Select(r => (string)r[0]!).ToArray());
+        Assert.Null(rows[0][2]);
+        Assert.Null(rows[0][3]);
+        Assert.Equal("17:50", rows[1][2]);
+        // The close (93.84) is nearest the 95 strike: the mean of the 95 call (0.28) and put (0.31).
+        Assert.InRange((double)rows[1][1]!, 92.5, 97.5);
+        Assert.Equal(0.295, (double)rows[1][3]!, 9);
+        Assert.Equal(150.0 / 300, (double)rows[1][4]!, 9);
+        Assert.Equal(0.38 - 0.28, (double)rows[1][5]!, 9);
+        Assert.Equal("18:00", rows[2][2]);
+        Assert.Equal(0.99, (double)rows[2][3]!, 9);
+        Assert.Equal(1.0, (double)rows[2][4]!, 9);
+    }
+
+    [Fact]
     public async Task Decimals_and_timestamps_at_their_extremes_round_trip()
     {
         await ExecuteAsync("""
