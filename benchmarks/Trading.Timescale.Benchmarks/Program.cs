@@ -7,6 +7,11 @@ if (args.Length > 0 && args[0] == "quick")
     return await QuickBenchmark.RunAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "export")
+{
+    return await ExportBenchmarks.RunAsync(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "import-profile")
 {
     return await ImportProfile.RunAsync(args[1..]);

@@ -172,6 +172,7 @@ internal static class QuickBenchmark
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(db);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(db, symbols, days, Math.Min(runs, 5), Log);
+        var export = await ExportBenchmarks.MeasureAsync(db, symbols, days, Math.Min(runs, 5), Option(args, "--feature-days", 3), Log);
 
         var info = db.ServerInfo;
         var result = new
@@ -210,6 +211,7 @@ internal static class QuickBenchmark
             latest,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
+            export,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 10.0, met = rsi.OneDayMedianMs < 10 },

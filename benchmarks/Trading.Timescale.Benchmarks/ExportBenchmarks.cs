@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using NodaTime;
+using Trading.Timescale.Export;
+using Trading.Timescale.Ingest;
+using Trading.Timescale.Queries;
+using Trading.Timescale.Schema;
+
+namespace Trading.Timescale.Benchmarks;
+
+/// <summary>
+/// The export section: 5-minute bars of every symbol over the loaded days written as Parquet through the export, against
+/// <c>COPY (SELECT ...) TO STDOUT (FORMAT csv)</c> of the same rows into a file, alternating which goes first; and the
+/// feature-set export rate.
+/// </summary>
+internal static class ExportBenchmarks
+{
+    public sealed record ExportResult(
+        long Rows, double ParquetRowsPerSecond, double CopyCsvRowsPerSecond, double ParquetVsCopyCsv, long ParquetBytes, long CsvBytes, double CsvToParquetSizeRatio,
+        long FeatureRows, int FeatureDays, string FeatureIndicators, double FeatureRowsPerSecond, double[] PairRatios);
+
+    /// <summary>The export section alone (<c>-- export</c>): a fresh database, one JSON object.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int Option(string name, int fallback) =>
+            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        var result = await MeasureAsync(db, Option("--symbols", 500), Option("--days", 30), Option("--runs", 5), Option("--feature-days", 3), m => Console.Error.WriteLine(m));
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        {
+            benchmark = "Trading.Timescale export benchmark",
+            command = "dotnet run -c Release --project benchmarks/Trading.Timescale.Benchmarks -- export",
+            server = new { postgres = db.ServerInfo.ServerVersion, timescaledb = db.ServerInfo.TimescaleVersion, edition = db.ServerInfo.Edition.ToString().ToLowerInvariant() },
+            export = result,
+            target = new { parquetVsCopyCsv = 0.8, met = result.ParquetVsCopyCsv >= 0.8 },
+        }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary>Loads the bars when the table is empty (the standalone <c>export</c> mode), then measures.</summary>
+    public static async Task<ExportResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, int runs, int featureDays, Action<string> log)
+    {
+        if (await db.ScalarAsync<long>("SELECT count(*) FROM (SELECT 1 FROM trading.stock_prices LIMIT 1) s") == 0)
+        {
+            log($"export: loading {symbols} symbols x {days} days of 5-minute bars");
+            await new TradingIngest(db.DataSource).AppendAsync(Bars.TradingDays(days, symbols, Duration.FromMinutes(5)));
+        }
+
+        if (db.ServerInfo.Edition == TimescaleEdition.Community)
+        {
+            await db.ExecuteAsync("CALL refresh_continuous_aggregate('trading.stock_prices_5m', NULL, NULL)");
+        }
+
+        var from = (await db.ScalarAsync<Instant>("SELECT date_trunc('day', min(\"timestamp\"), 'UTC') FROM trading.stock_prices")).ToDateTimeUtc();
+        var to = (await db.ScalarAsync<Instant>("SELECT date_trunc('day', max(\"timestamp\"), 'UTC') + INTERVAL '1 day' FROM trading.stock_prices")).ToDateTimeUtc();
+        var trading = new TradingDatabase(db.DataSource, new TradingTimescaleOptions());
+        var source = trading.Queries.Bars(BarInterval.FiveMinutes).Source ?? throw new InvalidOperationException("5-minute bars have no aggregate.");
+        // The same statement the bar builder runs for this range, with the bounds written in.
+        var copySql = string.Create(CultureInfo.InvariantCulture,
+            $"COPY (SELECT \"bucket\", \"symbol\", \"open\", \"high\", \"low\", \"close\", \"volume\", \"vwap\" FROM {source} WHERE \"bucket\" >= '{from:O}' AND \"bucket\" < '{to:O}' ORDER BY \"bucket\" ASC, \"symbol\") TO STDOUT (FORMAT csv, HEADER)");
+        var scratch = Path.Combine(Path.GetTempPath(), "trading-export-bench-" + Environment.ProcessId);
+        var parquet = new List<double>();
+        var copy = new List<double>();
+        var ratios = new List<double>();
+        long rows = 0, parquetBytes = 0, csvBytes = 0;
+        for (var run = 0; run <= runs; run++)
+        {
+            double parquetRate = 0, copyRate = 0;
+            for (var pass = 0; pass < 2; pass++)
+            {
+                if (Directory.Exists(scratch))
+                {
+                    Directory.Delete(scratch, recursive: true);
+                }
+
+                if ((run + pass) % 2 == 0)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var result = await trading.Export().TableAsync(new TableExport
+                    {
+                        Table = ExportTable.Bars,
+                        From = Instant.FromDateTimeUtc(from),
+                        To = Instant.FromDateTimeUtc(to),
+                        Interval = BarInterval.FiveMinutes,
+                        Output = Path.Combine(scratch, "parquet"),
+                    });
+                    parquetRate = result.Rows / watch.Elapsed.TotalSeconds;
+                    rows = result.Rows;
+                    parquetBytes = result.Files.Sum(f => f.Bytes);
+                }
+                else
+                {
+                    Directory.CreateDirectory(scratch);
+                    var file = Path.Combine(scratch, "bars.csv");
+                    var watch = Stopwatch.StartNew();
+                    long lines = 0;
+                    await using (var connection = await db.DataSource.OpenConnectionAsync())
+                    using (var reader = await connection.BeginTextExportAsync(copySql))
+                    await using (var writer = new StreamWriter(file))
+                    {
+                        var buffer = new char[1 << 16];
+                        int read;
+                        while ((read = await reader.ReadAsync(buffer, 0, buffer.Length)) > 0)
+                        {
+                            await writer.WriteAsync(buffer.AsMemory(0, read));
+                            lines += buffer.AsSpan(0, read).Count('\n');
+                        }
+                    }
+
+                    copyRate = (lines - 1) / watch.Elapsed.TotalSeconds;
+                    csvBytes = new FileInfo(file).Length;
+                    if (rows != 0 && lines - 1 != rows)
+                    {
+                        throw new InvalidOperationException($"COPY wrote {lines - 1} rows, the export {rows}.");
+                    }
+                }
+            }
+
+            // Run 0 warms both paths up and is not counted.
+            if (run > 0)
+            {
+                parquet.Add(parquetRate);
+                copy.Add(copyRate);
+                ratios.Add(parquetRate / copyRate);
+                log($"export run {run}/{runs}: parquet {parquetRate:F0} rows/s, COPY csv {copyRate:F0} rows/s");
+            }
+        }
+
+        const string indicators = "rsi:14,sma:20,bollinger:20:2,macd,atr:14";
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        var featureWatch = Stopwatch.StartNew();
+        var features = await trading.Export().FeaturesAsync(new FeatureSetExport
+        {
+            Interval = BarInterval.FiveMinutes,
+            From = Instant.FromDateTimeUtc(to) - Duration.FromDays(featureDays),
+            To = Instant.FromDateTimeUtc(to),
+            Indicators = FeatureIndicator.ParseList(indicators),
+            LabelHorizon = Duration.FromMinutes(30),
+            Output = Path.Combine(scratch, "features"),
+        });
+        var featureRate = features.Rows / featureWatch.Elapsed.TotalSeconds;
+        log($"features: {features.Rows} rows in {featureWatch.Elapsed.TotalSeconds:F1} s");
+        Directory.Delete(scratch, recursive: true);
+        return new ExportResult(
+            rows, Math.Round(Median(parquet)), Math.Round(Median(copy)), Math.Round(Median(ratios), 3), parquetBytes, csvBytes, Math.Round((double)csvBytes / parquetBytes, 2),
+            features.Rows, featureDays, indicators + " with label_forward_return_30m", Math.Round(featureRate), [.. ratios.Select(r => Math.Round(r, 3))]);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
