@@ -59,31 +59,29 @@ public sealed class TradingExport
         switch (request.Table)
         {
             case ExportTable.Bars:
-                var bars = queries.Bars(request.Interval).Between(request.From, request.To).OrderBy(SortDirection.Ascending);
+                var bars = queries.Bars(request.Interval).OrderBy(SortDirection.Ascending);
                 bars = symbols is null ? bars : bars.ForSymbols(symbols);
                 parameters["interval"] = request.Interval.ToString();
                 columns = catalog.Bars(request.Interval.ToString(), bars.Source ?? "trading.stock_prices");
-                rows = ct => Map(bars.AsAsyncEnumerable(ct), b => [b.Bucket, b.Symbol, b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap]);
+                rows = ct => ByDay(request.From, request.To, (from, to) => Map(bars.Between(from, to).AsAsyncEnumerable(ct), b => [b.Bucket, b.Symbol, b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap]));
                 break;
             case ExportTable.Signals:
-                var signals = SignalsOf(request, symbols);
                 columns = catalog.Signals();
-                rows = ct => Map(signals.AsAsyncEnumerable(ct), SignalRow);
+                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).AsAsyncEnumerable(ct), SignalRow));
                 break;
             case ExportTable.Outcomes:
                 var horizon = FeatureSql.HorizonName(request.OutcomeHorizon);
                 parameters["horizon"] = horizon;
-                var outcomes = SignalsOf(request, symbols).Outcomes(request.OutcomeHorizon);
                 columns = catalog.Outcomes(horizon);
-                rows = ct => Map(outcomes.AsAsyncEnumerable(ct), o =>
+                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).Outcomes(request.OutcomeHorizon).AsAsyncEnumerable(ct), o =>
                 [
                     .. SignalRow(o.Signal), o.EntryAt, o.EntryPrice, o.ExitAt, o.ExitPrice, o.ForwardReturn, o.DirectionalReturn,
                     HitText(o.FirstHit), o.HitAt, o.SameBar,
-                ]);
+                ]));
                 break;
             default:
                 columns = catalog.Options();
-                rows = ct => OptionRowsAsync(request, symbols, columns.Count, ct);
+                rows = ct => ByDay(request.From, request.To, (from, to) => OptionRowsAsync(from, to, symbols, columns.Count, ct));
                 break;
         }
 
@@ -162,9 +160,9 @@ public sealed class TradingExport
         }
     }
 
-    private SignalQuery SignalsOf(TableExport request, string[]? symbols)
+    private SignalQuery SignalsOf(Instant from, Instant to, string[]? symbols)
     {
-        var signals = _database.Queries.Signals().Between(request.From, request.To).OrderBy(SortDirection.Ascending);
+        var signals = _database.Queries.Signals().Between(from, to).OrderBy(SortDirection.Ascending);
         return symbols is null ? signals : signals.ForSymbols(symbols);
     }
 
@@ -176,6 +174,32 @@ public sealed class TradingExport
 
     private static string HitText(SignalHit hit) => hit.ToString().ToLowerInvariant();
 
+    /// <summary>The rows of each UTC day of [from, to) in turn: one bounded query per day, in date order.</summary>
+    private static async IAsyncEnumerable<object?[]> ByDay(Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<object?[]>> day)
+    {
+        foreach (var (dayFrom, dayTo) in Days(from, to))
+        {
+            await foreach (var row in day(dayFrom, dayTo).ConfigureAwait(false))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private static IEnumerable<(Instant From, Instant To)> Days(Instant from, Instant to)
+    {
+        for (var day = from.InUtc().Date; ; day = day.PlusDays(1))
+        {
+            var start = day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+            if (start >= to)
+            {
+                yield break;
+            }
+
+            yield return (Instant.Max(start, from), Instant.Min(start + Duration.FromDays(1), to));
+        }
+    }
+
     private static async IAsyncEnumerable<object?[]> Map<T>(IAsyncEnumerable<T> source, Func<T, object?[]> map)
     {
         await foreach (var item in source.ConfigureAwait(false))
@@ -185,7 +209,7 @@ public sealed class TradingExport
     }
 
     private async IAsyncEnumerable<object?[]> OptionRowsAsync(
-        TableExport request, string[]? symbols, int width, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        Instant from, Instant to, string[]? symbols, int width, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var command = _database.DataSource.CreateCommand("""
             SELECT "timestamp", underlying_symbol, option_symbol, expiration_date, strike_price, option_type, bid_price, ask_price, last_price,
@@ -196,8 +220,8 @@ public sealed class TradingExport
             """);
         await using (command.ConfigureAwait(false))
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = request.From, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = request.To, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)symbols ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             await foreach (var row in ReadAsync(command, width, cancellationToken).ConfigureAwait(false))
             {
@@ -211,19 +235,9 @@ public sealed class TradingExport
     {
         var sql = FeatureSql.Build(request);
         var labels = request.LabelHorizon is not null;
-        var day = request.From.InUtc().Date;
-        while (true)
+        foreach (var (from, to) in Days(request.From, request.To))
         {
-            var dayStart = day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-            if (dayStart >= request.To)
-            {
-                yield break;
-            }
-
-            var from = Instant.Max(dayStart, request.From);
-            var to = Instant.Min(dayStart + Duration.FromDays(1), request.To);
             var symbols = request.Symbols is { Count: > 0 } given ? given.ToArray() : await SymbolsAsync(from, to, request.Interval, cancellationToken).ConfigureAwait(false);
-            day = day.PlusDays(1);
             if (symbols.Length == 0)
             {
                 continue;
@@ -289,6 +303,8 @@ public sealed class TradingExport
     private static async IAsyncEnumerable<object?[]> ReadAsync(
         NpgsqlCommand command, int width, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // A day of a bulk export may take longer than the default timeout; the cancellation token still stops it.
+        command.CommandTimeout = 0;
         var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {

@@ -77,6 +77,22 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
     }
 
     [Fact]
+    public async Task Symbol_partitions_split_each_date_and_read_back_with_hive_partitioning()
+    {
+        var output = NewOutput("by-symbol");
+        var result = await Trading.Export().TableAsync(
+            new TableExport { Table = ExportTable.Bars, From = From, To = To, Interval = TimescaleInterval.FromHours(1), Output = output, PartitionBySymbol = true },
+            cancellationToken: Ct);
+        Assert.Equal(
+            ["date=2026-11-30/symbol=AAA/part-0.parquet", "date=2026-11-30/symbol=BBB/part-0.parquet", "date=2026-12-01/symbol=AAA/part-0.parquet", "date=2026-12-01/symbol=BBB/part-0.parquet"],
+            result.Files.Select(f => f.Path).ToArray());
+        CheckManifest(output);
+        var perPartition = Duck($"SELECT symbol, count(*), count(DISTINCT symbol) FROM read_parquet('{output}/*/*/*.parquet', hive_partitioning = true) GROUP BY symbol ORDER BY symbol");
+        var expected = await RowsAsync("SELECT symbol, count(*) FROM (SELECT * FROM trading.bars('AAA', '1h', '2026-11-30', '2026-12-02') UNION ALL SELECT * FROM trading.bars('BBB', '1h', '2026-11-30', '2026-12-02')) b GROUP BY symbol ORDER BY symbol");
+        Assert.Equal(expected.Select(r => ((string)r[0]!, Convert.ToInt64(r[1]))), perPartition.Select(r => ((string)r[0]!, Convert.ToInt64(r[1]))));
+    }
+
+    [Fact]
     public async Task Features_equal_the_single_symbol_sql_functions_and_no_feature_sees_a_planted_future_spike()
     {
         FeatureSetExport Request(string output) => new()
