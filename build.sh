@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Trading.Timescale build entry point.
-#   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart
+#   ./build.sh demo    ensure PostgreSQL + TimescaleDB, then run samples/QuickStart on a throwaway server (whatever
+#                      TRADING_TIMESCALE_CONNECTION, DATABASE_URL or DB_* say); --database-url URL or
+#                      --connection-file PATH run it in that database instead, when it is empty or the demo's own
 #   ./build.sh test    ensure PostgreSQL + TimescaleDB, run every test project on each target framework whose runtime
-#                      is installed, then the consumer test (tests/Consumer) and the community conformance run
+#                      is installed, then the consumer test (tests/Consumer), docs/getting-started.md followed as
+#                      written (tests/GettingStarted) and the community conformance run
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
 #   ./build.sh pack    write the .nupkg and .snupkg files (Trading.Timescale, .Testing, .Backup, .Export, .Cli, ...) to artifacts/packages
@@ -61,7 +64,11 @@ cmd="${1:-}"
 [ $# -gt 0 ] && shift
 case "$cmd" in
   demo)
-    ensure_server
+    # The throwaway server needs the local binaries; a database named on the command line does not.
+    case " $* " in
+      *" --database-url "* | *" --connection-file "*) ;;
+      *) bash scripts/ensure-timescaledb.sh --local-server ;;
+    esac
     dotnet run --project samples/QuickStart -c "$configuration" -- "$@"
     ;;
   test)
@@ -81,10 +88,13 @@ case "$cmd" in
     summarize_tests "$results/console.log"
     consumer_status=0
     bash tests/Consumer/run.sh || consumer_status=$?
+    getting_started_status=0
+    bash tests/GettingStarted/run.sh || getting_started_status=$?
     conformance_status=0
     run_conformance || conformance_status=$?
     [ "$status" -ne 0 ] && exit "$status"
     [ "$conformance_status" -ne 0 ] && exit "$conformance_status"
+    [ "$getting_started_status" -ne 0 ] && exit "$getting_started_status"
     exit "$consumer_status"
     ;;
   conformance)

@@ -7,7 +7,17 @@
 #   2. the Apache edition built from Debian's `timescaledb` source package (trixie).
 # When it cannot install (not root, not Debian/Ubuntu), it prints what to do instead and exits 0,
 # so callers can still use TRADING_TIMESCALE_CONNECTION or Docker.
+#
+# With TRADING_TIMESCALE_CONNECTION set, the tests use that server and nothing is installed. --local-server installs
+# all the same: the demo always starts its own throwaway server and never uses TRADING_TIMESCALE_CONNECTION.
 set -euo pipefail
+
+local_server=0
+case "${1:-}" in
+  --local-server) local_server=1 ;;
+  "") ;;
+  *) printf '[ensure-timescaledb] unknown argument %s (usage: ensure-timescaledb.sh [--local-server])\n' "$1" >&2; exit 2 ;;
+esac
 
 PG_MAJOR="${PG_MAJOR:-15}"
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
@@ -20,16 +30,17 @@ log() { printf '[ensure-timescaledb] %s\n' "$*" >&2; }
 advise() {
   log "$1"
   log "To run the tests or the demo anyway, do one of these:"
-  log "  - set TRADING_TIMESCALE_CONNECTION to a PostgreSQL server with TimescaleDB, e.g."
+  log "  - for the tests, set TRADING_TIMESCALE_CONNECTION to a PostgreSQL server with TimescaleDB, e.g."
   log "    export TRADING_TIMESCALE_CONNECTION='Host=localhost;Username=postgres;Password=...;Database=postgres'"
-  log "  - start a Docker engine: the test-server provider then uses the timescale/timescaledb image"
+  log "  - for the demo, name an empty database: ./build.sh demo --connection-file FILE (or --database-url URL)"
+  log "  - start a Docker engine: the test-server provider and the demo then use the timescale/timescaledb image"
   log "  - install PostgreSQL ${PG_MAJOR} and timescaledb-2-postgresql-${PG_MAJOR} yourself"
 }
 
 has_server() { [ -x "${PG_BIN}/postgres" ] && [ -x "${PG_BIN}/initdb" ]; }
 has_extension() { [ -f "${PG_EXT_DIR}/timescaledb.control" ] && ls /usr/lib/postgresql/${PG_MAJOR}/lib/timescaledb*.so >/dev/null 2>&1; }
 
-if [ -n "${TRADING_TIMESCALE_CONNECTION:-}" ]; then
+if [ -n "${TRADING_TIMESCALE_CONNECTION:-}" ] && [ "$local_server" = 0 ]; then
   log "TRADING_TIMESCALE_CONNECTION is set: using that server, nothing to install."
   exit 0
 fi

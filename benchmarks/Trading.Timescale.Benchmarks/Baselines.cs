@@ -11,7 +11,7 @@ internal static class Baselines
     private const string Columns = "symbol, \"timestamp\", open_price, high_price, low_price, close_price, volume, vwap, market_cap, shares_outstanding";
 
     /// <summary>Binary COPY with typed async writes: the fastest way Npgsql offers.</summary>
-    public static async Task RawCopyAsync(NpgsqlDataSource dataSource, StockPrice[] rows)
+    public static async Task RawCopyAsync(NpgsqlDataSource dataSource, IEnumerable<StockPrice> rows)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var writer = await connection.BeginBinaryImportAsync($"COPY trading.stock_prices ({Columns}) FROM STDIN (FORMAT BINARY)");

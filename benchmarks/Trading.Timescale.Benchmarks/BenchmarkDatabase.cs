@@ -8,11 +8,13 @@ namespace Trading.Timescale.Benchmarks;
 internal sealed class BenchmarkDatabase : IAsyncDisposable
 {
     private readonly TimescaleTestServer _server;
+    private readonly bool _ownsServer;
     private readonly TimescaleTestDatabase _database;
 
-    private BenchmarkDatabase(TimescaleTestServer server, TimescaleTestDatabase database, NpgsqlDataSource dataSource)
+    private BenchmarkDatabase(TimescaleTestServer server, bool ownsServer, TimescaleTestDatabase database, NpgsqlDataSource dataSource)
     {
         _server = server;
+        _ownsServer = ownsServer;
         _database = database;
         DataSource = dataSource;
     }
@@ -27,7 +29,16 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     public static async Task<BenchmarkDatabase> CreateAsync(CancellationToken cancellationToken = default)
     {
         var server = await TimescaleTestServer.StartAsync(cancellationToken);
-        var database = await server.CreateDatabaseAsync("bench", cancellationToken);
+        return await CreateOnAsync(server, true, "bench", cancellationToken);
+    }
+
+    /// <summary>Another database with the schema installed, on the same server; disposing it leaves the server running.</summary>
+    public Task<BenchmarkDatabase> CreateSiblingAsync(string namePrefix, CancellationToken cancellationToken = default) =>
+        CreateOnAsync(_server, false, namePrefix, cancellationToken);
+
+    private static async Task<BenchmarkDatabase> CreateOnAsync(TimescaleTestServer server, bool ownsServer, string namePrefix, CancellationToken cancellationToken)
+    {
+        var database = await server.CreateDatabaseAsync(namePrefix, cancellationToken);
         await using (var trading = TradingDatabase.Create(database.ConnectionString))
         {
             await trading.Schema.MigrateAsync(cancellationToken);
@@ -35,7 +46,7 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
 
         var builder = new NpgsqlDataSourceBuilder(database.ConnectionString);
         builder.UseNodaTime();
-        return new BenchmarkDatabase(server, database, builder.Build());
+        return new BenchmarkDatabase(server, ownsServer, database, builder.Build());
     }
 
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken = default)
@@ -62,6 +73,9 @@ internal sealed class BenchmarkDatabase : IAsyncDisposable
     {
         await DataSource.DisposeAsync();
         await _database.DisposeAsync();
-        await _server.DisposeAsync();
+        if (_ownsServer)
+        {
+            await _server.DisposeAsync();
+        }
     }
 }

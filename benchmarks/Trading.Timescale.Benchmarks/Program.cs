@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 using Trading.Timescale.Benchmarks;
 
-// `quick` prints one JSON object (what ./build.sh bench runs); anything else goes to BenchmarkDotNet.
+// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts; `export` only the export section; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "quick")
 {
     return await QuickBenchmark.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "refresh")
+{
+    return await QuickBenchmark.RunRefreshAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "export")

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Xml.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -10,20 +9,38 @@ using Trading.Timescale.Positions;
 using Trading.Timescale.Queries;
 using Trading.Timescale.Schema;
 using Trading.Timescale.Testing;
+using static QuickStart.Cells;
 
 namespace QuickStart;
 
 /// <summary>
-/// The Trading.Timescale quick start: a simulated trading day through the whole library. It connects to the
-/// configured server, or starts a throwaway local one when none is configured, ingests a session of bars, option
-/// chains and signals, then shows what a trader would look at and writes a chart.
+/// The Trading.Timescale quick start: a simulated trading day through the whole library. It starts a throwaway server
+/// (whatever the environment holds), or uses the database named with --database-url or --connection-file when that
+/// database is empty or the demo's own; it ingests a session of bars, option chains and signals, then shows what a
+/// trader would look at and writes a chart.
 /// </summary>
 internal static class Program
 {
-    private static readonly string[] ConnectionVariables = [TradingConnectionString.EnvironmentVariable, "DATABASE_URL", "DB_HOST"];
-
-    public static async Task<int> Main()
+    public static async Task<int> Main(string[] args)
     {
+        DemoArguments arguments;
+        try
+        {
+            arguments = DemoArguments.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"quickstart: {ex.Message}");
+            Console.Error.WriteLine(DemoArguments.Usage);
+            return 2;
+        }
+
+        if (arguments.Help)
+        {
+            Console.WriteLine(DemoArguments.Usage);
+            return 0;
+        }
+
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -32,29 +49,35 @@ internal static class Program
         };
         var ct = cancellation.Token;
 
-        // 1. A server: the configured one, else a throwaway one from Trading.Timescale.Testing
-        //    (Docker when it answers, else a local cluster); disposing it stops and deletes it.
+        // 1. A server: a throwaway one from Trading.Timescale.Testing (Docker when it answers, else a local cluster;
+        //    disposing it stops and deletes it), or the database named on the command line.
         TimescaleTestServer? throwaway = null;
         try
         {
             string connectionString;
             string how;
-            if (TradingConnectionString.FromEnvironment() is { } configured)
+            string? claim = null;
+            if (arguments.ConnectionString is { } named)
             {
-                connectionString = configured;
-                how = $"the server configured by {ConnectionVariables.First(v => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(v)))}" +
-                      $" ({TradingConnectionString.Redact(configured)})";
+                connectionString = named;
+                how = $"{DemoDatabase.Describe(named)}, named by {arguments.Source}";
             }
             else
             {
-                Console.WriteLine($"No server configured ({string.Join(", ", ConnectionVariables)} are unset): starting a throwaway one...");
-                throwaway = await TimescaleTestServer.StartAsync(ct);
+                if (DemoDatabase.IgnoredVariables() is { Count: > 0 } ignored)
+                {
+                    Console.WriteLine($"Ignoring {string.Join(", ", ignored)}: the demo writes only into a throwaway server it starts, " +
+                                      "or into a database named with --database-url or --connection-file.");
+                }
+
+                Console.WriteLine("Starting a throwaway server for the demo...");
+                // ConnectionStringVariable = null: never an existing server from TRADING_TIMESCALE_CONNECTION.
+                throwaway = await TimescaleTestServer.StartAsync(new TimescaleTestServerOptions { ConnectionStringVariable = null }, ct);
                 connectionString = (await throwaway.CreateDatabaseAsync("quickstart", ct)).ConnectionString;
                 how = throwaway.Kind switch
                 {
                     TimescaleTestServerKind.LocalCluster => "a throwaway local cluster (stopped and deleted at exit)",
-                    TimescaleTestServerKind.Container => "a throwaway Docker container (removed at exit)",
-                    _ => "an existing server",
+                    _ => "a throwaway Docker container (removed at exit)",
                 };
                 Console.WriteLine($"Started {throwaway.Describe()}");
             }
@@ -62,6 +85,10 @@ internal static class Program
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
             dataSourceBuilder.UseNodaTime();
             await using var dataSource = dataSourceBuilder.Build();
+            if (throwaway is null)
+            {
+                claim = await DemoDatabase.ClaimAsync(dataSource, DemoDatabase.Describe(connectionString), ct);
+            }
 
             TimescaleServerInfo info;
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
@@ -73,10 +100,25 @@ internal static class Program
             Console.WriteLine($"  PostgreSQL  {info.ServerVersion}");
             Console.WriteLine($"  TimescaleDB {info.TimescaleVersion ?? "not available"}");
             Console.WriteLine($"  edition     {info.Edition.ToString().ToLowerInvariant()}");
+            if (claim is not null)
+            {
+                Console.WriteLine($"  {claim}");
+            }
 
             // 2. The demo proper.
-            await RunAsync(dataSource, connectionString, ct);
+            await RunAsync(dataSource, connectionString, arguments.Symbols, ct);
             return 0;
+        }
+        catch (DemoDatabaseRefusedException ex)
+        {
+            Console.Error.WriteLine($"quickstart: {ex.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (arguments.ConnectionString is { } named && ex is NpgsqlException or TradingTimescaleException)
+        {
+            // Messages of Npgsql and the library carry no password.
+            Console.Error.WriteLine($"quickstart: {DemoDatabase.Describe(named)}: {ex.Message}");
+            return 1;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -93,7 +135,7 @@ internal static class Program
     }
 
     /// <summary>What the demo does with the database, in the order a service would.</summary>
-    private static async Task RunAsync(NpgsqlDataSource dataSource, string connectionString, CancellationToken ct)
+    private static async Task RunAsync(NpgsqlDataSource dataSource, string connectionString, int symbolCount, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
 
@@ -110,7 +152,7 @@ internal static class Program
 
         // 1. A simulated session: the last weekday before today, so every row is in the past.
         var today = SystemClock.Instance.GetCurrentInstant().InZone(SampleMarket.Exchange).Date;
-        var market = SampleMarket.Simulate(SampleMarket.PreviousWeekday(today), symbolCount: 300);
+        var market = SampleMarket.Simulate(SampleMarket.PreviousWeekday(today), symbolCount);
         var horizon = Duration.FromHours(2);
         string[] underlyings = ["AAPL", "MSFT", "NVDA", "SPY"];
         var quotes = market.OptionChains(underlyings).ToList();
@@ -256,17 +298,10 @@ internal static class Program
 
         Output.Section($"Signal outcomes over {horizon.TotalHours:0} hours: did the target or the stop come first?");
         var outcomes = await day.OfType(SignalType.Buy, SignalType.Sell).Outcomes(horizon).ToListAsync(ct);
-        Output.Table(["confidence", ">signals", ">target first", ">stop first", ">neither", ">avg return"], outcomes
-            .GroupBy(o => o.Signal.Confidence >= 0.8m ? "0.80 and up" : o.Signal.Confidence >= 0.65m ? "0.65 - 0.79" : "below 0.65")
-            .OrderByDescending(g => g.Key)
-            .Select(g => Row(g.Key, $"{g.Count()}", $"{g.Count(o => o.FirstHit == SignalHit.Target)}", $"{g.Count(o => o.FirstHit == SignalHit.Stop)}",
-                $"{g.Count(o => o.FirstHit == SignalHit.None)}", Percent(g.Average(o => o.DirectionalReturn ?? 0)))));
+        Output.Table(SignalReport.SummaryHeaders, SignalReport.Summary(outcomes));
 
-        Output.Line("the latest five:");
-        Output.Table(["time", "symbol", "signal", ">confidence", ">entry", ">target", ">stop", "outcome", ">return"], outcomes.Take(5).Select(o =>
-            Row(Time(o.Signal.Timestamp), o.Signal.Symbol, $"{o.Signal.SignalType}".ToUpperInvariant(), $"{o.Signal.Confidence:0.00}", Price(o.EntryPrice),
-                Price(o.Signal.TargetPrice), Price(o.Signal.StopLoss),
-                o.FirstHit == SignalHit.None ? "open at horizon" : $"{o.FirstHit} at {Time(o.HitAt!.Value)}".ToLowerInvariant(), Percent(o.DirectionalReturn))));
+        Output.Line("the latest five (signal return: what following the signal earned, the underlying's move negated for a SELL):");
+        Output.Table(SignalReport.OutcomeHeaders, outcomes.Take(5).Select(SignalReport.Outcome));
     }
 
     private static async Task ShowPositionAsync(TradingDatabase trading, SampleMarket market, string focus, CancellationToken ct)
@@ -305,7 +340,7 @@ internal static class Program
         foreach (var hypertable in health.Hypertables)
         {
             await using var command = dataSource.CreateCommand(
-                "SELECT count(*), pg_size_pretty(hypertable_size(format('trading.%I', $1::text)::regclass)) FROM trading." + Identifier(hypertable.Name));
+                "SELECT count(*), pg_size_pretty(hypertable_size(format('trading.%I', $1::text)::regclass)) FROM trading." + DemoDatabase.Identifier(hypertable.Name));
             command.Parameters.AddWithValue(hypertable.Name);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
@@ -314,9 +349,6 @@ internal static class Program
 
         Output.Table(["hypertable", ">rows", ">chunks", ">size"], rows);
     }
-
-    // Hypertable names come from the schema's closed set; quoting keeps them identifiers all the same.
-    private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Feature<T>(SchemaFeatureHealth<T> feature) =>
         feature.Available ? $"{feature.Items.Count}" : $"unavailable ({feature.UnavailableReason})";
@@ -329,14 +361,4 @@ internal static class Program
         (_, { LowerBand: { } lower }) when (double?)close <= lower => "at lower band",
         _ => "",
     };
-
-    private static IReadOnlyList<string> Row(params string[] cells) => cells;
-
-    private static string Time(Instant instant) => instant.InZone(SampleMarket.Exchange).ToString("HH:mm", CultureInfo.InvariantCulture);
-
-    private static string Price(decimal? price) => price?.ToString("N2", CultureInfo.InvariantCulture) ?? "-";
-
-    private static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
-
-    private static string Percent(double? value) => value?.ToString("0.00%", CultureInfo.InvariantCulture) ?? "-";
 }

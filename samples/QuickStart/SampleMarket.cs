@@ -145,10 +145,17 @@ internal sealed class SampleMarket
     {
         var random = new Random(Seed + 1);
         var candidates = Symbols.Take(30).ToArray();
+        var taken = new HashSet<(string Symbol, int Minute)>();   // one signal per symbol and minute: the table's natural key
         for (var i = 0; i < count; i++)
         {
             var symbol = candidates[random.Next(candidates.Length)];
             var minute = 15 + random.Next(SessionMinutes - 150);
+            if (!taken.Add((symbol, minute)))
+            {
+                i--;
+                continue;
+            }
+
             var at = At(minute);
             var price = PriceAt(symbol, at);
             var later = PriceAt(symbol, at + horizon);

@@ -6,8 +6,8 @@ using Trading.Timescale.Ingest;
 namespace WorkerService;
 
 /// <summary>
-/// The code samples of README.md and docs/getting-started.md, compiled here. A unit test (ReadmeSnippetTests) checks
-/// that every ```csharp block of those pages appears verbatim in a file of samples/.
+/// The code samples of README.md, compiled here. A unit test (SnippetTests) checks that every ```csharp block of
+/// README.md and docs/*.md appears verbatim in a file of samples/.
 /// </summary>
 internal static class ReadmeExamples
 {

@@ -3,7 +3,7 @@ using Trading.Timescale.Operations;
 
 namespace Trading.Timescale.Cli;
 
-/// <summary>The spec's backup environment: BACKUP_DIR, RETENTION_DAYS, S3_BUCKET and S3_PREFIX.</summary>
+/// <summary>The backup environment: BACKUP_DIR, RETENTION_DAYS, S3_BUCKET and S3_PREFIX.</summary>
 internal static class BackupSettings
 {
     public const int DefaultRetentionDays = 30;

@@ -40,10 +40,18 @@ internal static class CliApp
     public static TextReader Input => InputOverride.Value ?? Console.In;
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
+    /// <remarks>Parse errors are written in the common error format (<c>trading-timescale: MESSAGE</c>), without the help text.</remarks>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
+        // With no arguments at all, the help is the answer rather than an error.
+        var parseResult = CreateRootCommand().Parse(args.Length == 0 ? ["--help"] : args);
+        if (parseResult.Errors.Count > 0)
+        {
+            return CliContext.ReportParseErrorsAsync(parseResult, error);
+        }
+
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return CreateRootCommand().Parse(args).InvokeAsync(configuration, cancellationToken);
+        return parseResult.InvokeAsync(configuration, cancellationToken);
     }
 
     /// <summary>Like <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/>, reading standard input from <paramref name="input"/>.</summary>

@@ -26,7 +26,13 @@ internal sealed class CliContext
 
     public bool Json { get; }
 
-    /// <summary>Runs a command body: exceptions become one line on standard error and exit code 1.</summary>
+    /// <summary>The start of every error line the CLI writes to standard error.</summary>
+    public const string ErrorPrefix = "trading-timescale: ";
+
+    /// <summary>
+    /// Runs a command body: an exception becomes one line on standard error, <c>trading-timescale: MESSAGE</c>, and exit
+    /// code 1 (a <see cref="CliException"/> may carry another); cancellation (Ctrl+C) exits 130.
+    /// </summary>
     public static Func<ParseResult, CancellationToken, Task<int>> Action(Func<CliContext, CancellationToken, Task<int>> body) =>
         async (parseResult, cancellationToken) =>
         {
@@ -37,15 +43,44 @@ internal sealed class CliContext
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                await context.Error.WriteLineAsync("trading-timescale: cancelled.").ConfigureAwait(false);
+                await context.Error.WriteLineAsync(ErrorPrefix + "cancelled.").ConfigureAwait(false);
                 return 130;
             }
-            catch (Exception ex) when (ex is CliException or TradingTimescaleException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (CliException ex)
             {
-                await context.Error.WriteLineAsync("trading-timescale: " + Describe(ex, context.TryConnectionForDisplay())).ConfigureAwait(false);
+                await context.Error.WriteLineAsync(ErrorPrefix + Describe(ex, context.TryConnectionForDisplay())).ConfigureAwait(false);
+                return ex.ExitCode;
+            }
+            catch (Exception ex) when (ex is TradingTimescaleException or OptionsValidationException or NpgsqlException or ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                await context.Error.WriteLineAsync(ErrorPrefix + Describe(ex, context.TryConnectionForDisplay())).ConfigureAwait(false);
+                return 1;
+            }
+            catch (Exception ex)
+            {
+                // Not a failure the commands expect (a bug, or a library's own exception type): still one line, with its type.
+                await context.Error.WriteLineAsync($"{ErrorPrefix}{Describe(ex, context.TryConnectionForDisplay())} ({ex.GetType().FullName})").ConfigureAwait(false);
                 return 1;
             }
         };
+
+    /// <summary>Writes parse errors (unknown option, missing or bad argument) in the common format; returns exit code 1.</summary>
+    public static async Task<int> ReportParseErrorsAsync(ParseResult parseResult, TextWriter error)
+    {
+        foreach (var parseError in parseResult.Errors)
+        {
+            await error.WriteLineAsync(ErrorPrefix + Flatten(parseError.Message)).ConfigureAwait(false);
+        }
+
+        var names = new List<string>();
+        for (var result = parseResult.CommandResult; result is { Command: not RootCommand }; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        await error.WriteLineAsync($"{ErrorPrefix}run 'trading-timescale {string.Concat(names.Select(n => n + " "))}--help' for usage.").ConfigureAwait(false);
+        return 1;
+    }
 
     /// <summary>What <c>-</c> reads (for --connection-file and import --file); in-process callers such as tests set their own.</summary>
     internal static AsyncLocal<TextReader?> StandardInputOverride { get; } = new();
@@ -207,7 +242,14 @@ internal sealed class CliContext
             message += $" ({Flatten(inner.Message)})";
         }
 
-        return ex is NpgsqlException && connection is not null
+        // A failure to reach or use the server, also when the library wrapped it (import's IngestException), names the connection.
+        var npgsql = false;
+        for (var e = ex; e is not null && !npgsql; e = e.InnerException)
+        {
+            npgsql = e is NpgsqlException;
+        }
+
+        return npgsql && connection is not null
             ? $"{message} [connection: {connection}]"
             : message;
     }

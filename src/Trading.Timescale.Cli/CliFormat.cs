@@ -16,6 +16,11 @@ internal static class CliFormat
     public static string Time(Instant? instant) =>
         instant is null ? "-" : InstantPattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd' 'HH':'mm':'ss'Z'").Format(instant.Value);
 
+    /// <summary>An aggregate's lag as <c>D:hh:mm:ss</c>, or what stands in for it while nothing is materialized.</summary>
+    public static string AggregateLag(Duration? lag, AggregateMaterialization materialization) =>
+        lag is { } d ? d.ToString("-D:hh:mm:ss", CultureInfo.InvariantCulture)
+        : materialization == AggregateMaterialization.AwaitingRefresh ? "awaiting refresh" : "nothing materialized";
+
     public static string? Iso(Instant? instant) => instant is null ? null : InstantPattern.ExtendedIso.Format(instant.Value);
 
     public static string Edition(TimescaleEdition edition) => edition.ToString().ToLowerInvariant();

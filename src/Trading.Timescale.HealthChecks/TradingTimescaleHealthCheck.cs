@@ -1,16 +1,17 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using Trading.Timescale.HealthChecks.Internal;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.HealthChecks;
 
 /// <summary>
 /// Checks the trading database. Unhealthy (the registration's failure status): TimescaleDB cannot be reached or is
-/// not available, or the schema is not up to date. Degraded: a continuous aggregate lags beyond its limit, or a
-/// TimescaleDB job failed its last run. The result's data holds the figures behind the verdict. On the apache edition
-/// there are no continuous aggregates and no jobs, so those two checks pass and the data says why.
+/// not available, or the schema is not up to date. Degraded: a continuous aggregate lags beyond its limit, holds
+/// nothing that a refresh policy will fill although its source has rows, or a TimescaleDB job failed its last run.
+/// An aggregate whose scheduled refresh policy has not run over its rows yet (a fresh install) is healthy, and the
+/// description says so. The result's data holds the figures behind the verdict. On the apache edition there are no
+/// continuous aggregates and no jobs, so those two checks pass and the data says why.
 /// </summary>
 public sealed class TradingTimescaleHealthCheck : IHealthCheck
 {
@@ -39,18 +40,9 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
         var failure = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         SchemaHealth health;
-        List<AggregateLag>? lags = null;
         try
         {
             health = await _database.Schema.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
-            if (_options.CheckAggregateLag && health.ContinuousAggregates.Available)
-            {
-                var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using (connection.ConfigureAwait(false))
-                {
-                    lags = await AggregateLagReader.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
-                }
-            }
         }
         catch (Exception ex) when (ex is NpgsqlException or TradingTimescaleException or TimeoutException or System.Net.Sockets.SocketException && !cancellationToken.IsCancellationRequested)
         {
@@ -66,6 +58,7 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
 
         var unhealthy = new List<string>();
         var degraded = new List<string>();
+        var notes = new List<string>();
         if (!health.Server.ExtensionInstalled)
         {
             unhealthy.Add($"the timescaledb extension is not created in database {health.Database}: run migrate");
@@ -77,7 +70,7 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
             unhealthy.Add($"the schema is not up to date: {health.PendingMigrations.Count} migration(s) pending ({string.Join(", ", health.PendingMigrations)}); run migrate");
         }
 
-        CheckAggregates(health, lags, data, degraded);
+        CheckAggregates(health, data, degraded, notes);
         CheckJobs(health, data, degraded);
 
         if (unhealthy.Count > 0)
@@ -87,10 +80,10 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
 
         return degraded.Count > 0
             ? HealthCheckResult.Degraded(string.Join("; ", degraded), null, data)
-            : HealthCheckResult.Healthy($"{health.Database} is up to date on {health.Server}", data);
+            : HealthCheckResult.Healthy(string.Join("; ", notes.Prepend($"{health.Database} is up to date on {health.Server}")), data);
     }
 
-    private void CheckAggregates(SchemaHealth health, List<AggregateLag>? lags, Dictionary<string, object> data, List<string> degraded)
+    private void CheckAggregates(SchemaHealth health, Dictionary<string, object> data, List<string> degraded, List<string> notes)
     {
         if (!health.ContinuousAggregates.Available)
         {
@@ -98,31 +91,52 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
             return;
         }
 
-        if (lags is null)
+        if (!_options.CheckAggregateLag)
         {
             data["aggregate_lag"] = "not checked (CheckAggregateLag is off)";
             return;
         }
 
-        data["aggregates"] = lags.Count;
-        foreach (var lag in lags)
+        data["aggregates"] = health.ContinuousAggregates.Items.Count;
+        var awaiting = new List<string>();
+        foreach (var aggregate in health.ContinuousAggregates.Items)
         {
-            var limit = _options.LagLimitFor(lag.Aggregate);
-            if (lag.Lag is not { } value)
+            var key = "aggregate_lag_seconds." + aggregate.Name;
+            switch (aggregate.Materialization)
             {
-                data["aggregate_lag_seconds." + lag.Aggregate] = "nothing materialized";
-                degraded.Add($"continuous aggregate {lag.Aggregate} has materialized nothing although its source has rows: refresh it or check its policy");
-                continue;
-            }
+                case AggregateMaterialization.AwaitingRefresh:
+                    data[key] = aggregate.LastSuccessfulRefresh is null ? "awaiting its first refresh" : "awaiting its next refresh";
+                    awaiting.Add(string.Create(CultureInfo.InvariantCulture, $"{aggregate.Name} (job {aggregate.RefreshJobId})"));
+                    break;
+                case AggregateMaterialization.NotMaterialized:
+                    data[key] = "nothing materialized";
+                    degraded.Add($"continuous aggregate {aggregate.Name} has materialized nothing although its source has rows, and {NoPolicyWillFill(aggregate)}: " +
+                        $"refresh it once with CALL refresh_continuous_aggregate('trading.{aggregate.Name}', NULL, NULL)");
+                    break;
+                default:
+                    var lag = aggregate.Lag ?? NodaTime.Duration.Zero;
+                    var limit = _options.LagLimitFor(aggregate.Name);
+                    data[key] = Math.Round(lag.TotalSeconds, 1);
+                    if (lag.ToTimeSpan() > limit)
+                    {
+                        degraded.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"continuous aggregate {aggregate.Name} lags its source by {Describe(lag.ToTimeSpan())}, more than the {Describe(limit)} allowed: check its refresh policy job"));
+                    }
 
-            data["aggregate_lag_seconds." + lag.Aggregate] = Math.Round(value.TotalSeconds, 1);
-            if (value > limit)
-            {
-                degraded.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"continuous aggregate {lag.Aggregate} lags its source by {Describe(value)}, more than the {Describe(limit)} allowed: check its refresh policy job"));
+                    break;
             }
         }
+
+        if (awaiting.Count > 0)
+        {
+            notes.Add($"continuous aggregates not refreshed yet, their refresh policies are scheduled: {string.Join(", ", awaiting)}");
+        }
     }
+
+    private static string NoPolicyWillFill(ContinuousAggregateHealth aggregate) =>
+        aggregate.RefreshJobId is not { } job ? "it has no refresh policy"
+        : !aggregate.RefreshScheduled ? string.Create(CultureInfo.InvariantCulture, $"its refresh policy (job {job}) is paused")
+        : string.Create(CultureInfo.InvariantCulture, $"its refresh policy (job {job}) succeeded at {aggregate.LastSuccessfulRefresh} without reaching them (they lie outside its window)");
 
     private void CheckJobs(SchemaHealth health, Dictionary<string, object> data, List<string> degraded)
     {

@@ -5,7 +5,7 @@ namespace Trading.Timescale;
 
 /// <summary>
 /// Reads PostgreSQL connection settings in the forms users already have: an Npgsql connection string,
-/// a <c>postgresql://</c> URL (the spec's <c>DATABASE_URL</c>), or the <c>DB_*</c> environment variables.
+/// a <c>postgresql://</c> URL (as in <c>DATABASE_URL</c>), or the <c>DB_*</c> environment variables.
 /// </summary>
 public static class TradingConnectionString
 {

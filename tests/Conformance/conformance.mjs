@@ -326,6 +326,25 @@ await check('a refresh policy job runs and the aggregate still equals the raw ro
 // ---- critical events ------------------------------------------------------------------------
 const systemEventsRetentionJob = async () =>
   value(`SELECT job_id FROM timescaledb_information.jobs WHERE proc_schema = 'trading' AND proc_name = 'system_events_retention'`);
+await check('trading.refresh_aggregates refreshes every level in order and refuses an unknown aggregate', async () => {
+  await db.exec(`INSERT INTO trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)
+    VALUES ('RAGG', '2024-03-11 10:00:00+00', 10, 11, 9, 10.5, 100, 10.2), ('RAGG', '2024-03-11 18:00:00+00', 12, 13, 11, 12.5, 50, 12.2)`);
+  await db.exec(`CALL trading.refresh_aggregates('2024-03-11 00:00:00+00', '2024-03-11 12:00:00+00')`);
+  const table = await one(`SELECT format('%I.%I', materialization_hypertable_schema, materialization_hypertable_name) AS t
+    FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1m'`);
+  // The first level is refreshed up to the newest raw row, past window_end.
+  equal(await value(`SELECT count(*)::int FROM ${table.t} WHERE symbol = 'RAGG'`), 2, 'materialized RAGG bars of stock_prices_1m');
+  equal(await value(mismatches('stock_prices_5m', '5 minutes')), 0, '5m mismatches');
+  equal(await value(mismatches('stock_prices_1h', '1 hour')), 0, '1h mismatches');
+  equal(await value(mismatches('stock_prices_1d', '1 day', 'America/New_York')), 0, '1d mismatches');
+  try {
+    await db.exec(`CALL trading.refresh_aggregates(NULL, NULL, ARRAY['stock_prices_2m'])`);
+    throw new Error('an unknown aggregate was accepted');
+  } catch (e) {
+    truthy(String(e.message).includes('{stock_prices_2m}'), `unexpected error: ${e.message}`);
+  }
+}, { communityOnly: true });
+
 await check('CRITICAL events written with session_replication_role = replica are copied (ENABLE ALWAYS triggers)', async () => {
   equal(await rows(`SELECT tgname, tgenabled::text AS enabled FROM pg_trigger
     WHERE tgrelid = 'trading.system_events'::regclass AND NOT tgisinternal AND tgname LIKE 'system_events_copy_critical%' ORDER BY tgname`),

@@ -28,7 +28,8 @@ using var host = builder.Build();
 await host.StartAsync();
 
 var trading = host.Services.GetRequiredService<TradingDatabase>();
-var start = Instant.FromUtc(2026, 3, 2, 14, 30);
+// Recent minutes, inside the refresh policies' windows: the health check is healthy whether or not a policy has run yet.
+var start = Instant.FromUnixTimeSeconds(SystemClock.Instance.GetCurrentInstant().ToUnixTimeSeconds() / 60 * 60) - Duration.FromHours(2);
 var bars = Enumerable.Range(0, 120).Select(i => new StockPrice
 {
     Symbol = i % 2 == 0 ? "AAPL" : "MSFT",

@@ -54,6 +54,10 @@ internal static class HealthCommand
             ["name"] = a.Name,
             ["materializedOnly"] = a.MaterializedOnly,
             ["chunks"] = a.ChunkCount,
+            ["materialization"] = a.Materialization.ToString(),
+            ["materializedThrough"] = CliFormat.Iso(a.MaterializedThrough),
+            ["lagSeconds"] = a.Lag?.TotalSeconds,
+            ["refreshJob"] = a.RefreshJobId,
         }),
         ["jobs"] = CliFormat.Feature(health.Jobs, j => new JsonObject
         {
@@ -94,8 +98,9 @@ internal static class HealthCommand
         }
 
         await hypertables.WriteAsync(output).ConfigureAwait(false);
-        await CliFormat.WriteFeatureAsync(output, "Continuous aggregates", health.ContinuousAggregates, new TextTable("NAME", "MATERIALIZED ONLY", "CHUNKS"),
-            (t, a) => t.Add(a.Name, a.MaterializedOnly ? "yes" : "no", CliFormat.Number(a.ChunkCount))).ConfigureAwait(false);
+        await CliFormat.WriteFeatureAsync(output, "Continuous aggregates", health.ContinuousAggregates, new TextTable("NAME", "MATERIALIZED ONLY", "CHUNKS", "MATERIALIZED THROUGH", "LAG"),
+            (t, a) => t.Add(a.Name, a.MaterializedOnly ? "yes" : "no", CliFormat.Number(a.ChunkCount), CliFormat.Time(a.MaterializedThrough),
+                CliFormat.AggregateLag(a.Lag, a.Materialization))).ConfigureAwait(false);
         await CliFormat.WriteFeatureAsync(output, "Policies (jobs)", health.Jobs, new TextTable("ID", "APPLICATION", "TARGET", "SCHEDULE", "LAST RUN", "STATUS", "NEXT START", "FAILURES"),
             (t, j) => t.Add(CliFormat.Number(j.JobId), j.Application, j.Target, j.ScheduleInterval.ToString(), CliFormat.Time(j.LastRunStartedAt), j.LastRunStatus, CliFormat.Time(j.NextStart), CliFormat.Number(j.TotalFailures))).ConfigureAwait(false);
         await CliFormat.WriteFeatureAsync(output, "Compression", health.Compression, new TextTable("HYPERTABLE", "ENABLED", "CHUNKS", "COMPRESSED", "BEFORE", "AFTER"),

@@ -60,44 +60,35 @@ internal static class ImportCommand
         {
             table, file, mode, onInvalid, rejects, batchSize, perBatch,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            new Request(
-                TradingCsv.TryParseTable(parse.GetValue(table)!, out var id) ? id : throw new CliException("unknown table"),
+        command.SetAction(CliContext.Action((context, cancellationToken) =>
+        {
+            var parse = context.ParseResult;
+            if (parse.GetValue(file) == "-" && parse.GetValue(CliOptions.ConnectionFile) == "-")
+            {
+                throw new CliException("--file - and --connection-file - cannot both read standard input: put the connection string in a file.");
+            }
+
+            var request = new Request(
+                TradingCsv.TryParseTable(parse.GetValue(table)!, out var id) ? id : throw new CliException($"unknown table '{parse.GetValue(table)}'."),
                 parse.GetValue(file)!,
-                () => parse.GetValue(file) == "-" && parse.GetValue(CliOptions.ConnectionFile) == "-"
-                    ? throw new CliException("--file - and --connection-file - cannot both read standard input: put the connection string in a file.")
-                    : CliContext.ResolveConnection(parse),
                 parse.GetValue(mode) == "upsert" ? IngestMode.Upsert : IngestMode.Append,
                 parse.GetValue(onInvalid) == "skip" ? InvalidRowHandling.Skip : InvalidRowHandling.Reject,
                 parse.GetValue(rejects),
                 parse.GetValue(batchSize),
-                parse.GetValue(perBatch),
-                parse.GetValue(CliOptions.Json)),
-            parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error,
-            cancellationToken));
+                parse.GetValue(perBatch));
+            return RunAsync(context, request, cancellationToken);
+        }));
         return command;
     }
 
-    private static async Task<int> RunAsync(Request request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, Request request, CancellationToken cancellationToken)
     {
         if (request.RejectsPath is not null && request.InvalidRows != InvalidRowHandling.Skip)
         {
-            await error.WriteLineAsync("--rejects needs --on-invalid skip: under reject, the first invalid row fails the import.").ConfigureAwait(false);
-            return Failed;
+            throw new CliException("--rejects needs --on-invalid skip: under reject, the first invalid row fails the import.");
         }
 
-        string connectionString;
-        try
-        {
-            connectionString = request.Connection();
-        }
-        catch (Exception ex) when (ex is CliException or ArgumentException)
-        {
-            await error.WriteLineAsync("trading-timescale: " + CliContext.Flatten(ex.Message)).ConfigureAwait(false);
-            return Failed;
-        }
-
+        var connectionString = context.ConnectionString();
         var options = IngestOptions.Default with
         {
             BatchSize = request.BatchSize,
@@ -113,8 +104,7 @@ internal static class ImportCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            await error.WriteLineAsync($"Cannot read {request.File}: {ex.Message}").ConfigureAwait(false);
-            return Failed;
+            throw new CliException($"--file {request.File} cannot be read: {ex.Message} Nothing was imported.", ex);
         }
 
         IngestRejectsWriter? rejectsWriter = null;
@@ -127,8 +117,7 @@ internal static class ImportCommand
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 await input.DisposeAsync().ConfigureAwait(false);
-                await error.WriteLineAsync($"Cannot write the rejects file {request.RejectsPath}: {ex.Message} Nothing was imported.").ConfigureAwait(false);
-                return Failed;
+                throw new CliException($"--rejects {request.RejectsPath} cannot be written: {ex.Message} Nothing was imported.", ex);
             }
 
             options = options with { OnRejectedRow = rejectsWriter.WriteAsync };
@@ -148,29 +137,27 @@ internal static class ImportCommand
                 }
                 catch (IngestValidationException ex)
                 {
-                    await ReportFailureAsync(request, ex.Progress, $"Import rejected: {ex.Message}", output, error).ConfigureAwait(false);
-                    return Rejected;
+                    throw await FailureAsync(context, request, ex.Progress, $"import rejected: {ex.Message}", Rejected, ex).ConfigureAwait(false);
                 }
                 catch (IngestException ex)
                 {
-                    await ReportFailureAsync(request, ex.Progress, $"Import failed: {ex.Message}", output, error).ConfigureAwait(false);
-                    return Failed;
+                    throw await FailureAsync(context, request, ex.Progress, $"import failed: {ex.Message}", Failed, ex).ConfigureAwait(false);
                 }
                 catch (ArgumentException ex)
                 {
-                    await error.WriteLineAsync($"Import failed: {ex.Message}").ConfigureAwait(false);
-                    return Failed;
+                    throw new CliException($"import failed: {ex.Message}", ex);
                 }
 
-                await ReportAsync(request, result, output, error).ConfigureAwait(false);
+                await ReportAsync(context, request, result).ConfigureAwait(false);
                 return Succeeded;
             }
         }
     }
 
-    private static async Task ReportAsync(Request request, IngestResult result, TextWriter output, TextWriter error)
+    private static async Task ReportAsync(CliContext context, Request request, IngestResult result)
     {
-        if (request.Json)
+        var (output, error) = (context.Output, context.Error);
+        if (context.Json)
         {
             await output.WriteLineAsync(JsonSerializer.Serialize(new
             {
@@ -201,22 +188,22 @@ internal static class ImportCommand
         {
             foreach (var rejected in result.Rejected.Take(20))
             {
-                await error.WriteLineAsync("rejected " + rejected.Message).ConfigureAwait(false);
+                await error.WriteLineAsync("trading-timescale: rejected " + CliContext.Flatten(rejected.Message)).ConfigureAwait(false);
             }
 
             if (result.RowsRejected > 20)
             {
-                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"... and {result.RowsRejected - 20:N0} more rejected rows; pass --rejects PATH to keep them all.")).ConfigureAwait(false);
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"trading-timescale: ... and {result.RowsRejected - 20:N0} more rejected rows; pass --rejects PATH to keep them all.")).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task ReportFailureAsync(Request request, IngestProgress progress, string message, TextWriter output, TextWriter error)
+    /// <summary>Writes the JSON summary of a failed import (with --json) and returns the error for the common error line.</summary>
+    private static async Task<CliException> FailureAsync(CliContext context, Request request, IngestProgress progress, string message, int exitCode, Exception cause)
     {
-        await error.WriteLineAsync(message).ConfigureAwait(false);
-        if (request.Json)
+        if (context.Json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(new
+            await context.Output.WriteLineAsync(JsonSerializer.Serialize(new
             {
                 table = "trading." + TradingCsv.TableName(request.Table),
                 mode = request.Mode.ToString().ToLowerInvariant(),
@@ -227,6 +214,8 @@ internal static class ImportCommand
                 error = message,
             })).ConfigureAwait(false);
         }
+
+        return new CliException(message, cause) { ExitCode = exitCode };
     }
 
     private sealed class NoRejects : IAsyncDisposable
@@ -239,11 +228,9 @@ internal static class ImportCommand
     private sealed record Request(
         IngestTable Table,
         string File,
-        Func<string> Connection,
         IngestMode Mode,
         InvalidRowHandling InvalidRows,
         string? RejectsPath,
         int BatchSize,
-        bool CommitPerBatch,
-        bool Json);
+        bool CommitPerBatch);
 }

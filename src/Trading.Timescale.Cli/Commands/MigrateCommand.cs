@@ -23,7 +23,7 @@ internal static class MigrateCommand
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
             var migration = new SchemaMigrationOptions { ApplySettingChanges = true, AllowDataRemoval = context.ParseResult.GetValue(yes) };
-            var report = await new TradingSchemaInstaller(dataSource, options).MigrateAsync(migration, cancellationToken).ConfigureAwait(false);
+            var report = await new TradingSchemaInstaller(dataSource, options, CliMigrationLog.For(context)).MigrateAsync(migration, cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 await CliFormat.WriteJsonAsync(context.Output, new JsonObject

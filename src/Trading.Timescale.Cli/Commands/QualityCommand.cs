@@ -61,7 +61,15 @@ internal static class QualityCommand
                     + (report.Recorded ? ", recorded in trading.data_quality." : ", not recorded.")).ConfigureAwait(false);
             }
 
-            return report.Problems.Any(p => p.Status == DataQualityStatus.Fail) ? 1 : 0;
+            var failed = report.Problems.Where(p => p.Status == DataQualityStatus.Fail).ToList();
+            if (failed.Count == 0)
+            {
+                return 0;
+            }
+
+            await context.Error.WriteLineAsync(CliContext.ErrorPrefix + string.Create(CultureInfo.InvariantCulture,
+                $"{failed.Count} data quality check(s) failed: {string.Join("; ", failed.Take(5).Select(p => $"{p.CheckName} {p.TableName} {p.Symbol}"))}{(failed.Count > 5 ? "; ..." : string.Empty)}")).ConfigureAwait(false);
+            return 1;
         }));
         return command;
     }

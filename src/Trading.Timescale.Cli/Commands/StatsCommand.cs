@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using NodaTime;
 using Trading.Timescale.Operations;
 using Trading.Timescale.Schema;
 
@@ -39,8 +38,6 @@ internal static class StatsCommand
 
     private static string Ms(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    private static string? Lag(Duration? lag) => lag is { } d ? d.ToString("-D:hh:mm:ss", CultureInfo.InvariantCulture) : null;
-
     private static JsonObject ToJson(DatabaseStats s) => new()
     {
         ["database"] = s.Database,
@@ -63,6 +60,7 @@ internal static class StatsCommand
         ["continuousAggregates"] = CliFormat.Feature(s.Aggregates, a => new JsonObject
         {
             ["name"] = a.Name, ["materializedOnly"] = a.MaterializedOnly, ["newestBucket"] = CliFormat.Iso(a.NewestBucket),
+            ["materializedThrough"] = CliFormat.Iso(a.MaterializedThrough), ["materialization"] = a.Materialization.ToString(),
             ["lagSeconds"] = a.Lag?.TotalSeconds, ["totalBytes"] = a.TotalBytes,
         }),
         ["jobs"] = CliFormat.Feature(s.Jobs, j => new JsonObject
@@ -130,7 +128,8 @@ internal static class StatsCommand
         }
 
         await CliFormat.WriteFeatureAsync(output, "Continuous aggregates", s.Aggregates, new TextTable("AGGREGATE", "NEWEST BUCKET", "LAG", "MATERIALIZED ONLY", "SIZE"),
-            (t, a) => t.Add(a.Name, CliFormat.Time(a.NewestBucket), Lag(a.Lag), a.MaterializedOnly ? "yes" : "no", CliFormat.Bytes(a.TotalBytes))).ConfigureAwait(false);
+            (t, a) => t.Add(a.Name, CliFormat.Time(a.NewestBucket),
+                CliFormat.AggregateLag(a.Lag, a.Materialization), a.MaterializedOnly ? "yes" : "no", CliFormat.Bytes(a.TotalBytes))).ConfigureAwait(false);
         await CliFormat.WriteFeatureAsync(output, "Jobs", s.Jobs, new TextTable("ID", "APPLICATION", "TARGET", "LAST RUN", "STATUS", "RUNS", "FAILURES", "NEXT START", "LAST ERROR"),
             (t, j) => t.Add(CliFormat.Number(j.JobId), j.Application, j.Target, CliFormat.Time(j.LastRunStartedAt), j.LastRunStatus, CliFormat.Number(j.TotalRuns),
                 CliFormat.Number(j.TotalFailures), CliFormat.Time(j.NextStart), j.LastError is null ? null : $"{CliFormat.Time(j.LastErrorAt)} {CliContext.Flatten(j.LastError)}")).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace Trading.Timescale.Operations;
 public sealed partial class TradingOperations
 {
     /// <summary>
-    /// Creates the database and its owner role when they are missing (the spec's "Database Creation"), and the
+    /// Creates the database and its owner role when they are missing, and the
     /// timescaledb extension in it when the server has one; idempotent, so a second run changes nothing. The owner role
     /// gets LOGIN and the password, sent as a SCRAM-SHA-256 verifier; an existing role keeps its attributes, and its
     /// password is set only when it differs. An existing database owned by another role gets ALL PRIVILEGES granted to

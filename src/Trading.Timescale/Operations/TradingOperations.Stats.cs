@@ -1,5 +1,6 @@
 using Npgsql;
 using Trading.Timescale.Schema;
+using Trading.Timescale.Schema.Internal;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 
 namespace Trading.Timescale.Operations;
@@ -115,31 +116,11 @@ public sealed partial class TradingOperations
 
     private static async Task<List<AggregateStats>> ReadAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var aggregates = new List<(string Name, bool MaterializedOnly, string Materialization, string? TimeColumn)>();
-        await foreach (var row in QueryAsync(connection, """
-            SELECT c.view_name::text, c.materialized_only,
-                   format('%I.%I', c.materialization_hypertable_schema, c.materialization_hypertable_name), d.column_name::text
-            FROM timescaledb_information.continuous_aggregates c
-            LEFT JOIN timescaledb_information.dimensions d
-              ON d.hypertable_schema = c.materialization_hypertable_schema AND d.hypertable_name = c.materialization_hypertable_name
-             AND d.dimension_number = 1
-            WHERE c.view_schema = 'trading'
-            ORDER BY c.view_name
-            """, null, cancellationToken).ConfigureAwait(false))
-        {
-            aggregates.Add((row.GetString(0), row.GetBoolean(1), row.GetString(2), ReadString(row, 3)));
-        }
-
         var result = new List<AggregateStats>();
-        foreach (var (name, materializedOnly, materialization, timeColumn) in aggregates)
+        foreach (var refresh in await AggregateRefreshReader.ReadAsync(connection, cancellationToken).ConfigureAwait(false))
         {
-            // The materialization hypertable and its time column come from the catalog, quoted there or here.
-            var newest = timeColumn is null ? "NULL::timestamptz" : $"(SELECT max({Quote(timeColumn)}) FROM {materialization})";
-            await foreach (var row in QueryAsync(connection,
-                $"SELECT {Micros(newest)}, {Seconds($"now() - {newest}")}, hypertable_size($1::regclass)", [materialization], cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new AggregateStats(name, materializedOnly, ReadInstant(row, 0), ReadDuration(row, 1), ReadInt64(row, 2) ?? 0));
-            }
+            var bytes = await ScalarAsync<long?>(connection, "SELECT hypertable_size($1::regclass)", cancellationToken, refresh.Materialization).ConfigureAwait(false);
+            result.Add(new AggregateStats(refresh.Name, refresh.MaterializedOnly, refresh.NewestBucket, refresh.MaterializedThrough, refresh.Lag, refresh.State, bytes ?? 0));
         }
 
         return result;

@@ -7,7 +7,7 @@ namespace Trading.Timescale.Queries;
 
 /// <summary>
 /// Each symbol's newest bar at or before an instant, read from <c>trading.stock_prices</c> itself (so rows loaded by
-/// any tool count), one row per symbol ordered by symbol. With symbols, one index lookup each; without, the spec's
+/// any tool count), one row per symbol ordered by symbol. With symbols, one index lookup each; without, one
 /// <c>DISTINCT ON (symbol)</c> over the hypertable (narrow it with <see cref="Within"/>).
 /// </summary>
 public sealed class LatestPriceQuery : TradingQuery<StockPrice>

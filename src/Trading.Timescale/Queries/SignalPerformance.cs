@@ -1,6 +1,6 @@
 namespace Trading.Timescale.Queries;
 
-/// <summary>The spec's signal performance of one symbol: how many signals of each type, and their mean confidence.</summary>
+/// <summary>The signal performance of one symbol: how many signals of each type, and their mean confidence.</summary>
 /// <param name="Symbol">The ticker.</param>
 /// <param name="TotalSignals">All signals.</param>
 /// <param name="AverageConfidence">The mean confidence (numeric, so <see langword="decimal"/>).</param>

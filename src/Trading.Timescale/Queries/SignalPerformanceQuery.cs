@@ -3,7 +3,7 @@ using Trading.Timescale.Queries.Internal;
 
 namespace Trading.Timescale.Queries;
 
-/// <summary>The spec's "signal performance by symbol" over filtered signals: most signals first, then by symbol.</summary>
+/// <summary>The signal performance by symbol over filtered signals: most signals first, then by symbol.</summary>
 public sealed class SignalPerformanceQuery : TradingQuery<SignalPerformance>
 {
     private readonly SignalFilter _filter;

@@ -100,7 +100,7 @@ public sealed class SignalQuery : TradingQuery<TradingSignal>
         return copy;
     }
 
-    /// <summary>The spec's signal performance by symbol over the filtered signals: counts per type and mean confidence, most signals first.</summary>
+    /// <summary>The signal performance by symbol over the filtered signals: counts per type and mean confidence, most signals first.</summary>
     /// <returns>The query.</returns>
     public SignalPerformanceQuery PerformanceBySymbol() => new(_dataSource, _filter);
 

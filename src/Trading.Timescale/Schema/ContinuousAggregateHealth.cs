@@ -1,13 +1,27 @@
+using NodaTime;
+using Trading.Timescale.Schema.Internal;
+
 namespace Trading.Timescale.Schema;
 
-/// <summary>One continuous aggregate of the trading schema (community edition).</summary>
+/// <summary>
+/// One continuous aggregate of the trading schema (community edition): its chunks, what it has materialized, how far
+/// that lags its source, and its refresh policy.
+/// </summary>
 public sealed class ContinuousAggregateHealth
 {
-    internal ContinuousAggregateHealth(string name, bool materializedOnly, long chunkCount)
+    internal ContinuousAggregateHealth(AggregateRefresh refresh, long chunkCount)
     {
-        Name = name;
-        MaterializedOnly = materializedOnly;
+        Name = refresh.Name;
+        MaterializedOnly = refresh.MaterializedOnly;
         ChunkCount = chunkCount;
+        MaterializedThrough = refresh.MaterializedThrough;
+        SourceNewest = refresh.SourceNewest;
+        Lag = refresh.Lag;
+        Materialization = refresh.State;
+        RefreshJobId = refresh.RefreshJobId;
+        RefreshScheduled = refresh.RefreshScheduled;
+        LastSuccessfulRefresh = refresh.LastSuccessfulRefresh;
+        NextRefresh = refresh.NextRefresh;
     }
 
     /// <summary>The view name, such as <c>stock_prices_1m</c>.</summary>
@@ -18,4 +32,31 @@ public sealed class ContinuousAggregateHealth
 
     /// <summary>The number of chunks of its materialization hypertable.</summary>
     public long ChunkCount { get; }
+
+    /// <summary>The end of its newest materialized bucket; <see langword="null"/> when nothing is materialized.</summary>
+    public Instant? MaterializedThrough { get; }
+
+    /// <summary>The time of the newest row of what it reads (its hypertable, or the aggregate below it); <see langword="null"/> when that is empty.</summary>
+    public Instant? SourceNewest { get; }
+
+    /// <summary>
+    /// <see cref="SourceNewest"/> minus <see cref="MaterializedThrough"/>, never negative; zero when the source is
+    /// empty; <see langword="null"/> when nothing is materialized although the source has rows.
+    /// </summary>
+    public Duration? Lag { get; }
+
+    /// <summary>Whether it has materialized its source, awaits its refresh policy, or holds nothing that a policy will fill.</summary>
+    public AggregateMaterialization Materialization { get; }
+
+    /// <summary>The job of its refresh policy, or <see langword="null"/> when it has none.</summary>
+    public int? RefreshJobId { get; }
+
+    /// <summary>Whether its refresh policy's job is scheduled (not paused).</summary>
+    public bool RefreshScheduled { get; }
+
+    /// <summary>When its refresh policy last finished successfully; <see langword="null"/> before the first success.</summary>
+    public Instant? LastSuccessfulRefresh { get; }
+
+    /// <summary>When its refresh policy runs next, as TimescaleDB reports it.</summary>
+    public Instant? NextRefresh { get; }
 }

@@ -412,9 +412,11 @@ public sealed class TradingSchemaInstaller
         SchemaMigrationRecord record;
         if (script.NoTransaction)
         {
-            foreach (var statement in statements)
+            for (var i = 0; i < statements.Count; i++)
             {
-                await ExecuteAsync(connection, null, script, statement, cancellationToken).ConfigureAwait(false);
+                // Such a file may run for minutes (aggregates materializing existing history): each step is reported.
+                SchemaLog.RunningStatementOutsideTransaction(_logger, script.Path, i + 1, statements.Count, statements[i].Line);
+                await ExecuteAsync(connection, null, script, statements[i], cancellationToken).ConfigureAwait(false);
             }
 
             record = await SchemaJournal.WriteAsync(connection, null, script, edition, elapsed.ElapsedMilliseconds, cancellationToken).ConfigureAwait(false);
@@ -561,6 +563,16 @@ public sealed class TradingSchemaInstaller
         }
     }
 
-    private void OnNotice(object sender, NpgsqlNoticeEventArgs e) =>
-        SchemaLog.ServerNotice(_logger, e.Notice.Severity, e.Notice.MessageText);
+    private void OnNotice(object sender, NpgsqlNoticeEventArgs e)
+    {
+        // Schema files report progress with RAISE INFO; NOTICE and the rest (such as "already exists, skipping") stay at Debug.
+        if (e.Notice.InvariantSeverity == "INFO")
+        {
+            SchemaLog.ServerProgress(_logger, e.Notice.Severity, e.Notice.MessageText);
+        }
+        else
+        {
+            SchemaLog.ServerNotice(_logger, e.Notice.Severity, e.Notice.MessageText);
+        }
+    }
 }

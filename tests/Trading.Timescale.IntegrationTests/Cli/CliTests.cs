@@ -302,12 +302,5 @@ public sealed class CliTests(TimescaleServerFixture server) : DatabaseTest(serve
 
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(null, args);
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(TextReader? input, params string[] args)
-    {
-        CliContext.StandardInputOverride.Value = input ?? new StringReader(string.Empty);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(args, output, error, Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(TextReader? input, params string[] args) => CliRunner.RunAsync(args, input);
 }

@@ -44,6 +44,28 @@ public abstract class DatabaseTest(TimescaleServerFixture server) : IAsyncLifeti
         return rows;
     }
 
+    /// <summary>
+    /// Refreshes a continuous aggregate over all its data with <c>CALL refresh_continuous_aggregate</c>. When background
+    /// jobs run, a refresh policy may hold the aggregate at that moment (55P03): the call is repeated until it gets its turn.
+    /// </summary>
+    protected async Task RefreshAggregateAsync(string aggregate)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = DataSource.CreateCommand($"CALL refresh_continuous_aggregate('{aggregate}', NULL, NULL)");
+                await command.ExecuteNonQueryAsync(ct);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < 100)
+            {
+                await Task.Delay(300, ct);
+            }
+        }
+    }
+
     public virtual async ValueTask InitializeAsync()
     {
         _database = await ServerFixture.Server.CreateDatabaseAsync(GetType().Name, TestContext.Current.CancellationToken);

@@ -70,9 +70,25 @@ public sealed class ImportCommandTests(TimescaleServerFixture server) : IngestTe
 
         Assert.Equal(ImportCommand.Rejected, exit);
         Assert.Equal(string.Empty, output);
-        Assert.StartsWith("Import rejected: row 2 (line 3): high_price 9 < open_price 10.5 for AAPL 2026-05-04T13:31:00Z (and 1 more invalid rows", error, StringComparison.Ordinal);
+        Assert.StartsWith("trading-timescale: import rejected: row 2 (line 3): high_price 9 < open_price 10.5 for AAPL 2026-05-04T13:31:00Z (and 1 more invalid rows", error, StringComparison.Ordinal);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("Nothing was written", error, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+    }
+
+    [Fact]
+    public async Task Skip_without_a_rejects_file_reports_each_rejected_row_on_standard_error_in_the_common_format()
+    {
+        var (exit, output, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--on-invalid", "skip");
+
+        Assert.Equal(ImportCommand.Succeeded, exit);
+        Assert.StartsWith("trading.stock_prices: read 6 rows, wrote 4, rejected 2", output, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "trading-timescale: rejected row 2 (line 3): high_price 9 < open_price 10.5 for AAPL 2026-05-04T13:31:00Z",
+                "trading-timescale: rejected row 4 (line 5): close_price 'abc' is not a number",
+            ],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.Split(" (value", 2)[0]));
     }
 
     [Fact]
@@ -191,7 +207,7 @@ public sealed class ImportCommandTests(TimescaleServerFixture server) : IngestTe
         var (exit, _, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--on-invalid", "skip", "--rejects", Path.Combine(_directory, "missing", "r.csv"));
 
         Assert.Equal(ImportCommand.Failed, exit);
-        Assert.StartsWith("Cannot write the rejects file", error, StringComparison.Ordinal);
+        Assert.StartsWith($"trading-timescale: --rejects {Path.Combine(_directory, "missing", "r.csv")} cannot be written: ", error, StringComparison.Ordinal);
         Assert.Contains("Nothing was imported.", error, StringComparison.Ordinal);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
     }
@@ -212,6 +228,6 @@ public sealed class ImportCommandTests(TimescaleServerFixture server) : IngestTe
         var (exit, _, error) = await RunAsync("stock_prices", "--file", File("bars.csv", Bars), "--rejects", Path.Combine(_directory, "r.csv"));
 
         Assert.Equal(ImportCommand.Failed, exit);
-        Assert.Equal("--rejects needs --on-invalid skip: under reject, the first invalid row fails the import.", error.Trim());
+        Assert.Equal("trading-timescale: --rejects needs --on-invalid skip: under reject, the first invalid row fails the import.", error.Trim());
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Trading.Timescale.Cli;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.Operations;
 
@@ -62,11 +61,6 @@ public sealed class BackupCliTests(TimescaleServerFixture server) : BackupTest(s
         Assert.Contains("BACKUP_DIR", result.Error, StringComparison.Ordinal);
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync([.. args, "--connection", Database.ConnectionString], output, error, Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) =>
+        CliRunner.RunAsync([.. args, "--connection", Database.ConnectionString]);
 }

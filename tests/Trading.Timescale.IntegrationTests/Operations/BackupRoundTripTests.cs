@@ -72,7 +72,7 @@ public sealed class BackupRoundTripTests(TimescaleServerFixture server) : Backup
         Assert.NotEmpty(aggregates);
         foreach (var aggregate in aggregates)
         {
-            await ExecuteAsync($"CALL refresh_continuous_aggregate('{aggregate}', NULL, NULL)");
+            await RefreshAggregateAsync(aggregate);
         }
 
         await ExecuteAsync("SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('trading.stock_prices') c");
@@ -181,6 +181,23 @@ public sealed class BackupRoundTripTests(TimescaleServerFixture server) : Backup
 
         Assert.Contains("\"trading.nope\"", error.Message, StringComparison.Ordinal);
         Assert.Contains("trading.stock_prices", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(BackupDirectoryPath));
+    }
+
+    [Fact]
+    public async Task Data_backup_of_a_table_with_compressed_chunks_is_refused_by_name_and_writes_nothing()
+    {
+        RequireCommunityEdition("Compressed chunks");
+        await LoadEveryTableAsync();
+        var chunk = await ScalarAsync<string>(Database.ConnectionString,
+            "SELECT compress_chunk(s.c)::text FROM (SELECT c FROM show_chunks('trading.signals') c ORDER BY c::text LIMIT 1) s");
+
+        var error = await Assert.ThrowsAsync<TradingBackupException>(() =>
+            Backups.BackupAsync(new BackupRequest(BackupKind.Data, BackupDirectoryPath) { Tables = ["trading.stock_prices", "trading.signals"] }, cancellationToken: Ct));
+
+        Assert.Contains($"a data backup cannot hold compressed chunks: trading.signals has 1 compressed chunk(s) ({chunk})", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was written", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("trading.stock_prices has", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(BackupDirectoryPath));
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Trading.Timescale.Cli;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.Operations;
 
@@ -126,13 +125,8 @@ public sealed class BackupS3Tests(TimescaleServerFixture server, S3ServerFixture
 
     private void RequireS3() => Assert.SkipWhen(s3.UnavailableReason is not null, s3.UnavailableReason ?? string.Empty);
 
-    private async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync([.. args, "--connection", Database.ConnectionString], output, error, Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) =>
+        CliRunner.RunAsync([.. args, "--connection", Database.ConnectionString]);
 
     private sealed class SynchronousProgress(List<BackupProgress> reports) : IProgress<BackupProgress>
     {

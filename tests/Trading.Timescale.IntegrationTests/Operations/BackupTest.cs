@@ -59,10 +59,15 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
     protected string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
 
-    /// <summary>Loads rows into every hypertable and regular table of the trading schema.</summary>
+    /// <summary>
+    /// Loads rows into every hypertable and regular table of the trading schema. The rows lie within the last 50 days,
+    /// inside every retention policy, so that no job of a restored database (whose scheduler runs) drops them.
+    /// </summary>
     protected async Task LoadEveryTableAsync()
     {
-        var start = Instant.FromUtc(2026, 5, 4, 13, 30);
+        var day = SystemClock.Instance.GetCurrentInstant().InUtc().Date.PlusDays(-5).AtMidnight().InUtc().ToInstant();
+        var start = day + Duration.FromMinutes((13 * 60) + 30);
+        string At(Instant instant) => $"'{NodaTime.Text.InstantPattern.ExtendedIso.Format(instant)}'::timestamptz";
         await using var trading = new TradingDatabase(DataSource, new TradingTimescaleOptions());
         var bars = Enumerable.Range(0, 600).Select(i => new StockPrice
         {
@@ -77,22 +82,22 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
         });
         await trading.Ingest.UpsertAsync(bars, cancellationToken: Ct);
         await ExecuteAsync(
-            """
+            $"""
             INSERT INTO trading.options_data (underlying_symbol, option_symbol, timestamp, expiration_date, strike_price, option_type, bid_price, ask_price, last_price, volume, implied_volatility, delta)
-            SELECT 'S1', 'S1261218C00' || (100 + g % 5)::text || '000', '2026-05-04 13:30Z'::timestamptz + g * interval '17 minutes', '2026-12-18',
+            SELECT 'S1', 'S1261218C00' || (100 + g % 5)::text || '000', {At(start)} + g * interval '17 minutes', '2026-12-18',
                    100 + g % 5, CASE WHEN g % 2 = 0 THEN 'CALL' ELSE 'PUT' END, 2 + g % 7 * 0.1, 2.1 + g % 7 * 0.1, 2.05 + g % 7 * 0.1, g, 0.25 + g % 3 * 0.01, 0.5
             FROM generate_series(1, 300) g;
             INSERT INTO trading.signals (symbol, signal_type, confidence, target_price, reasoning, model_version, features, timestamp)
-            SELECT 'S' || (g % 6)::text, (ARRAY['BUY','SELL','HOLD'])[1 + g % 3], 0.5 + g % 5 * 0.1, 110 + g, 'test ' || g, 'm1', jsonb_build_object('rsi', g), '2026-05-04 14:00Z'::timestamptz + g * interval '1 hour'
+            SELECT 'S' || (g % 6)::text, (ARRAY['BUY','SELL','HOLD'])[1 + g % 3], 0.5 + g % 5 * 0.1, 110 + g, 'test ' || g, 'm1', jsonb_build_object('rsi', g), {At(start + Duration.FromMinutes(30))} + g * interval '1 hour'
             FROM generate_series(1, 60) g;
             INSERT INTO trading.performance_metrics (metric_name, metric_value, strategy, period, tags, timestamp)
-            SELECT 'sharpe', g * 0.1, 'momentum', 'DAY', jsonb_build_object('run', g), '2026-05-01Z'::timestamptz + g * interval '1 day' FROM generate_series(1, 40) g;
+            SELECT 'sharpe', g * 0.1, 'momentum', 'DAY', jsonb_build_object('run', g), {At(day - Duration.FromDays(45))} + g * interval '1 day' FROM generate_series(1, 40) g;
             INSERT INTO trading.data_quality (check_name, table_name, symbol, status, measured_value, threshold_value, timestamp)
-            SELECT 'gaps', 'stock_prices', 'S1', (ARRAY['PASS','WARN','FAIL'])[1 + g % 3], g, 5, '2026-05-04Z'::timestamptz + g * interval '3 hours' FROM generate_series(1, 30) g;
+            SELECT 'gaps', 'stock_prices', 'S1', (ARRAY['PASS','WARN','FAIL'])[1 + g % 3], g, 5, {At(day)} + g * interval '3 hours' FROM generate_series(1, 30) g;
             INSERT INTO trading.system_events (event_type, severity, source, message, details, timestamp)
-            SELECT 'feed', (ARRAY['INFO','WARNING','CRITICAL'])[1 + g % 3], 'feed-handler', 'event ' || g, jsonb_build_object('n', g), '2026-05-04Z'::timestamptz + g * interval '2 hours'
+            SELECT 'feed', (ARRAY['INFO','WARNING','CRITICAL'])[1 + g % 3], 'feed-handler', 'event ' || g, jsonb_build_object('n', g), {At(day)} + g * interval '2 hours'
             FROM generate_series(1, 45) g;
-            INSERT INTO trading.latest_stock_prices (symbol, timestamp, close_price) VALUES ('S1', '2026-05-10Z', 105.5)
+            INSERT INTO trading.latest_stock_prices (symbol, timestamp, close_price) VALUES ('S1', {At(day + Duration.FromDays(1))}, 105.5)
             ON CONFLICT (symbol) DO UPDATE SET close_price = EXCLUDED.close_price;
             """);
         var book = new PositionBook(DataSource);

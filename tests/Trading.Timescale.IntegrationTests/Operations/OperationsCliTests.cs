@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Npgsql;
-using Trading.Timescale.Cli;
+using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Operations;
 
@@ -11,13 +11,8 @@ public sealed class OperationsCliTests(Infrastructure.TimescaleServerFixture ser
 
     private string Connection => Database.ConnectionString;
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(args, output, error, new StringReader(input ?? string.Empty), Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string? input, params string[] args) =>
+        CliRunner.RunAsync(args, new StringReader(input ?? string.Empty));
 
     [Fact]
     public async Task Stats_as_json_and_as_tables()
@@ -77,6 +72,10 @@ public sealed class OperationsCliTests(Infrastructure.TimescaleServerFixture ser
         Assert.Equal(1, result.ExitCode);
         using var document = JsonDocument.Parse(result.Output);
         Assert.Contains(document.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("check").GetString() == "crossed_quote" && c.GetProperty("symbol").GetString() == "XQ");
+        Assert.StartsWith("trading-timescale: ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("data quality check(s) failed: ", result.Error, StringComparison.Ordinal);
+        Assert.Matches(@"crossed_quote (trading\.)?options_data XQ", result.Error);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("--as-of \"yesterday\" is not an ISO 8601 instant", bad.Error, StringComparison.Ordinal);
     }

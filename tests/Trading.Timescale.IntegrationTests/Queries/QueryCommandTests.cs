@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Trading.Timescale.Cli;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Queries;
@@ -93,11 +92,5 @@ public sealed class QueryCommandTests(TimescaleServerFixture server) : QueryTest
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter(CultureInfo.InvariantCulture);
-        using var error = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await CliApp.RunAsync(args, output, error, Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => CliRunner.RunAsync(args);
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.Schema;
@@ -168,6 +169,23 @@ public sealed class MigrationFailureTests(TimescaleServerFixture server) : Datab
         Assert.True(await ExistsAsync($"trading.for_{edition}"));
         Assert.False(await ExistsAsync("trading.plain"));
         Assert.Equal(Edition == TimescaleEdition.Community, await ExistsAsync("trading.community_only"));
+    }
+
+    [Fact]
+    public async Task A_file_outside_a_transaction_reports_each_statement_and_its_info_messages_as_progress_and_notices_stay_at_debug()
+    {
+        var logger = new CapturingLogger<TradingSchemaInstaller>();
+        var installer = new TradingSchemaInstaller(DataSource, new TradingTimescaleOptions(), new InMemoryMigrationSource(
+            [("migrations/0001_schema.sql", Schema),
+             ("migrations/0002_long.sql", "-- trading:no-transaction\nDO $$ BEGIN RAISE INFO 'history: 3 of 6 done'; RAISE NOTICE 'relation exists, skipping'; END $$;")]),
+            logger);
+
+        await installer.MigrateAsync(Ct);
+
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Information && e.Message.StartsWith("Running migrations/0002_long.sql statement 1 of 1 (line ", StringComparison.Ordinal));
+        Assert.Contains((LogLevel.Information, "PostgreSQL INFO: history: 3 of 6 done"), logger.Entries);
+        Assert.Contains((LogLevel.Debug, "PostgreSQL NOTICE: relation exists, skipping"), logger.Entries);
+        Assert.DoesNotContain(logger.Entries, e => e.Level > LogLevel.Debug && e.Message.Contains("skipping", StringComparison.Ordinal));
     }
 
     private TradingSchemaInstaller Installer(params (string Path, string Text)[] files) => Installer(new TradingTimescaleOptions(), files);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Trading.Timescale.Cli;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.Schema;
 
@@ -229,12 +228,5 @@ public sealed class SettingsPersistenceTests(TimescaleServerFixture server) : Da
         return (T)(await command.ExecuteScalarAsync(Ct))!;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        CliContext.StandardInputOverride.Value = new StringReader(string.Empty);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await CliApp.RunAsync(args, output, error, Ct);
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) => CliRunner.RunAsync(args);
 }

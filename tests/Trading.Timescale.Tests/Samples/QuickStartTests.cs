@@ -1,10 +1,11 @@
 using System.Xml.Linq;
 using NodaTime;
 using QuickStart;
+using Trading.Timescale.Queries;
 
 namespace Trading.Timescale.Tests.Samples;
 
-/// <summary>The pure parts of samples/QuickStart: Black–Scholes, the simulated market and the SVG chart.</summary>
+/// <summary>The pure parts of samples/QuickStart: Black–Scholes, the simulated market, the signal report and the SVG chart.</summary>
 public sealed class QuickStartTests
 {
     [Theory]
@@ -95,6 +96,62 @@ public sealed class QuickStartTests
             && b.HighPrice >= Math.Max(b.OpenPrice.Value, b.ClosePrice.Value), $"{b.Symbol} {b.Timestamp}"));
         long Volume(int from, int to) => first.Bars.Values.Sum(bars => bars[from..to].Sum(b => b.Volume!.Value));
         Assert.True(Volume(0, 30) > 2 * Volume(180, 210) && Volume(360, 390) > 2 * Volume(180, 210));
+    }
+
+    [Theory]
+    [InlineData(SignalType.Buy, 100.0, 98.0, "-2.00%", "-2.00%")]    // the price fell: a BUY lost
+    [InlineData(SignalType.Sell, 100.0, 98.0, "-2.00%", "+2.00%")]   // the price fell: a SELL earned it
+    [InlineData(SignalType.Buy, 100.0, 103.0, "+3.00%", "+3.00%")]
+    [InlineData(SignalType.Sell, 100.0, 103.0, "+3.00%", "-3.00%")]
+    public void The_signal_return_is_what_following_the_signal_earned(SignalType type, double entry, double exit, string underlying, string signalReturn)
+    {
+        var at = Instant.FromUtc(2026, 3, 2, 15, 0);
+        var forward = exit / entry - 1;
+        var outcome = new SignalOutcome(
+            new TradingSignal { Symbol = "AAPL", SignalType = type, Confidence = 0.82m, Timestamp = at, TargetPrice = 105m, StopLoss = 97m },
+            at, (decimal)entry, at + Duration.FromHours(2), (decimal)exit, forward, type == SignalType.Sell ? -forward : forward,
+            SignalHit.None, null, false);
+
+        var row = SignalReport.Outcome(outcome);
+        var summary = Assert.Single(SignalReport.Summary([outcome]));
+
+        Assert.Equal(SignalReport.OutcomeHeaders.Count, row.Count);
+        Assert.Equal((">underlying", ">signal return"), (SignalReport.OutcomeHeaders[^2], SignalReport.OutcomeHeaders[^1]));
+        Assert.Equal((type.ToString().ToUpperInvariant(), underlying, signalReturn), (row[2], row[^2], row[^1]));
+        Assert.Equal(">avg signal return", SignalReport.SummaryHeaders[^1]);
+        Assert.Equal(("0.80 and up", signalReturn), (summary[0], summary[^1]));
+    }
+
+    [Fact]
+    public void The_demo_needs_an_explicit_option_to_use_a_database_and_never_shows_its_password()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "postgresql://trader:s3cret-pw@db.example:6543/demo\n");
+
+            var none = DemoArguments.Parse([]);
+            var url = DemoArguments.Parse(["--database-url", "postgresql://trader@db.example/demo", "--symbols", "12"]);
+            var fromFile = DemoArguments.Parse(["--connection-file", file]);
+            var both = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--database-url", "postgresql://a@b/c", "--connection-file", file]));
+            var unreadable = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--database-url", "postgresql://trader:s3cret-pw@db.example:port/demo"]));
+            var symbols = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--symbols", "3"]));
+            var unknown = Assert.Throws<ArgumentException>(() => DemoArguments.Parse(["--connection", "Host=x"]));
+
+            Assert.Equal((null, null, DemoArguments.DefaultSymbols), (none.ConnectionString, none.Source, none.Symbols));
+            Assert.Equal(("--database-url", 12), (url.Source, url.Symbols));
+            Assert.Contains("Host=db.example", url.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal($"--connection-file {file}", fromFile.Source);
+            Assert.Contains("Password=s3cret-pw", fromFile.ConnectionString, StringComparison.Ordinal);
+            Assert.Equal("pass either --database-url or --connection-file, not both.", both.Message);
+            Assert.Equal("--database-url: not a postgresql:// URL or Npgsql connection string that can be read.", unreadable.Message);
+            Assert.Equal("--symbols 3: give a whole number from 4 to 1000.", symbols.Message);
+            Assert.Equal("unknown argument '--connection'.", unknown.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -32,10 +32,12 @@ public sealed class DockerEngineProbeTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"tt-{Guid.NewGuid():N}.sock");
         var clock = Stopwatch.StartNew();
-        var result = await DockerEngineProbe.ProbeAsync("unix://" + path, TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+        var result = await DockerEngineProbe.ProbeAsync("unix://" + path, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         Assert.False(result.Available);
         Assert.Contains(path, result.Reason, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+
+        // A refused connection ends the probe at once, long before its timeout, however busy the machine is.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 
     [Fact]

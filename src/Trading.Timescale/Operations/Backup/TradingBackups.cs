@@ -283,11 +283,6 @@ public sealed class TradingBackups
         }
 
         var items = RestoreList.Items(listing.Output);
-        if (request.Kind == RestoreKind.Schema)
-        {
-            items = RestoreList.SchemaOnly(items);
-        }
-
         if (replacing)
         {
             await ExecuteAsync(maintenance, $"DROP DATABASE {PgIdentifier.Quote(target)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
@@ -299,7 +294,8 @@ public sealed class TradingBackups
         }
 
         var targetConnection = _connection.ForDatabase(target);
-        var restored = await RestoreItemsAsync(pgRestore, targetConnection, backup, items, manifest.TimescaleVersion is not null, progress, cancellationToken).ConfigureAwait(false);
+        var restored = await RestoreItemsAsync(
+            pgRestore, targetConnection, backup, items, request.Kind == RestoreKind.Schema, manifest.TimescaleVersion is not null, progress, cancellationToken).ConfigureAwait(false);
         return new RestoreResult(target, request.Kind, manifest, replacing || !exists, restored, clock.Elapsed);
     }
 
@@ -395,7 +391,8 @@ public sealed class TradingBackups
     }
 
     private async Task<int> RestoreItemsAsync(
-        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool timescale, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, IProgress<BackupProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var listFile = Path.Combine(Path.GetTempPath(), "trading-timescale-restore-" + Guid.NewGuid().ToString("N") + ".list");
         var connection = new NpgsqlConnection(target.ConnectionString);
@@ -405,6 +402,12 @@ public sealed class TradingBackups
         {
             await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, "SELECT timescaledb_pre_restore()", cancellationToken).ConfigureAwait(false);
+        }
+
+        if (schemaOnly)
+        {
+            // The same TimescaleDB version as the backup's (checked before), so its configuration tables are the backup's.
+            items = RestoreList.SchemaOnly(items, timescale ? await ExtensionConfigTablesAsync(connection, cancellationToken).ConfigureAwait(false) : new HashSet<(string, string)>());
         }
 
         try
@@ -493,6 +496,32 @@ public sealed class TradingBackups
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    // The schemas whose table data a schema backup leaves out: every schema holding chunks, and every schema of the
+    // extension that holds none of its configuration tables (compressed chunks live there too). Read from
+    // timescaledb_information and PostgreSQL's own catalog of extension members.
+    private const string ChunkSchemasSql = """
+        SELECT c.chunk_schema::text FROM timescaledb_information.chunks c
+        UNION
+        SELECT n.nspname::text
+        FROM pg_catalog.pg_extension e
+        JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.refobjid = e.oid AND d.deptype = 'e'
+             AND d.classid = 'pg_catalog.pg_namespace'::regclass
+        JOIN pg_catalog.pg_namespace n ON n.oid = d.objid
+        WHERE e.extname = 'timescaledb'
+          AND NOT EXISTS (SELECT FROM unnest(e.extconfig) AS config(relid) JOIN pg_catalog.pg_class t ON t.oid = config.relid WHERE t.relnamespace = n.oid)
+        ORDER BY 1
+        """;
+
+    // TimescaleDB's configuration tables (the extension's catalog, whose rows pg_dump keeps), from pg_extension.extconfig.
+    private const string ExtensionConfigTablesSql = """
+        SELECT n.nspname::text, t.relname::text
+        FROM pg_catalog.pg_extension e
+        CROSS JOIN LATERAL unnest(e.extconfig) AS config(relid)
+        JOIN pg_catalog.pg_class t ON t.oid = config.relid
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+        WHERE e.extname = 'timescaledb'
+        """;
+
     private static async Task<List<string>> ChunkSchemasAsync(NpgsqlConnection connection, TimescaleServerInfo server, CancellationToken cancellationToken)
     {
         var schemas = new List<string>();
@@ -501,8 +530,7 @@ public sealed class TradingBackups
             return schemas;
         }
 
-        using var command = new NpgsqlCommand(
-            "SELECT DISTINCT associated_schema_name FROM _timescaledb_catalog.hypertable UNION SELECT '_timescaledb_internal' ORDER BY 1", connection);
+        using var command = new NpgsqlCommand(ChunkSchemasSql, connection);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -515,6 +543,22 @@ public sealed class TradingBackups
         return schemas;
     }
 
+    private static async Task<HashSet<(string Schema, string Table)>> ExtensionConfigTablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = new HashSet<(string, string)>();
+        using var command = new NpgsqlCommand(ExtensionConfigTablesSql, connection);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tables.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return tables;
+    }
+
     private static async Task<List<(string Schema, string Table)>> ChunksAsync(NpgsqlConnection connection, TimescaleServerInfo server, List<TableName> tables, CancellationToken cancellationToken)
     {
         var chunks = new List<(string, string)>();
@@ -523,24 +567,36 @@ public sealed class TradingBackups
             return chunks;
         }
 
-        // The chunks of the hypertables and of their compressed hypertables.
+        // The chunks of the hypertables. A compressed chunk keeps its rows in a table that no public view names.
         const string sql = """
-            SELECT c.schema_name, c.table_name
-            FROM _timescaledb_catalog.hypertable h
-            JOIN _timescaledb_catalog.chunk c ON c.hypertable_id IN (h.id, h.compressed_hypertable_id)
-            WHERE h.schema_name = @schema AND h.table_name = ANY(@tables) AND NOT c.dropped
-            ORDER BY c.id
+            SELECT c.hypertable_name::text, c.chunk_schema::text, c.chunk_name::text, c.is_compressed
+            FROM timescaledb_information.chunks c
+            WHERE c.hypertable_schema = @schema AND c.hypertable_name = ANY(@tables)
+            ORDER BY c.hypertable_name, c.range_start, c.chunk_name
             """;
         using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("schema", "trading");
         command.Parameters.AddWithValue("tables", tables.Select(t => t.Table).ToArray());
+        var compressed = new List<(string Hypertable, string Chunk)>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                chunks.Add((reader.GetString(0), reader.GetString(1)));
+                chunks.Add((reader.GetString(1), reader.GetString(2)));
+                if (reader.GetBoolean(3))
+                {
+                    compressed.Add(("trading." + reader.GetString(0), reader.GetString(1) + "." + reader.GetString(2)));
+                }
             }
+        }
+
+        if (compressed.Count > 0)
+        {
+            var byTable = compressed.GroupBy(c => c.Hypertable).Select(g => $"{g.Key} has {g.Count()} compressed chunk(s) ({string.Join(", ", g.Take(3).Select(c => c.Chunk))}{(g.Count() > 3 ? ", ..." : "")})");
+            throw new TradingBackupException(
+                $"a data backup cannot hold compressed chunks: {string.Join("; ", byTable)}, and TimescaleDB names the tables of their compressed rows in no public view; nothing was written. " +
+                "Take a full backup, or decompress them first: SELECT decompress_chunk(c, true) FROM show_chunks('TABLE') c.");
         }
 
         return chunks;

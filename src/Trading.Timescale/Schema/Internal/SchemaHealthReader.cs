@@ -109,19 +109,18 @@ internal static class SchemaHealthReader
     private static async Task<List<ContinuousAggregateHealth>> ReadAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         const string sql = """
-            SELECT c.view_name, c.materialized_only,
-                   (SELECT count(*) FROM show_chunks(format('%I.%I', c.view_schema, c.view_name)::regclass))
+            SELECT c.view_name, (SELECT count(*) FROM show_chunks(format('%I.%I', c.view_schema, c.view_name)::regclass))
             FROM timescaledb_information.continuous_aggregates c
             WHERE c.view_schema = 'trading'
-            ORDER BY c.view_name
             """;
-        var result = new List<ContinuousAggregateHealth>();
+        var chunks = new Dictionary<string, long>(StringComparer.Ordinal);
         await foreach (var row in QueryAsync(connection, sql, cancellationToken).ConfigureAwait(false))
         {
-            result.Add(new ContinuousAggregateHealth(row.GetString(0), row.GetBoolean(1), row.GetInt64(2)));
+            chunks[row.GetString(0)] = row.GetInt64(1);
         }
 
-        return result;
+        var refreshes = await AggregateRefreshReader.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        return [.. refreshes.Select(r => new ContinuousAggregateHealth(r, chunks.GetValueOrDefault(r.Name)))];
     }
 
     private static async Task<List<JobHealth>> ReadJobsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -7,6 +7,10 @@ internal static partial class SchemaLog
     [LoggerMessage(1, LogLevel.Debug, "PostgreSQL {Severity}: {Message}")]
     public static partial void ServerNotice(ILogger logger, string severity, string message);
 
+    /// <summary>An INFO message of a schema file: progress of a long step, such as an aggregate materialized over existing history.</summary>
+    [LoggerMessage(10, LogLevel.Information, "PostgreSQL {Severity}: {Message}")]
+    public static partial void ServerProgress(ILogger logger, string severity, string message);
+
     [LoggerMessage(2, LogLevel.Information, "Waiting for the schema lock of database {Database}, held by process {Pid}")]
     public static partial void WaitingForLock(ILogger logger, string database, int? pid);
 
@@ -21,6 +25,10 @@ internal static partial class SchemaLog
 
     [LoggerMessage(6, LogLevel.Information, "Applied {Count} schema file(s) to database {Database} ({Edition} edition) in {ElapsedMs} ms")]
     public static partial void Finished(ILogger logger, int count, string database, string edition, long elapsedMs);
+
+    /// <summary>A statement of a file that runs outside a transaction, such as a materialization of existing history.</summary>
+    [LoggerMessage(11, LogLevel.Information, "Running {File} statement {Index} of {Count} (line {Line})")]
+    public static partial void RunningStatementOutsideTransaction(ILogger logger, string file, int index, int count, int line);
 
     [LoggerMessage(7, LogLevel.Debug, "Running {File} statement at line {Line}")]
     public static partial void RunningStatement(ILogger logger, string file, int line);

@@ -3,16 +3,16 @@ namespace Trading.Timescale.Operations.Internal;
 /// <summary>Filters a <c>pg_restore --list</c> table of contents for <c>pg_restore --use-list</c>.</summary>
 internal static class RestoreList
 {
-    /// <summary>Schemas whose table data is TimescaleDB's catalog and configuration: kept by a schema restore.</summary>
-    private static readonly string[] CatalogSchemas = ["_timescaledb_catalog", "_timescaledb_config"];
-
     /// <summary>The archive items (lines that are not comments).</summary>
     public static IReadOnlyList<string> Items(string list) =>
         [.. list.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith(';'))];
 
-    /// <summary>Keeps every item except table data, unless it is the TimescaleDB catalog or the schema journal.</summary>
-    public static IReadOnlyList<string> SchemaOnly(IEnumerable<string> items) =>
-        [.. items.Where(item => !IsTableData(item, out var schema, out var table) || CatalogSchemas.Contains(schema) || (schema == "trading" && table == "schema_migrations"))];
+    /// <summary>
+    /// Keeps every item except table data, unless it is one of <paramref name="extensionConfigTables"/> (TimescaleDB's
+    /// catalog, from <c>pg_extension.extconfig</c>) or the schema journal.
+    /// </summary>
+    public static IReadOnlyList<string> SchemaOnly(IEnumerable<string> items, IReadOnlySet<(string Schema, string Table)> extensionConfigTables) =>
+        [.. items.Where(item => !IsTableData(item, out var schema, out var table) || extensionConfigTables.Contains((schema, table)) || (schema == "trading" && table == "schema_migrations"))];
 
     private static bool IsTableData(string item, out string schema, out string table)
     {
