@@ -52,7 +52,7 @@ internal static class ExportCommand
                 From = from,
                 To = to,
                 Symbols = symbols,
-                Interval = table == ExportTable.Bars ? QueryArguments.ParseInterval(context.ParseResult.GetValue(interval)!) : Queries.BarInterval.FiveMinutes,
+                Interval = table == ExportTable.Bars ? ParseWidth(context.ParseResult.GetValue(interval)!) : Queries.BarInterval.FiveMinutes,
                 OutcomeHorizon = table == ExportTable.Outcomes ? ParseDuration(context.ParseResult.GetValue(horizon)!, "--horizon") : Duration.FromDays(1),
                 Output = output,
                 Format = ParseFormat(context.ParseResult.GetValue(format)!),
@@ -100,7 +100,7 @@ internal static class ExportCommand
 
             var request = new FeatureSetExport
             {
-                Interval = QueryArguments.ParseInterval(context.ParseResult.GetValue(interval)!),
+                Interval = ParseWidth(context.ParseResult.GetValue(interval)!),
                 From = from,
                 To = to,
                 Symbols = symbols,
@@ -160,6 +160,11 @@ internal static class ExportCommand
         _ => throw new CliException($"--format '{text}' is not a format: use parquet or csv."),
     };
 
+    private static TimescaleInterval ParseWidth(string text) =>
+        QueryArguments.ParseInterval(text) is { IsPositive: true, Months: 0 } width
+            ? width
+            : throw new CliException($"--interval '{text}' is not a positive bar width without months: use 1m, 5m, 15m, 1h, 4h, 1d.");
+
     private static Duration ParseDuration(string text, string option) =>
         Queries.BarInterval.TryParse(text, out var interval) && interval.IsPositive && interval.Months == 0
             ? Duration.FromDays(interval.Days) + Duration.FromTicks(interval.Microseconds * 10)
@@ -211,9 +216,9 @@ internal static class ExportCommand
 
             var symbols = context.ParseResult.GetValue(_symbols)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             var rowGroups = context.ParseResult.GetValue(_rowGroups);
-            if (rowGroups < 1)
+            if (rowGroups is < 1 or > 10_000_000)
             {
-                throw new CliException($"--row-group-size {rowGroups} must be at least 1.");
+                throw new CliException($"--row-group-size {rowGroups} must be between 1 and 10000000 rows.");
             }
 
             return (from, to, symbols, context.ParseResult.GetValue(_output)!, rowGroups, context.ParseResult.GetValue(_bySymbol));

@@ -63,11 +63,12 @@ public sealed class TradingExport
                 bars = symbols is null ? bars : bars.ForSymbols(symbols);
                 parameters["interval"] = request.Interval.ToString();
                 columns = catalog.Bars(request.Interval.ToString(), bars.Source ?? "trading.stock_prices");
-                rows = ct => ByDay(request.From, request.To, (from, to) => Map(bars.Between(from, to).AsAsyncEnumerable(ct), b => [b.Bucket, b.Symbol, b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap]));
+                rows = ct => ByDay(request.From, request.To, (from, to) => Map(bars.Between(from, to).AsAsyncEnumerable(ct), b => [b.Bucket, b.Symbol, b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap]),
+                    FirstBar(request.Interval, symbols, request.To), ct);
                 break;
             case ExportTable.Signals:
                 columns = catalog.Signals();
-                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).AsAsyncEnumerable(ct), SignalRow));
+                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).AsAsyncEnumerable(ct), SignalRow), FirstSignal(symbols, request.To), ct);
                 break;
             case ExportTable.Outcomes:
                 var horizon = FeatureSql.HorizonName(request.OutcomeHorizon);
@@ -77,11 +78,11 @@ public sealed class TradingExport
                 [
                     .. SignalRow(o.Signal), o.EntryAt, o.EntryPrice, o.ExitAt, o.ExitPrice, o.ForwardReturn, o.DirectionalReturn,
                     HitText(o.FirstHit), o.HitAt, o.SameBar,
-                ]));
+                ]), FirstSignal(symbols, request.To), ct);
                 break;
             default:
                 columns = catalog.Options();
-                rows = ct => ByDay(request.From, request.To, (from, to) => OptionRowsAsync(from, to, symbols, columns.Count, ct));
+                rows = ct => ByDay(request.From, request.To, (from, to) => OptionRowsAsync(from, to, symbols, columns.Count, ct), FirstOptionQuote(symbols, request.To), ct);
                 break;
         }
 
@@ -174,31 +175,78 @@ public sealed class TradingExport
 
     private static string HitText(SignalHit hit) => hit.ToString().ToLowerInvariant();
 
-    /// <summary>The rows of each UTC day of [from, to) in turn: one bounded query per day, in date order.</summary>
-    private static async IAsyncEnumerable<object?[]> ByDay(Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<object?[]>> day)
+    /// <summary>
+    /// The rows of each UTC day of [from, to) in turn: one bounded query per day, in date order. After a day without rows,
+    /// <paramref name="firstAtOrAfter"/> finds the next time with data and the empty days before it are skipped, so a
+    /// sparse range costs a query per day with data, not per calendar day.
+    /// </summary>
+    private static async IAsyncEnumerable<object?[]> ByDay(
+        Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<object?[]>> day, Func<Instant, CancellationToken, Task<Instant?>> firstAtOrAfter,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        foreach (var (dayFrom, dayTo) in Days(from, to))
+        var start = from;
+        while (start < to)
         {
-            await foreach (var row in day(dayFrom, dayTo).ConfigureAwait(false))
+            var end = Instant.Min(DayStart(start) + Duration.FromDays(1), to);
+            var any = false;
+            await foreach (var row in day(start, end).ConfigureAwait(false))
             {
+                any = true;
                 yield return row;
             }
-        }
-    }
 
-    private static IEnumerable<(Instant From, Instant To)> Days(Instant from, Instant to)
-    {
-        for (var day = from.InUtc().Date; ; day = day.PlusDays(1))
-        {
-            var start = day.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
-            if (start >= to)
+            start = end;
+            if (!any && start < to)
             {
-                yield break;
-            }
+                if (await firstAtOrAfter(start, cancellationToken).ConfigureAwait(false) is not { } found)
+                {
+                    yield break;
+                }
 
-            yield return (Instant.Max(start, from), Instant.Min(start + Duration.FromDays(1), to));
+                start = Instant.Max(start, DayStart(found));
+            }
         }
     }
+
+    private static Instant DayStart(Instant at) => at.InUtc().Date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+
+    /// <summary>The start of the first bar in [at, to) of the symbols (all when null), read from the same source as the bars.</summary>
+    private Func<Instant, CancellationToken, Task<Instant?>> FirstBar(TimescaleInterval interval, string[]? symbols, Instant to) => async (at, cancellationToken) =>
+    {
+        var bars = _database.Queries.Bars(interval).OrderBy(SortDirection.Ascending).Between(at, to).Take(1);
+        bars = symbols is null ? bars : bars.ForSymbols(symbols);
+        await foreach (var bar in bars.AsAsyncEnumerable(cancellationToken).ConfigureAwait(false))
+        {
+            return bar.Bucket;
+        }
+
+        return null;
+    };
+
+    private Func<Instant, CancellationToken, Task<Instant?>> FirstSignal(string[]? symbols, Instant to) => async (at, cancellationToken) =>
+    {
+        await foreach (var signal in SignalsOf(at, to, symbols).Take(1).AsAsyncEnumerable(cancellationToken).ConfigureAwait(false))
+        {
+            return signal.Timestamp;
+        }
+
+        return null;
+    };
+
+    private Func<Instant, CancellationToken, Task<Instant?>> FirstOptionQuote(string[]? symbols, Instant to) => async (at, cancellationToken) =>
+    {
+        var command = _database.DataSource.CreateCommand("""
+            SELECT min("timestamp") FROM trading.options_data
+            WHERE "timestamp" >= $1 AND "timestamp" < $2 AND ($3::text[] IS NULL OR underlying_symbol = ANY($3))
+            """);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = at, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)symbols ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Instant first ? first : null;
+        }
+    };
 
     private static async IAsyncEnumerable<object?[]> Map<T>(IAsyncEnumerable<T> source, Func<T, object?[]> map)
     {
@@ -230,49 +278,54 @@ public sealed class TradingExport
         }
     }
 
-    private async IAsyncEnumerable<object?[]> FeatureRowsAsync(
-        FeatureSetExport request, int width, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private IAsyncEnumerable<object?[]> FeatureRowsAsync(FeatureSetExport request, int width, CancellationToken cancellationToken)
     {
         var sql = FeatureSql.Build(request);
+        var given = request.Symbols is { Count: > 0 } list ? list.ToArray() : null;
+        return ByDay(request.From, request.To, (from, to) => FeatureDayAsync(request, sql, given, from, to, width, cancellationToken),
+            FirstBar(request.Interval, given, request.To), cancellationToken);
+    }
+
+    private async IAsyncEnumerable<object?[]> FeatureDayAsync(
+        FeatureSetExport request, string sql, string[]? given, Instant from, Instant to, int width,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var labels = request.LabelHorizon is not null;
-        foreach (var (from, to) in Days(request.From, request.To))
+        var symbols = given ?? await SymbolsAsync(from, to, request.Interval, cancellationToken).ConfigureAwait(false);
+        if (symbols.Length == 0)
         {
-            var symbols = request.Symbols is { Count: > 0 } given ? given.ToArray() : await SymbolsAsync(from, to, request.Interval, cancellationToken).ConfigureAwait(false);
-            if (symbols.Length == 0)
-            {
-                continue;
-            }
+            yield break;
+        }
 
-            var command = _database.DataSource.CreateCommand(sql);
-            await using (command.ConfigureAwait(false))
+        var command = _database.DataSource.CreateCommand(sql);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = symbols, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Interval.ToPeriod(), NpgsqlDbType = NpgsqlDbType.Interval });
+            command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.Interval.ToString(), NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter { Value = (request.LabelHorizon ?? Duration.FromMinutes(1)).ToTimeSpan(), NpgsqlDbType = NpgsqlDbType.Interval });
+            command.Parameters.Add(new NpgsqlParameter { Value = request.LabelThreshold, NpgsqlDbType = NpgsqlDbType.Numeric });
+            // Reader columns: symbol, bucket, OHLCV and vwap, indicators [, options] [, exit close, target at, stop at].
+            var readerWidth = width + (labels ? 1 : 0);
+            await foreach (var raw in ReadAsync(command, readerWidth, cancellationToken).ConfigureAwait(false))
             {
-                command.Parameters.Add(new NpgsqlParameter { Value = symbols, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-                command.Parameters.Add(new NpgsqlParameter { Value = request.Interval.ToPeriod(), NpgsqlDbType = NpgsqlDbType.Interval });
-                command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                command.Parameters.Add(new NpgsqlParameter { Value = request.Interval.ToString(), NpgsqlDbType = NpgsqlDbType.Text });
-                command.Parameters.Add(new NpgsqlParameter { Value = (request.LabelHorizon ?? Duration.FromMinutes(1)).ToTimeSpan(), NpgsqlDbType = NpgsqlDbType.Interval });
-                command.Parameters.Add(new NpgsqlParameter { Value = request.LabelThreshold, NpgsqlDbType = NpgsqlDbType.Numeric });
-                // Reader columns: symbol, bucket, OHLCV and vwap, indicators [, options] [, exit close, target at, stop at].
-                var readerWidth = width + (labels ? 1 : 0);
-                await foreach (var raw in ReadAsync(command, readerWidth, cancellationToken).ConfigureAwait(false))
+                var row = new object?[width];
+                row[0] = raw[1];
+                row[1] = raw[0];
+                var copied = width - (labels ? 2 : 0);
+                Array.Copy(raw, 2, row, 2, copied - 2);
+                if (labels)
                 {
-                    var row = new object?[width];
-                    row[0] = raw[1];
-                    row[1] = raw[0];
-                    var copied = width - (labels ? 2 : 0);
-                    Array.Copy(raw, 2, row, 2, copied - 2);
-                    if (labels)
-                    {
-                        var close = raw[5] as decimal?;
-                        var exit = raw[readerWidth - 3] as decimal?;
-                        var hasPath = exit is not null;
-                        row[width - 2] = hasPath && close is { } c && c != 0 ? (double)(exit!.Value / c - 1) : null;
-                        row[width - 1] = hasPath ? HitText(SignalOutcomeRules.FirstHit(raw[readerWidth - 2] as Instant?, raw[readerWidth - 1] as Instant?).Hit) : null;
-                    }
-
-                    yield return row;
+                    var close = raw[5] as decimal?;
+                    var exit = raw[readerWidth - 3] as decimal?;
+                    var hasPath = exit is not null;
+                    row[width - 2] = hasPath && close is { } c && c != 0 ? (double)(exit!.Value / c - 1) : null;
+                    row[width - 1] = hasPath ? HitText(SignalOutcomeRules.FirstHit(raw[readerWidth - 2] as Instant?, raw[readerWidth - 1] as Instant?).Hit) : null;
                 }
+
+                yield return row;
             }
         }
     }

@@ -47,6 +47,7 @@ public sealed class ExportS3Tests(TimescaleServerFixture server, S3ServerFixture
             INSERT INTO trading.stock_prices (symbol, "timestamp", open_price, high_price, low_price, close_price, volume)
             SELECT 'S3X', t, 10, 11, 9, 10.5, 100 FROM generate_series('2026-11-30 15:00Z'::timestamptz, '2026-12-01 15:59Z', INTERVAL '1 minute') AS t
             """);
+        await RefreshBarsAsync();
         var prefix = "exports/" + Guid.NewGuid().ToString("N")[..8];
         var result = await Trading.Export().TableAsync(new TableExport
         {

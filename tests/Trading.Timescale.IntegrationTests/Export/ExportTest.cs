@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DuckDB.NET.Data;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.IntegrationTests.Queries;
+using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.IntegrationTests.Export;
 
@@ -21,6 +22,23 @@ public abstract class ExportTest(TimescaleServerFixture server) : QueryTest(serv
         }
 
         await base.DisposeAsync();
+    }
+
+    /// <summary>
+    /// On the community edition, refreshes the bar aggregates (each after the one it reads) so that bars over rows written
+    /// below a watermark that a refresh policy may have moved read those rows; the apache edition's views compute on read.
+    /// </summary>
+    protected async Task RefreshBarsAsync()
+    {
+        if (Edition != TimescaleEdition.Community)
+        {
+            return;
+        }
+
+        foreach (var aggregate in new[] { "trading.stock_prices_1m", "trading.stock_prices_5m", "trading.stock_prices_1h", "trading.stock_prices_1d" })
+        {
+            await RefreshAggregateAsync(aggregate);
+        }
     }
 
     /// <summary>Runs a query in an in-memory DuckDB and returns the rows (NULL as null).</summary>

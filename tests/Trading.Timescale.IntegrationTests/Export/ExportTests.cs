@@ -1,6 +1,5 @@
 using System.Globalization;
 using NodaTime;
-using Trading.Timescale.Cli;
 using Trading.Timescale.Export;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 
@@ -26,6 +25,7 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
                  LATERAL (SELECT round((100 + 10 * sin(extract(epoch FROM t) / 3000.0) + CASE WHEN s.symbol = 'BBB' THEN 50 ELSE 0 END)::numeric, 4) AS p) AS x
             WHERE extract(hour FROM t) BETWEEN 14 AND 20
             """);
+        await RefreshBarsAsync();
     }
 
     [Fact]
@@ -153,6 +153,7 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
             INSERT INTO trading.stock_prices (symbol, "timestamp", open_price, high_price, low_price, close_price, volume, vwap)
             VALUES ('AAA', '2026-12-01 18:29:30Z', 5000, 9000, 5000, 8000, 1000000, 8000)
             """);
+        await RefreshBarsAsync();
         var after = NewOutput("after");
         await Trading.Export().FeaturesAsync(Request(after), cancellationToken: Ct);
         var features = string.Join(", ", result.Columns.Where(c => !c.StartsWith("label_", StringComparison.Ordinal)).Select(c => $"coalesce(\"{c}\"::VARCHAR, 'null')"));
@@ -191,6 +192,7 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
                 ('LBL', '2026-11-25 15:44Z', 101.5, 102, 101.5, 102, 10),
                 ('LBL', '2026-11-25 15:45Z', 100, 103.5, 89, 90, 10);
             """);
+        await RefreshBarsAsync();
         var output = NewOutput("labels");
         await Trading.Export().FeaturesAsync(new FeatureSetExport
         {
@@ -333,12 +335,9 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
     public async Task Bad_arguments_fail_with_a_clear_error_before_anything_is_written(string arguments, string message)
     {
         var output = NewOutput("refused");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        string[] args = ["--connection", Database.ConnectionString, "export", "features", .. arguments.Split(' '), "--output", output];
-        var exitCode = await CliApp.RunAsync(args, stdout, stderr, Ct);
+        var (exitCode, _, error) = await CliRunner.RunAsync(["--connection", Database.ConnectionString, "export", "features", .. arguments.Split(' '), "--output", output]);
         Assert.Equal(1, exitCode);
-        Assert.Contains(message, stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains(message, error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
         Assert.False(Directory.Exists(Path.GetDirectoryName(output)) && Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(output)!).Any());
     }
@@ -347,18 +346,16 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
     public async Task The_cli_exports_csv_bars_with_a_manifest()
     {
         var output = NewOutput("csv");
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        var exitCode = await CliApp.RunAsync(
+        var (exitCode, stdout, stderr) = await CliRunner.RunAsync(
             ["--connection", Database.ConnectionString, "export", "bars", "--from", "2026-11-30", "--to", "2026-12-02", "--symbols", "BBB", "--interval", "1h",
-             "--format", "csv", "--output", output], stdout, stderr, Ct);
-        Assert.True(exitCode == 0, stderr.ToString());
+             "--format", "csv", "--output", output]);
+        Assert.True(exitCode == 0, stderr);
         CheckManifest(output);
         var expected = Convert.ToInt64((await RowsAsync("SELECT count(*) FROM trading.bars('BBB', '1h', '2026-11-30', '2026-12-02')"))[0][0]);
         var lines = Directory.EnumerateFiles(output, "*.csv", SearchOption.AllDirectories).Sum(f => File.ReadAllLines(f).Length - 1);
         Assert.Equal(expected, lines);
         Assert.Equal(expected, Convert.ToInt64(Duck($"SELECT count(*) FROM read_csv('{output}/*/*.csv', header = true)")[0][0]));
         Assert.Equal("timestamp,symbol,open,high,low,close,volume,vwap", File.ReadLines(Directory.EnumerateFiles(output, "*.csv", SearchOption.AllDirectories).First()).First());
-        Assert.Contains($"{expected} row(s)", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{expected} row(s)", stdout, StringComparison.Ordinal);
     }
 }
