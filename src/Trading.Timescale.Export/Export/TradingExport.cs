@@ -358,7 +358,8 @@ public sealed class TradingExport
     {
         // A day of a bulk export may take longer than the default timeout; the cancellation token still stops it.
         command.CommandTimeout = 0;
-        var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+        // Rows are small: ReadAsync buffers each whole row, so the values are then read without further I/O.
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -366,7 +367,7 @@ public sealed class TradingExport
                 var row = new object?[width];
                 for (var i = 0; i < width; i++)
                 {
-                    row[i] = await reader.IsDBNullAsync(i, cancellationToken).ConfigureAwait(false) ? null : reader.GetValue(i);
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
                 }
 
                 yield return row;

@@ -19,6 +19,9 @@ internal enum ExportColumnType
 /// <summary>One column of an export: name, type, nullability and what it holds (for the manifest).</summary>
 internal sealed record ExportColumn(string Name, ExportColumnType Type, bool Nullable, string Definition, int Precision = 0, int Scale = 0)
 {
+    // The smallest magnitude a decimal(Precision, Scale) cannot hold.
+    private readonly decimal _decimalLimit = Type != ExportColumnType.Decimal ? 0 : Precision - Scale > 28 ? decimal.MaxValue : Pow10(Precision - Scale);
+
     public string TypeName => Type switch
     {
         ExportColumnType.Timestamp => "timestamp[us, UTC]",
@@ -52,7 +55,7 @@ internal sealed record ExportColumn(string Name, ExportColumnType Type, bool Nul
         if (Type == ExportColumnType.Decimal && value is decimal d)
         {
             var rounded = decimal.Round(d, Scale, MidpointRounding.AwayFromZero);
-            if (Math.Abs(rounded) >= Pow10(Precision - Scale))
+            if (Math.Abs(rounded) >= _decimalLimit)
             {
                 throw new InvalidDataException($"column '{Name}' is decimal({Precision},{Scale}) but a row holds {d.ToString(CultureInfo.InvariantCulture)}.");
             }

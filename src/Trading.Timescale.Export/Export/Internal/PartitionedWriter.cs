@@ -12,6 +12,10 @@ internal sealed class PartitionedWriter(
     private readonly Dictionary<string, PartitionFile> _open = new(StringComparer.Ordinal);
     private readonly List<ExportedFile> _files = [];
     private LocalDate? _date;
+    private Instant _dayStart = Instant.MaxValue;
+    private Instant _dayEnd = Instant.MinValue;
+    private string _dateDirectory = string.Empty;
+    private PartitionFile? _single;
     private long _rows;
     private string? _partition;
 
@@ -27,9 +31,9 @@ internal sealed class PartitionedWriter(
         }
 
         var at = (Instant)row[0]!;
-        var date = at.InUtc().Date;
-        if (_date != date)
+        if (at < _dayStart || at >= _dayEnd)
         {
+            var date = at.InUtc().Date;
             if (_date is { } current && date < current)
             {
                 throw new InvalidOperationException($"export rows arrived out of date order ({date} after {current}).");
@@ -37,14 +41,24 @@ internal sealed class PartitionedWriter(
 
             await CloseOpenAsync(cancellationToken).ConfigureAwait(false);
             _date = date;
+            _dayStart = date.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+            _dayEnd = date == LocalDate.MaxIsoValue ? Instant.MaxValue : date.PlusDays(1).AtStartOfDayInZone(DateTimeZone.Utc).ToInstant();
+            _dateDirectory = PartitionFile.DatePartition(at);
         }
 
-        var directory = PartitionFile.DatePartition(at) + (destination.PartitionBySymbol ? "symbol=" + SymbolPath((string)row[1]!) + "/" : string.Empty);
-        if (!_open.TryGetValue(directory, out var file))
+        // Without symbol partitions a date has one file, kept at hand; with them, one file per symbol of the date.
+        var file = destination.PartitionBySymbol ? null : _single;
+        if (file is null)
         {
-            file = await PartitionFile.OpenAsync(root, directory, columns, destination.Format, destination.RowGroupSize, cancellationToken).ConfigureAwait(false);
-            _open.Add(directory, file);
-            _partition = directory.TrimEnd('/');
+            var directory = _dateDirectory + (destination.PartitionBySymbol ? "symbol=" + SymbolPath((string)row[1]!) + "/" : string.Empty);
+            if (!_open.TryGetValue(directory, out file))
+            {
+                file = await PartitionFile.OpenAsync(root, directory, columns, destination.Format, destination.RowGroupSize, cancellationToken).ConfigureAwait(false);
+                _open.Add(directory, file);
+                _partition = directory.TrimEnd('/');
+            }
+
+            _single = destination.PartitionBySymbol ? null : file;
         }
 
         await file.AddAsync(row, cancellationToken).ConfigureAwait(false);
@@ -80,6 +94,7 @@ internal sealed class PartitionedWriter(
         }
 
         _open.Clear();
+        _single = null;
     }
 
     // Hive partition values are URL-style escaped; tickers such as BRK.B stay readable.
