@@ -332,6 +332,8 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
     [InlineData("--from 2026-11-30 --to 2026-12-01 --interval 5x", "--interval '5x' is not a bar width")]
     [InlineData("--from 2026-11-30 --to 2026-12-01 --interval 5m --indicators rsi:0", "a rsi period must be between 1 and 100000 bars, got 0")]
     [InlineData("--from 2026-11-30 --to 2026-12-01 --interval 5m --label-horizon soon", "--label-horizon 'soon' is not a duration")]
+    [InlineData("--from 2026-11-30 --to 2026-12-01 --interval 5m --row-group-size 0", "--row-group-size 0 must be between 1 and 10000000 rows")]
+    [InlineData("--from 2026-11-30 --to 2026-12-01 --interval 5m --format xlsx", "--format 'xlsx' is not a format: use parquet or csv")]
     public async Task Bad_arguments_fail_with_a_clear_error_before_anything_is_written(string arguments, string message)
     {
         var output = NewOutput("refused");
