@@ -8,7 +8,7 @@
 #                      written (tests/GettingStarted) and the community conformance run
 #   ./build.sh conformance  only the community conformance run: the installer's exported script on
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
-#   ./build.sh pack    write the .nupkg and .snupkg files (Trading.Timescale, .Testing, .Backup, .Cli) to artifacts/packages
+#   ./build.sh pack    write the .nupkg and .snupkg files (Trading.Timescale, .Testing, .Backup, .Export, .Cli, ...) to artifacts/packages
 #   ./build.sh bench   run the quick ingest benchmark (and the CLI import against psql \copy) and print one JSON object
 set -euo pipefail
 cd "$(dirname "$0")"

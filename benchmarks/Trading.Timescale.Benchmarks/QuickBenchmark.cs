@@ -176,6 +176,7 @@ internal static class QuickBenchmark
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(history);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Log);
+        var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Option(args, "--feature-days", 3), Log);
 
         var info = db.ServerInfo;
         var edition = info.Edition.ToString().ToLowerInvariant();
@@ -218,6 +219,7 @@ internal static class QuickBenchmark
             refresh,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
+            export,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 3.0, met = rsi.OneDayMedianMs < 3 },

@@ -216,6 +216,7 @@ internal static class Program
         await File.WriteAllTextAsync(path, Chart.Svg($"{focus} on {market.Day:yyyy-MM-dd}, 1-minute closes", chart, SampleMarket.Exchange), ct);
         _ = XDocument.Load(path);   // well-formed XML, so any browser opens it
         Output.Line($"price with Bollinger Bands and RSI: {path}");
+        await FeatureExport.RunAsync(trading, market, ct);
         Output.Line($"demo finished in {clock.Elapsed.TotalSeconds:0.0} s");
     }
 

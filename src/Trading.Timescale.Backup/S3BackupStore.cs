@@ -86,48 +86,11 @@ public sealed class S3BackupStore : IDisposable
     public async Task<S3BackupObject> UploadAsync(BackupFile backup, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backup);
-        var location = new S3BackupLocation(Bucket, Prefix + Path.GetFileName(backup.DumpPath));
-        var md5 = await Md5Async(backup.DumpPath, cancellationToken).ConfigureAwait(false);
+        var location = await PutVerifiedAsync(
+            backup.DumpPath, Path.GetFileName(backup.DumpPath), backup.Manifest.Sha256, "application/octet-stream", "the local backup is kept", progress, cancellationToken)
+            .ConfigureAwait(false);
         try
         {
-            var put = new PutObjectRequest
-            {
-                BucketName = Bucket,
-                Key = location.Key,
-                FilePath = backup.DumpPath,
-                ContentType = "application/octet-stream",
-                MD5Digest = Convert.ToBase64String(md5),
-                UseChunkEncoding = false,
-            };
-            put.Metadata.Add(Sha256Metadata, backup.Manifest.Sha256);
-            put.StreamTransferProgress += (_, e) => progress?.Report(new BackupProgress(BackupStage.Uploading, e.TransferredBytes, e.TotalBytes, location.ToString()));
-            await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
-
-            var head = await _client.GetObjectMetadataAsync(Bucket, location.Key, cancellationToken).ConfigureAwait(false);
-            var etag = head.ETag?.Trim('"') ?? string.Empty;
-            var problems = new List<string>();
-            if (head.ContentLength != backup.Manifest.SizeBytes)
-            {
-                problems.Add($"size {head.ContentLength} instead of {backup.Manifest.SizeBytes}");
-            }
-
-            if (!string.Equals(etag, Convert.ToHexString(md5), StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"MD5 (ETag) {etag} instead of {Convert.ToHexString(md5).ToLowerInvariant()}");
-            }
-
-            if (!string.Equals(head.Metadata[Sha256Metadata], backup.Manifest.Sha256, StringComparison.OrdinalIgnoreCase))
-            {
-                problems.Add($"SHA-256 metadata {head.Metadata[Sha256Metadata] ?? "missing"} instead of {backup.Manifest.Sha256}");
-            }
-
-            if (problems.Count > 0)
-            {
-                await DeleteQuietlyAsync(location.Key).ConfigureAwait(false);
-                throw new TradingBackupException(
-                    $"the upload of {backup.DumpPath} to {location} did not verify ({string.Join("; ", problems)}); the object was deleted and the local backup kept.");
-            }
-
             await _client.PutObjectAsync(new PutObjectRequest
             {
                 BucketName = Bucket,
@@ -145,6 +108,90 @@ public sealed class S3BackupStore : IDisposable
         catch (AmazonClientException ex)
         {
             throw new TradingBackupException($"the upload of {backup.DumpPath} to {location} failed: {ex.Message}; the local backup is kept.", ex);
+        }
+    }
+
+    /// <summary>
+    /// Uploads any local file below the prefix, verified like a backup (size, MD5 against the ETag, SHA-256 as object
+    /// metadata); an unverified object is deleted.
+    /// </summary>
+    /// <param name="path">The local file.</param>
+    /// <param name="relativeKey">The key below the prefix, such as <c>date=2026-11-30/part-0.parquet</c>.</param>
+    /// <param name="contentType">The object's content type.</param>
+    /// <param name="cancellationToken">Cancels the upload.</param>
+    /// <returns>The object's location.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/>, <paramref name="relativeKey"/> or <paramref name="contentType"/> is <see langword="null"/>.</exception>
+    /// <exception cref="TradingBackupException">The upload failed or did not verify; the message names the object and the local file.</exception>
+    public async Task<S3BackupLocation> UploadFileAsync(string path, string relativeKey, string contentType, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(relativeKey);
+        ArgumentNullException.ThrowIfNull(contentType);
+        string sha256;
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            sha256 = Convert.ToHexString(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
+        }
+
+        return await PutVerifiedAsync(path, relativeKey, sha256, contentType, "the local file is kept", null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<S3BackupLocation> PutVerifiedAsync(
+        string path, string relativeKey, string sha256, string contentType, string kept, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var location = new S3BackupLocation(Bucket, Prefix + relativeKey);
+        var md5 = await Md5Async(path, cancellationToken).ConfigureAwait(false);
+        var size = new FileInfo(path).Length;
+        try
+        {
+            var put = new PutObjectRequest
+            {
+                BucketName = Bucket,
+                Key = location.Key,
+                FilePath = path,
+                ContentType = contentType,
+                MD5Digest = Convert.ToBase64String(md5),
+                UseChunkEncoding = false,
+            };
+            put.Metadata.Add(Sha256Metadata, sha256);
+            put.StreamTransferProgress += (_, e) => progress?.Report(new BackupProgress(BackupStage.Uploading, e.TransferredBytes, e.TotalBytes, location.ToString()));
+            await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
+
+            var head = await _client.GetObjectMetadataAsync(Bucket, location.Key, cancellationToken).ConfigureAwait(false);
+            var etag = head.ETag?.Trim('"') ?? string.Empty;
+            var problems = new List<string>();
+            if (head.ContentLength != size)
+            {
+                problems.Add($"size {head.ContentLength} instead of {size}");
+            }
+
+            if (!string.Equals(etag, Convert.ToHexString(md5), StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"MD5 (ETag) {etag} instead of {Convert.ToHexString(md5).ToLowerInvariant()}");
+            }
+
+            if (!string.Equals(head.Metadata[Sha256Metadata], sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"SHA-256 metadata {head.Metadata[Sha256Metadata] ?? "missing"} instead of {sha256}");
+            }
+
+            if (problems.Count > 0)
+            {
+                await DeleteQuietlyAsync(location.Key).ConfigureAwait(false);
+                throw new TradingBackupException(
+                    $"the upload of {path} to {location} did not verify ({string.Join("; ", problems)}); the object was deleted and {kept}.");
+            }
+
+            return location;
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new TradingBackupException($"the upload of {path} to {location} failed: {ex.Message}; {kept}.", ex);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new TradingBackupException($"the upload of {path} to {location} failed: {ex.Message}; {kept}.", ex);
         }
     }
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Trading.Timescale.Export;
 using Trading.Timescale.Operations;
 
 namespace Trading.Timescale.Cli;
 
 /// <summary>One rewritten status line on standard error, only when it is a terminal and the output is not JSON.</summary>
-internal sealed class CliProgress : IProgress<BackupProgress>, IDisposable
+internal sealed class CliProgress : IProgress<BackupProgress>, IProgress<ExportProgress>, IDisposable
 {
     private readonly TextWriter _writer;
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
@@ -31,10 +32,28 @@ internal sealed class CliProgress : IProgress<BackupProgress>, IDisposable
             var amount = value.Stage is BackupStage.Restoring
                 ? $"{value.Completed}/{value.Total} items"
                 : value.Total is { } size ? $"{CliFormat.Bytes(value.Completed)} of {CliFormat.Bytes(size)}" : CliFormat.Bytes(value.Completed);
-            var line = $"{value.Stage.ToString().ToLowerInvariant()} {amount} {value.Item}";
-            _writer.Write("\r" + (line.Length > 100 ? line[..100] : line.PadRight(100)));
-            _written = true;
+            Write($"{value.Stage.ToString().ToLowerInvariant()} {amount} {value.Item}");
         }
+    }
+
+    public void Report(ExportProgress value)
+    {
+        lock (_gate)
+        {
+            if (_sinceLast.ElapsedMilliseconds < 250)
+            {
+                return;
+            }
+
+            _sinceLast.Restart();
+            Write($"exporting {value.Rows:N0} rows, {value.Files} file(s) done, {value.Partition}");
+        }
+    }
+
+    private void Write(string line)
+    {
+        _writer.Write("\r" + (line.Length > 100 ? line[..100] : line.PadRight(100)));
+        _written = true;
     }
 
     public void Dispose()

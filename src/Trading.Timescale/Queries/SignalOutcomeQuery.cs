@@ -26,6 +26,14 @@ public sealed class SignalOutcomeQuery : TradingQuery<SignalOutcome>
         var horizon = parameters.Interval(TimescaleInterval.FromTimeSpan(Horizon.ToTimeSpan()));
         var columns = string.Join(", ", TableMaps.Signals.ColumnNames.Select(c => $"s.\"{c}\"")) + ", s.\"id\", s.\"created_at\", s.\"updated_at\"";
         var direction = Sql.Direction(_signals.Order);
+        var exit = SignalOutcomeRules.ExitSql("s.\"symbol\"", "s.\"timestamp\"", horizon).Replace("\n", "\n                ", StringComparison.Ordinal);
+        var levels = SignalOutcomeRules.LevelsSql(
+            "s.\"symbol\"",
+            "s.\"timestamp\"",
+            horizon,
+            """(s."signal_type" = 'BUY' AND p."high_price" >= s."target_price") OR (s."signal_type" = 'SELL' AND p."low_price" <= s."target_price")""",
+            """(s."signal_type" = 'BUY' AND p."low_price" <= s."stop_loss") OR (s."signal_type" = 'SELL' AND p."high_price" >= s."stop_loss")""")
+            .Replace("\n", "\n                ", StringComparison.Ordinal);
         return $"""
             WITH s AS (
                 {signals}
@@ -39,18 +47,10 @@ public sealed class SignalOutcomeQuery : TradingQuery<SignalOutcome>
                 ORDER BY p."timestamp" DESC LIMIT 1
             ) e ON true
             LEFT JOIN LATERAL (
-                SELECT p."timestamp", p."close_price" FROM trading.stock_prices p
-                WHERE p."symbol" = s."symbol" AND p."timestamp" > s."timestamp" AND p."timestamp" <= s."timestamp" + {horizon}
-                  AND p."close_price" IS NOT NULL
-                ORDER BY p."timestamp" DESC LIMIT 1
+                {exit}
             ) x ON true
             LEFT JOIN LATERAL (
-                SELECT min(p."timestamp") FILTER (WHERE (s."signal_type" = 'BUY' AND p."high_price" >= s."target_price")
-                                                     OR (s."signal_type" = 'SELL' AND p."low_price" <= s."target_price")) AS "target_at",
-                       min(p."timestamp") FILTER (WHERE (s."signal_type" = 'BUY' AND p."low_price" <= s."stop_loss")
-                                                     OR (s."signal_type" = 'SELL' AND p."high_price" >= s."stop_loss")) AS "stop_at"
-                FROM trading.stock_prices p
-                WHERE p."symbol" = s."symbol" AND p."timestamp" > s."timestamp" AND p."timestamp" <= s."timestamp" + {horizon}
+                {levels}
             ) h ON true
             ORDER BY s."timestamp" {direction}, s."symbol" {direction}, s."id" {direction}
             """;
@@ -73,14 +73,7 @@ public sealed class SignalOutcomeQuery : TradingQuery<SignalOutcome>
             SignalType.Sell => -forward,
             _ => null,
         };
-        var (hit, hitAt, sameBar) = (targetAt, stopAt) switch
-        {
-            (null, null) => (SignalHit.None, (Instant?)null, false),
-            ({ } t, null) => (SignalHit.Target, t, false),
-            (null, { } s) => (SignalHit.Stop, s, false),
-            ({ } t, { } s) when t < s => (SignalHit.Target, t, false),
-            ({ } t, { } s) => (SignalHit.Stop, s, t == s),
-        };
+        var (hit, hitAt, sameBar) = SignalOutcomeRules.FirstHit(targetAt, stopAt);
         return new SignalOutcome(signal, entryAt, entry, exitAt, exit, forward, directional, hit, hitAt, sameBar);
     }
 }
