@@ -188,14 +188,19 @@ public sealed class TimescaleTestServer : IAsyncDisposable
 
     /// <summary>
     /// Stops a local cluster this instance started in immediate mode (<c>pg_ctl stop -m immediate</c>): every
-    /// connection is cut at once with no checkpoint, as in a server crash. Its files stay; <see cref="StartServerAsync"/>
+    /// connection is cut at once with no checkpoint, as in a server crash. Commits survive it only when they reached
+    /// the write-ahead log: set <see cref="TimescaleTestServerOptions.ServerSettings"/>["synchronous_commit"] to "on"
+    /// (the throwaway default is "off", which can lose the last commits). Its files stay; <see cref="StartServerAsync"/>
     /// starts it again, with crash recovery, on the same port. For fault-injection tests.
     /// </summary>
     /// <param name="cancellationToken">Cancels the wait for pg_ctl.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
     /// <exception cref="InvalidOperationException">The server is not a local cluster (<see cref="Kind"/>), or pg_ctl failed.</exception>
-    public Task StopServerAsync(CancellationToken cancellationToken = default) =>
-        OwnCluster(nameof(StopServerAsync)).StopImmediateAsync(cancellationToken);
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        await OwnCluster(nameof(StopServerAsync)).StopImmediateAsync(cancellationToken).ConfigureAwait(false);
+        ClearAdministrationPool();
+    }
 
     /// <summary>Starts a local cluster stopped by <see cref="StopServerAsync"/> again, on the same port, and waits until it accepts connections.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -211,8 +216,14 @@ public sealed class TimescaleTestServer : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the server accepts connections again.</returns>
     /// <exception cref="InvalidOperationException">The server is not a local cluster, or it did not come back within a minute.</exception>
-    public Task RestartServerAsync(CancellationToken cancellationToken = default) =>
-        OwnCluster(nameof(RestartServerAsync)).RestartImmediateAsync(RestartTimeout, cancellationToken);
+    public async Task RestartServerAsync(CancellationToken cancellationToken = default)
+    {
+        await OwnCluster(nameof(RestartServerAsync)).RestartImmediateAsync(RestartTimeout, cancellationToken).ConfigureAwait(false);
+        ClearAdministrationPool();
+    }
+
+    /// <summary>Drops the pooled connections this instance uses to create and drop databases, which a stop broke.</summary>
+    private void ClearAdministrationPool() => NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
 
     private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(1);
 
