@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Trading.Timescale.Benchmarks;
 
-// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts; anything else goes to BenchmarkDotNet.
+// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts, `soak` only its soak part; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "quick")
 {
     return await QuickBenchmark.RunAsync(args[1..]);
@@ -10,6 +10,11 @@ if (args.Length > 0 && args[0] == "quick")
 if (args.Length > 0 && args[0] == "refresh")
 {
     return await QuickBenchmark.RunRefreshAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await QuickBenchmark.RunSoakAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "import-profile")

@@ -44,3 +44,31 @@ public sealed class RestartableServerFixture : IAsyncLifetime
         }
     }
 }
+
+/// <summary>A test class on a <see cref="RestartableServerFixture"/>: a fresh database per test, dropped afterwards.</summary>
+public abstract class RestartableServerTest(RestartableServerFixture fixture, string prefix, bool installSchema = true) : IClassFixture<RestartableServerFixture>, IAsyncLifetime
+{
+    private TimescaleTestDatabase? _database;
+
+    protected RestartableServerFixture Fixture { get; } = fixture;
+
+    /// <summary>The server that the tests stop, start and restart.</summary>
+    protected TimescaleTestServer Server => Fixture.Server;
+
+    protected TimescaleTestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public virtual async ValueTask InitializeAsync() =>
+        _database = installSchema ? await Fixture.CreateTradingDatabaseAsync(prefix, Ct) : await Server.CreateDatabaseAsync(prefix, Ct);
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}

@@ -3,7 +3,6 @@ using Npgsql;
 using Trading.Timescale.Benchmarks;
 using Trading.Timescale.Cli.Commands;
 using Trading.Timescale.IntegrationTests.Infrastructure;
-using Trading.Timescale.Testing;
 
 namespace Trading.Timescale.IntegrationTests.Ingest;
 
@@ -11,23 +10,10 @@ namespace Trading.Timescale.IntegrationTests.Ingest;
 /// <c>trading-timescale import</c> while its server is stopped in immediate mode (a crash) in the middle of the
 /// import, then the same file imported again with <c>--mode upsert</c> once the server is back.
 /// </summary>
-public sealed class ImportCrashTests(RestartableServerFixture fixture) : IClassFixture<RestartableServerFixture>, IAsyncLifetime, IDisposable
+public sealed class ImportCrashTests(RestartableServerFixture fixture) : RestartableServerTest(fixture, "importcrash"), IDisposable
 {
     private const int Rows = 400_000;
     private readonly string _directory = Directory.CreateTempSubdirectory("import-crash-").FullName;
-    private TimescaleTestDatabase? _database;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _database = await fixture.CreateTradingDatabaseAsync("importcrash", Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
@@ -38,12 +24,12 @@ public sealed class ImportCrashTests(RestartableServerFixture fixture) : IClassF
     {
         var file = Path.Combine(_directory, "bars.csv");
         BarsCsv.Write(file, Rows, symbols: 50);
-        string[] import = ["import", "stock_prices", "--file", file, "--batch-size", "20000", "--connection", _database!.ConnectionString];
+        string[] import = ["import", "stock_prices", "--file", file, "--batch-size", "20000", "--connection", Database.ConnectionString];
 
         var run = Task.Run(() => CliRunner.RunAsync([.. import, .. commitPerBatch ? new[] { "--commit-per-batch" } : []]), Ct);
         await WaitForSecondBatchAsync(run);
         Assert.False(run.IsCompleted, "the import finished before the server was stopped");
-        await fixture.Server.StopServerAsync(Ct);
+        await Server.StopServerAsync(Ct);
         var watch = Stopwatch.StartNew();
         (int ExitCode, string Output, string Error) crashed;
         try
@@ -52,13 +38,13 @@ public sealed class ImportCrashTests(RestartableServerFixture fixture) : IClassF
         }
         finally
         {
-            await fixture.Server.StartServerAsync(Ct);
+            await Server.StartServerAsync(Ct);
         }
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the import exited {watch.Elapsed} after the crash");
         Assert.Equal(ImportCommand.Failed, crashed.ExitCode);
-        var port = new NpgsqlConnectionStringBuilder(_database.ConnectionString).Port;
-        Assert.Contains($"the connection to 127.0.0.1:{port}/{_database.Name}", crashed.Error, StringComparison.Ordinal);
+        var port = new NpgsqlConnectionStringBuilder(Database.ConnectionString).Port;
+        Assert.Contains($"the connection to 127.0.0.1:{port}/{Database.Name}", crashed.Error, StringComparison.Ordinal);
         Assert.True(crashed.Error.Contains("was lost", StringComparison.Ordinal) || crashed.Error.Contains("could not be opened", StringComparison.Ordinal), crashed.Error);
         var (stored, _) = await CountAsync();
         if (commitPerBatch)
@@ -82,7 +68,7 @@ public sealed class ImportCrashTests(RestartableServerFixture fixture) : IClassF
     /// <summary>Waits until a second COPY of the import has started, so at least one batch was sent whole.</summary>
     private async Task WaitForSecondBatchAsync(Task run)
     {
-        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
         var copies = new HashSet<DateTime>();
         var watch = Stopwatch.StartNew();
         while (!run.IsCompleted && copies.Count < 2)
@@ -101,7 +87,7 @@ public sealed class ImportCrashTests(RestartableServerFixture fixture) : IClassF
 
     private async Task<(long Rows, long Keys)> CountAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
         await using var command = dataSource.CreateCommand("SELECT count(*), count(DISTINCT (symbol, timestamp)) FROM trading.stock_prices");
         await using var reader = await command.ExecuteReaderAsync(Ct);
         await reader.ReadAsync(Ct);

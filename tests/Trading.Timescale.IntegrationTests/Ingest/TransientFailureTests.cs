@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.IntegrationTests.Infrastructure;
-using Trading.Timescale.Testing;
 
 namespace Trading.Timescale.IntegrationTests.Ingest;
 
@@ -11,25 +10,14 @@ namespace Trading.Timescale.IntegrationTests.Ingest;
 /// Writes through real server faults on a cluster of this class: an immediate-mode restart in the middle of a stream,
 /// a server that is down for a while, one that stays down past the retry budget, and a connection cut during COMMIT.
 /// </summary>
-public sealed class TransientFailureTests(RestartableServerFixture fixture) : IClassFixture<RestartableServerFixture>, IAsyncLifetime
+public sealed class TransientFailureTests(RestartableServerFixture fixture) : RestartableServerTest(fixture, "faults")
 {
     private static readonly NodaTime.Instant Later = MarketData.Start.Plus(NodaTime.Duration.FromDays(3));
     private readonly CapturingLoggerProvider _logs = new();
-    private TimescaleTestDatabase? _database;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    private TimescaleTestDatabase Database => _database!;
-
-    public async ValueTask InitializeAsync() => _database = await fixture.CreateTradingDatabaseAsync("faults", Ct);
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
+        await base.DisposeAsync();
         _logs.Dispose();
     }
 
@@ -45,7 +33,7 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : IC
             {
                 if (row.Volume == 1_000 + 2_500)
                 {
-                    fixture.Server.RestartServerAsync(Ct).GetAwaiter().GetResult();
+                    Server.RestartServerAsync(Ct).GetAwaiter().GetResult();
                     restarted = true;
                 }
 
@@ -97,7 +85,7 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : IC
         await using var trading = Open(Database.ConnectionString, retry => retry.MaxAttempts = 3);
         await trading.Ingest.AppendAsync(MarketData.Bars(100, symbols: 5), cancellationToken: Ct);
         using var retries = new RetryCounter(Database.Name);
-        await fixture.Server.StopServerAsync(Ct);
+        await Server.StopServerAsync(Ct);
         IngestException failure;
         try
         {
@@ -105,7 +93,7 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : IC
         }
         finally
         {
-            await fixture.Server.StartServerAsync(Ct);
+            await Server.StartServerAsync(Ct);
         }
 
         Assert.Contains("The batch was tried 3 time(s)", failure.Message, StringComparison.Ordinal);
@@ -165,11 +153,11 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : IC
     /// <summary>Stops the server now; the task returned starts it again after <paramref name="downtime"/>.</summary>
     private async Task<Task> StopForAsync(TimeSpan downtime)
     {
-        await fixture.Server.StopServerAsync(Ct);
+        await Server.StopServerAsync(Ct);
         return Task.Run(async () =>
         {
             await Task.Delay(downtime, Ct);
-            await fixture.Server.StartServerAsync(Ct);
+            await Server.StartServerAsync(Ct);
         }, Ct);
     }
 

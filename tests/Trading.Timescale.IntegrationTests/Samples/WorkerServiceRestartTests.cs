@@ -1,7 +1,6 @@
 using System.Net;
 using Npgsql;
 using Trading.Timescale.IntegrationTests.Infrastructure;
-using Trading.Timescale.Testing;
 
 namespace Trading.Timescale.IntegrationTests.Samples;
 
@@ -9,35 +8,21 @@ namespace Trading.Timescale.IntegrationTests.Samples;
 /// samples/WorkerService through real server faults on a cluster of this class: an immediate-mode restart
 /// (<c>pg_ctl -m immediate restart</c>), then an immediate stop that lasts a few seconds and a start.
 /// </summary>
-public sealed class WorkerServiceRestartTests(RestartableServerFixture fixture) : IClassFixture<RestartableServerFixture>, IAsyncLifetime
+public sealed class WorkerServiceRestartTests(RestartableServerFixture fixture) : RestartableServerTest(fixture, "worker", installSchema: false)
 {
-    private TimescaleTestDatabase? _database;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => _database = await fixture.Server.CreateDatabaseAsync("worker", Ct);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task The_worker_survives_server_restarts_is_unhealthy_while_the_server_is_down_and_stores_every_acknowledged_row_once()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(1)");
-        using var worker = await WorkerProcess.StartAsync(_database!.ConnectionString, "--Feed:RetryDelay", "00:00:01", "--TradingTimescale:Retry:MaxRetryTime", "00:00:03");
+        using var worker = await WorkerProcess.StartAsync(Database.ConnectionString, "--Feed:RetryDelay", "00:00:01", "--TradingTimescale:Retry:MaxRetryTime", "00:00:03");
         await worker.WaitForMoreBatchesAsync(5);
 
         // An immediate restart: the feed goes on by itself.
-        await fixture.Server.RestartServerAsync(Ct);
+        await Server.RestartServerAsync(Ct);
         await worker.WaitForMoreBatchesAsync(5);
 
         // An immediate stop: the health check says Unhealthy and no batch is acknowledged while the server is down.
-        await fixture.Server.StopServerAsync(Ct);
+        await Server.StopServerAsync(Ct);
         var down = await worker.WaitForHealthAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal(("Unhealthy", "Unhealthy"), (down.Status, down.CheckStatus));
         var acknowledgedWhileDown = worker.Acknowledged;
@@ -47,14 +32,14 @@ public sealed class WorkerServiceRestartTests(RestartableServerFixture fixture) 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await worker.HealthAsync()).Code);
 
         // Started again: the same process resumes and reports healthy.
-        await fixture.Server.StartServerAsync(Ct);
+        await Server.StartServerAsync(Ct);
         await worker.WaitForMoreBatchesAsync(5);
         var up = await worker.HealthAsync();
         Assert.True(WorkerProcess.IsSound(up.CheckStatus, up.Description), up.Body);
 
         var acknowledged = await worker.InterruptAsync();
 
-        await using var dataSource = NpgsqlDataSource.Create(_database.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(Database.ConnectionString);
         await using var count = dataSource.CreateCommand("SELECT count(*), count(DISTINCT (symbol, timestamp)) FROM trading.stock_prices");
         await using var reader = await count.ExecuteReaderAsync(Ct);
         await reader.ReadAsync(Ct);
