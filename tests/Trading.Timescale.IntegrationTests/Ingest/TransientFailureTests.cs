@@ -103,11 +103,14 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : Re
         Assert.Equal((100L, 100L), await CountAsync());
     }
 
+    /// <summary>A batch size of 1,000 makes the call commit after reading an empty second batch, the final commit's path.</summary>
     [Theory]
-    [InlineData(TcpForwarder.Cut.BeforeCommit, IngestMode.Append)]
-    [InlineData(TcpForwarder.Cut.AfterCommit, IngestMode.Append)]
-    [InlineData(TcpForwarder.Cut.AfterCommit, IngestMode.Upsert)]
-    public async Task A_connection_cut_during_commit_is_retried_as_an_upsert_and_each_row_is_stored_once(TcpForwarder.Cut cut, IngestMode mode)
+    [InlineData(TcpForwarder.Cut.BeforeCommit, IngestMode.Append, IngestOptions.DefaultBatchSize)]
+    [InlineData(TcpForwarder.Cut.AfterCommit, IngestMode.Append, IngestOptions.DefaultBatchSize)]
+    [InlineData(TcpForwarder.Cut.AfterCommit, IngestMode.Upsert, IngestOptions.DefaultBatchSize)]
+    [InlineData(TcpForwarder.Cut.BeforeCommit, IngestMode.Append, 1_000)]
+    [InlineData(TcpForwarder.Cut.AfterCommit, IngestMode.Append, 1_000)]
+    public async Task A_connection_cut_during_commit_is_retried_as_an_upsert_and_each_row_is_stored_once(TcpForwarder.Cut cut, IngestMode mode, int batchSize)
     {
         var server = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
         await using var cutter = TcpForwarder.Start(0, server.Host!, server.Port);
@@ -116,9 +119,10 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : Re
         var rows = MarketData.Bars(1_000, symbols: 5, Later).ToList();
 
         cutter.CutNextCommit(cut);
+        var options = IngestOptions.Default with { BatchSize = batchSize };
         var result = mode == IngestMode.Append
-            ? await trading.Ingest.AppendAsync(rows, cancellationToken: Ct)
-            : await trading.Ingest.UpsertAsync(rows, cancellationToken: Ct);
+            ? await trading.Ingest.AppendAsync(rows, options, Ct)
+            : await trading.Ingest.UpsertAsync(rows, options, Ct);
 
         Assert.Equal(1, cutter.Cuts);
         Assert.Equal((1_000L, 1), (result.RowsWritten, result.Retries));

@@ -434,7 +434,12 @@ internal sealed partial class IngestRun<T>
             }
 
             _batchRead = true;
-            _buffered = _bufferedValid = _sent;
+            if (_sent > 0)
+            {
+                // A batch without valid rows leaves the one before it in memory, for the final commit's retry.
+                _buffered = _bufferedValid = _sent;
+            }
+
             _phase = Phase.Writing;
             if (_sendFailure is { } failure)
             {
