@@ -17,7 +17,7 @@ internal static class ExportBenchmarks
 {
     public sealed record ExportResult(
         long Rows, double ParquetRowsPerSecond, double CopyCsvRowsPerSecond, double ParquetVsCopyCsv, long ParquetBytes, long CsvBytes, double CsvToParquetSizeRatio,
-        long FeatureRows, int FeatureDays, string FeatureIndicators, double FeatureRowsPerSecond, double[] PairRatios);
+        long FeatureRows, int FeatureDays, int FeatureSymbols, string FeatureIndicators, double FeatureRowsPerSecond, double[] PairRatios);
 
     /// <summary>The export section alone (<c>-- export</c>): a fresh database, one JSON object.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -30,7 +30,7 @@ internal static class ExportBenchmarks
             return await ProfileAsync(db, Option("--symbols", 500), Option("--days", 30), m => Console.Error.WriteLine(m));
         }
 
-        var result = await MeasureAsync(db, Option("--symbols", 500), Option("--days", 30), Option("--runs", 5), Option("--feature-days", 3), m => Console.Error.WriteLine(m));
+        var result = await MeasureAsync(db, Option("--symbols", 500), Option("--days", 30), Option("--runs", 5), Option("--feature-days", 3), Option("--feature-symbols", 0), m => Console.Error.WriteLine(m));
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
         {
             benchmark = "Trading.Timescale export benchmark",
@@ -45,7 +45,7 @@ internal static class ExportBenchmarks
     }
 
     /// <summary>Loads the bars when the table is empty (the standalone <c>export</c> mode), then measures.</summary>
-    public static async Task<ExportResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, int runs, int featureDays, Action<string> log)
+    public static async Task<ExportResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, int runs, int featureDays, int featureSymbols, Action<string> log)
     {
         await LoadAsync(db, symbols, days, log);
         var (from, to) = await RangeAsync(db);
@@ -132,9 +132,13 @@ internal static class ExportBenchmarks
             Directory.Delete(scratch, recursive: true);
         }
 
+        // The feature rate is per row; a few symbols measure it without minutes of indicator calls.
+        var featureSymbolList = featureSymbols <= 0 ? null : (await db.ScalarAsync<string[]>(
+            $"SELECT array_agg(symbol ORDER BY symbol) FROM (SELECT DISTINCT symbol FROM trading.stock_prices ORDER BY symbol LIMIT {featureSymbols}) s")).ToList();
         var featureWatch = Stopwatch.StartNew();
         var features = await trading.Export().FeaturesAsync(new FeatureSetExport
         {
+            Symbols = featureSymbolList,
             Interval = BarInterval.FiveMinutes,
             From = Instant.FromDateTimeUtc(to) - Duration.FromDays(featureDays),
             To = Instant.FromDateTimeUtc(to),
@@ -147,7 +151,7 @@ internal static class ExportBenchmarks
         Directory.Delete(scratch, recursive: true);
         return new ExportResult(
             rows, Math.Round(Median(parquet)), Math.Round(Median(copy)), Math.Round(Median(ratios), 3), parquetBytes, csvBytes, Math.Round((double)csvBytes / parquetBytes, 2),
-            features.Rows, featureDays, indicators + " with label_forward_return_30m", Math.Round(featureRate), [.. ratios.Select(r => Math.Round(r, 3))]);
+            features.Rows, featureDays, featureSymbolList?.Count ?? symbols, indicators + " with label_forward_return_30m", Math.Round(featureRate), [.. ratios.Select(r => Math.Round(r, 3))]);
     }
 
     /// <summary>

@@ -20,6 +20,7 @@ internal static class QuickBenchmark
         var symbols = Option(args, "--symbols", 500);
         var runs = Option(args, "--runs", 3);
         var days = Option(args, "--days", 30);
+        var soakSeconds = Option(args, "--soak-seconds", 60);
         var total = Stopwatch.StartNew();
 
         await using var db = await BenchmarkDatabase.CreateAsync();
@@ -176,7 +177,9 @@ internal static class QuickBenchmark
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(history);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Log);
-        var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Option(args, "--feature-days", 3), Log);
+        var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
+
+        var soak = soakSeconds > 0 ? await SoakBenchmark.MeasureAsync(soakSeconds, Log) : null;
 
         var info = db.ServerInfo;
         var edition = info.Edition.ToString().ToLowerInvariant();
@@ -220,6 +223,7 @@ internal static class QuickBenchmark
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
             export,
+            soak,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 3.0, met = rsi.OneDayMedianMs < 3 },
@@ -232,11 +236,32 @@ internal static class QuickBenchmark
                 typedReadVsRawReader = new { target = 0.9, met = Ratio("typedRead") >= 0.9 },
                 latestSpeedup = new { target = 20.0, met = latest.speedup >= 20 },
                 importVsPsqlCopy = new { target = 0.8, met = Ratio("importVsPsqlCopy") >= 0.8 },
+                soakErrors = soak is null ? null : new { target = 0L, met = soak.steady.writeErrors + soak.steady.readErrors == 0 },
+                soakRowsLostOrDuplicated = soak?.withRestart is { } restarted ? new { target = 0L, met = restarted.rowsLost + restarted.rowsDuplicated == 0 } : null,
             },
             elapsedSeconds = Math.Round(total.Elapsed.TotalSeconds),
         };
         File.Delete(csvFile);
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary><c>soak</c>: only the soak part of <c>quick</c> (<c>--seconds</c>, 60 by default), printed as one JSON object.</summary>
+    public static async Task<int> RunSoakAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 60);
+        var total = Stopwatch.StartNew();
+        var soak = await SoakBenchmark.MeasureAsync(seconds, Log);
+        Console.WriteLine(JsonSerializer.Serialize(
+            new
+            {
+                benchmark = "Trading.Timescale soak benchmark",
+                command = $"dotnet run -c Release --project benchmarks/Trading.Timescale.Benchmarks -- soak --seconds {seconds}",
+                machine = new { cores = Environment.ProcessorCount },
+                soak,
+                elapsedSeconds = Math.Round(total.Elapsed.TotalSeconds),
+            },
+            new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
 

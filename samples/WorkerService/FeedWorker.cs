@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Trading.Timescale;
+using Trading.Timescale.Ingest;
 
 namespace WorkerService;
 
@@ -8,6 +9,11 @@ namespace WorkerService;
 /// Appends one bar per symbol per simulated minute, one batch per <see cref="FeedOptions.Interval"/>. Stopping never
 /// cancels a batch half-way: the batch in flight finishes (and is acknowledged) before the loop ends, so every
 /// acknowledged row is in the database and nothing unacknowledged is.
+/// <para>
+/// When the database goes away (a restart, a failover), the library retries each write within
+/// <c>TradingTimescale:Retry</c>; past that budget the feed keeps the batch, waits <see cref="FeedOptions.RetryDelay"/>
+/// and writes it again, as an upsert, so a batch whose COMMIT was cut is stored once. No new batch is made meanwhile.
+/// </para>
 /// </summary>
 public sealed partial class FeedWorker(TradingDatabase trading, FeedLedger ledger, IOptions<FeedOptions> options, ILogger<FeedWorker> logger) : BackgroundService
 {
@@ -22,8 +28,11 @@ public sealed partial class FeedWorker(TradingDatabase trading, FeedLedger ledge
         while (!stoppingToken.IsCancellationRequested)
         {
             var batch = feed.Symbols.Select(symbol => NextBar(symbol, minute, prices, random)).ToList();
-            // Not the stopping token: a batch that started is finished, so what is acknowledged is what is stored.
-            var result = await trading.Ingest.AppendAsync(batch, cancellationToken: CancellationToken.None);
+            if (await WriteAsync(batch, feed, stoppingToken) is not { } result)
+            {
+                break;
+            }
+
             ledger.Acknowledge(result.RowsWritten);
             LogAcknowledged(logger, ledger.Batches, result.RowsWritten, ledger.Rows);
             minute += Duration.FromMinutes(1);
@@ -34,6 +43,34 @@ public sealed partial class FeedWorker(TradingDatabase trading, FeedLedger ledge
             catch (OperationCanceledException)
             {
                 break;
+            }
+        }
+    }
+
+    /// <summary>Writes the batch, waiting out an unavailable database; <see langword="null"/> when stopped while waiting.</summary>
+    private async Task<IngestResult?> WriteAsync(List<StockPrice> batch, FeedOptions feed, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Not the stopping token: a write that started is finished, so what is acknowledged is what is stored.
+                return attempt == 1
+                    ? await trading.Ingest.AppendAsync(batch, cancellationToken: CancellationToken.None)
+                    : await trading.Ingest.UpsertAsync(batch, cancellationToken: CancellationToken.None);
+            }
+            catch (IngestException ex) when (ex.IsTransient)
+            {
+                LogWaiting(logger, batch.Count, feed.RetryDelay.TotalSeconds, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(feed.RetryDelay, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
             }
         }
     }
@@ -54,6 +91,9 @@ public sealed partial class FeedWorker(TradingDatabase trading, FeedLedger ledge
             Volume = random.Next(1_000, 50_000),
         };
     }
+
+    [LoggerMessage(2, LogLevel.Warning, "Database unavailable; the feed waits with a batch of {Rows} rows and writes it again in {Seconds} s: {Error}")]
+    private static partial void LogWaiting(ILogger logger, int rows, double seconds, string error);
 
     [LoggerMessage(1, LogLevel.Information, "Acknowledged batch {Batch}: {Rows} rows ({Total} in all)")]
     private static partial void LogAcknowledged(ILogger logger, long batch, long rows, long total);

@@ -186,6 +186,50 @@ public sealed class TimescaleTestServer : IAsyncDisposable
     /// <inheritdoc/>
     public override string ToString() => Describe();
 
+    /// <summary>
+    /// Stops a local cluster this instance started in immediate mode (<c>pg_ctl stop -m immediate</c>): every
+    /// connection is cut at once with no checkpoint, as in a server crash. Commits survive it only when they reached
+    /// the write-ahead log: set <see cref="TimescaleTestServerOptions.ServerSettings"/>["synchronous_commit"] to "on"
+    /// (the throwaway default is "off", which can lose the last commits). Its files stay; <see cref="StartServerAsync"/>
+    /// starts it again, with crash recovery, on the same port. For fault-injection tests.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for pg_ctl.</param>
+    /// <returns>A task that completes when the server has stopped.</returns>
+    /// <exception cref="InvalidOperationException">The server is not a local cluster (<see cref="Kind"/>), or pg_ctl failed.</exception>
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        await OwnCluster(nameof(StopServerAsync)).StopImmediateAsync(cancellationToken).ConfigureAwait(false);
+        ClearAdministrationPool();
+    }
+
+    /// <summary>Starts a local cluster stopped by <see cref="StopServerAsync"/> again, on the same port, and waits until it accepts connections.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the server accepts connections.</returns>
+    /// <exception cref="InvalidOperationException">The server is not a local cluster, or it did not start within a minute.</exception>
+    public Task StartServerAsync(CancellationToken cancellationToken = default) =>
+        OwnCluster(nameof(StartServerAsync)).StartAgainAsync(RestartTimeout, cancellationToken);
+
+    /// <summary>
+    /// Restarts a local cluster this instance started in immediate mode (<c>pg_ctl restart -m immediate</c>), on the same
+    /// port, and waits until it accepts connections: every open connection is cut, as in a crash and recovery.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the server accepts connections again.</returns>
+    /// <exception cref="InvalidOperationException">The server is not a local cluster, or it did not come back within a minute.</exception>
+    public async Task RestartServerAsync(CancellationToken cancellationToken = default)
+    {
+        await OwnCluster(nameof(RestartServerAsync)).RestartImmediateAsync(RestartTimeout, cancellationToken).ConfigureAwait(false);
+        ClearAdministrationPool();
+    }
+
+    /// <summary>Drops the pooled connections this instance uses to create and drop databases, which a stop broke.</summary>
+    private void ClearAdministrationPool() => NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
+
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(1);
+
+    private LocalCluster OwnCluster(string operation) => LocalCluster ?? throw new InvalidOperationException(
+        $"{operation} needs a local cluster that this TimescaleTestServer started; this one is {Kind} ({Describe()}), which it cannot stop or start.");
+
     /// <summary>Stops and deletes a container or local cluster this instance started; an existing server is left alone.</summary>
     /// <returns>A task that completes when the server is stopped and its files are deleted.</returns>
     public async ValueTask DisposeAsync()

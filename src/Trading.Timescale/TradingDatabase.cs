@@ -47,12 +47,15 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         clock ??= SystemClock.Instance;
         _ownsDataSource = ownsDataSource;
+        var retry = new TransientRetry(options.Retry ?? new RetryOptions(), LoggerFactory.CreateLogger<TradingDatabase>());
         Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
         Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone ?? SchemaSettings.DefaultExchangeTimeZone }, clock)
         {
             Logger = LoggerFactory.CreateLogger<TradingIngest>(),
+            Retry = retry,
         };
         Positions = new PositionBook(dataSource, clock);
+        TransientRetry.Register(dataSource, retry);
         Queries = new TradingQueries(dataSource);
     }
 

@@ -38,6 +38,12 @@ public sealed class TradingTimescaleOptions
     /// <summary>Refresh windows and schedules of the continuous aggregates (community edition).</summary>
     public RefreshOptions Refresh { get; set; } = new();
 
+    /// <summary>
+    /// The retry budget for transient failures (lost connection, server restart, failover, serialization failure,
+    /// deadlock): attempts, total time and back-off of writes.
+    /// </summary>
+    public RetryOptions Retry { get; set; } = new();
+
     /// <summary>Whether the hosted service applies pending migrations when the application starts.</summary>
     public bool ApplySchemaOnStartup { get; set; }
 

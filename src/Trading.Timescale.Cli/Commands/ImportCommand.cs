@@ -17,6 +17,9 @@ internal static class ImportCommand
     /// <summary>An invalid row rejected the import under <c>--on-invalid reject</c>.</summary>
     public const int Rejected = 2;
 
+    /// <summary>The default of <c>--retry-time</c>: an import facing a crashed server fails within seconds.</summary>
+    private const double DefaultRetrySeconds = 5;
+
     private static readonly string[] TableNames = [.. Enum.GetValues<IngestTable>().Select(TradingCsv.TableName)];
 
     internal static Command Create()
@@ -56,9 +59,14 @@ internal static class ImportCommand
         {
             Description = "Commit each batch: a failure keeps the batches before it. By default the import is one transaction.",
         };
+        var retryTime = new Option<double>("--retry-time")
+        {
+            Description = "Seconds a batch is retried after a lost connection or server restart (only a batch that is the whole of its transaction can be); 0 never retries.",
+            DefaultValueFactory = _ => DefaultRetrySeconds,
+        };
         var command = new Command("import", "Import a CSV file into a trading table, validating every row.")
         {
-            table, file, mode, onInvalid, rejects, batchSize, perBatch,
+            table, file, mode, onInvalid, rejects, batchSize, perBatch, retryTime,
         };
         command.SetAction(CliContext.Action((context, cancellationToken) =>
         {
@@ -75,7 +83,10 @@ internal static class ImportCommand
                 parse.GetValue(onInvalid) == "skip" ? InvalidRowHandling.Skip : InvalidRowHandling.Reject,
                 parse.GetValue(rejects),
                 parse.GetValue(batchSize),
-                parse.GetValue(perBatch));
+                parse.GetValue(perBatch),
+                parse.GetValue(retryTime) is var seconds && seconds >= 0 && seconds <= 3_600
+                    ? TimeSpan.FromSeconds(seconds)
+                    : throw new CliException($"--retry-time {seconds.ToString(CultureInfo.InvariantCulture)} is out of range: use 0 (never retry) to 3600 seconds."));
             return RunAsync(context, request, cancellationToken);
         }));
         return command;
@@ -126,14 +137,13 @@ internal static class ImportCommand
         await using (input.ConfigureAwait(false))
         await using ((rejectsWriter ?? (IAsyncDisposable)NoRejects.Instance).ConfigureAwait(false))
         {
-            var dataSource = TradingDataSource.Create(connectionString);
-            await using (dataSource.ConfigureAwait(false))
+            var database = TradingDatabase.Create(connectionString, o => o.Retry.MaxRetryTime = request.RetryTime);
+            await using (database.ConfigureAwait(false))
             {
                 IngestResult result;
                 try
                 {
-                    var ingest = new TradingIngest(dataSource, options);
-                    result = await ingest.ImportCsvAsync(request.Table, input, request.Mode, options, cancellationToken).ConfigureAwait(false);
+                    result = await database.Ingest.ImportCsvAsync(request.Table, input, request.Mode, options, cancellationToken).ConfigureAwait(false);
                 }
                 catch (IngestValidationException ex)
                 {
@@ -177,7 +187,7 @@ internal static class ImportCommand
         else
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{result.Table}: read {result.RowsRead:N0} rows, wrote {result.RowsWritten:N0}, rejected {result.RowsRejected:N0} ({request.Mode.ToString().ToLowerInvariant()}, {result.Batches:N0} {(result.Batches == 1 ? "batch" : "batches")}{(result.Retries > 0 ? $", {result.Retries:N0} retried after a deadlock or serialization failure" : string.Empty)}, {result.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
+                $"{result.Table}: read {result.RowsRead:N0} rows, wrote {result.RowsWritten:N0}, rejected {result.RowsRejected:N0} ({request.Mode.ToString().ToLowerInvariant()}, {result.Batches:N0} {(result.Batches == 1 ? "batch" : "batches")}{(result.Retries > 0 ? $", {result.Retries:N0} retried after a transient failure" : string.Empty)}, {result.Elapsed.TotalSeconds:0.0} s)")).ConfigureAwait(false);
             if (request.RejectsPath is not null && result.RowsRejected > 0)
             {
                 await output.WriteLineAsync($"Rejected rows and reasons: {request.RejectsPath}").ConfigureAwait(false);
@@ -232,5 +242,6 @@ internal static class ImportCommand
         InvalidRowHandling InvalidRows,
         string? RejectsPath,
         int BatchSize,
-        bool CommitPerBatch);
+        bool CommitPerBatch,
+        TimeSpan RetryTime);
 }

@@ -148,6 +148,62 @@ internal sealed class LocalCluster : IAsyncDisposable
         DeleteDirectory(clusterDirectory);
     }
 
+    /// <summary>
+    /// Stops the server in immediate mode (<c>pg_ctl stop -m immediate</c>): every backend ends at once, with no
+    /// checkpoint, as in a crash; the next start runs crash recovery. The directory stays.
+    /// </summary>
+    public async Task StopImmediateAsync(CancellationToken cancellationToken)
+    {
+        var stop = await _command.RunAsync(
+            Installation.Tool("pg_ctl"), ["stop", "-D", DataDirectory, "-m", "immediate", "-w", "-t", "60", "-s"],
+            ClusterDirectory, TimeSpan.FromSeconds(75), cancellationToken).ConfigureAwait(false);
+        if (!stop.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"pg_ctl stop -m immediate of {DataDirectory} failed (exit code {stop.ExitCode}: {stop.Output}). Last lines of {LogFile}:{Environment.NewLine}{ReadLogTail()}");
+        }
+    }
+
+    /// <summary>Starts the stopped server again on the same port and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var seconds = Math.Max(5, (int)timeout.TotalSeconds);
+        var start = await _command.RunAsync(
+            Installation.Tool("pg_ctl"),
+            ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", seconds.ToString(CultureInfo.InvariantCulture), "-s",
+             "-o", "-p " + Port.ToString(CultureInfo.InvariantCulture)],
+            ClusterDirectory, TimeSpan.FromSeconds(seconds + 15), cancellationToken).ConfigureAwait(false);
+        if (!start.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"the local PostgreSQL cluster in {DataDirectory} did not start again on 127.0.0.1:{Port} within {seconds} s " +
+                $"(pg_ctl exit code {start.ExitCode}: {start.Output}). Last lines of {LogFile}:{Environment.NewLine}{ReadLogTail()}");
+        }
+
+        await WaitUntilAcceptingAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Restarts the server in immediate mode (<c>pg_ctl restart -m immediate</c>) on the same port and waits until it
+    /// accepts connections again.
+    /// </summary>
+    public async Task RestartImmediateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var seconds = Math.Max(5, (int)timeout.TotalSeconds);
+        var restart = await _command.RunAsync(
+            Installation.Tool("pg_ctl"),
+            ["restart", "-D", DataDirectory, "-m", "immediate", "-l", LogFile, "-w", "-t", seconds.ToString(CultureInfo.InvariantCulture), "-s",
+             "-o", "-p " + Port.ToString(CultureInfo.InvariantCulture)],
+            ClusterDirectory, TimeSpan.FromSeconds(seconds + 15), cancellationToken).ConfigureAwait(false);
+        if (!restart.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"pg_ctl restart -m immediate of {DataDirectory} failed (exit code {restart.ExitCode}: {restart.Output}). Last lines of {LogFile}:{Environment.NewLine}{ReadLogTail()}");
+        }
+
+        await WaitUntilAcceptingAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The last lines of the server log, for error messages.</summary>
     public string ReadLogTail(int lines = 25)
     {

@@ -33,4 +33,12 @@ public class IngestException : TradingTimescaleException
 
     /// <summary>The input row (from 1) the failure names, when the database or the input identified it.</summary>
     public long? FailedRowNumber { get; }
+
+    /// <summary>
+    /// Whether the failure was transient: a lost or refused connection, a server restart or failover, a serialization
+    /// failure or deadlock, which outlasted the retry budget (<see cref="TradingTimescaleOptions.Retry"/>). Writing the
+    /// failed rows again later may succeed; with <see cref="TradingIngest.UpsertAsync{T}(IEnumerable{T}, IngestOptions?, CancellationToken)"/>
+    /// that is safe even when <see cref="IngestProgress.RowsInDoubt"/> says the outcome of a COMMIT is unknown.
+    /// </summary>
+    public bool IsTransient => InnerException is { } inner && Trading.Timescale.Internal.TransientRetry.IsTransient(inner);
 }

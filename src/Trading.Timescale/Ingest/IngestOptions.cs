@@ -74,12 +74,13 @@ public sealed record IngestOptions
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How many times an upsert batch is retried after PostgreSQL aborted it for a deadlock (40P01) or a
-    /// serialization failure (40001); default 3, 0 to 10. Only a batch that is the whole of its transaction can be
-    /// retried (<see cref="IngestTransactionMode.TransactionPerBatch"/>, or the first batch of a call); each retry is
-    /// counted in <see cref="IngestResult.Retries"/>.
+    /// How many times a batch may be retried after a transient failure (a lost connection, a server restart, a
+    /// serialization failure or deadlock), 0 to 99; <see langword="null"/> (the default) uses the budget of
+    /// <see cref="TradingTimescaleOptions.Retry"/> (<see cref="RetryOptions.MaxAttempts"/> attempts in all). Only a batch
+    /// that is the whole of its transaction can be retried (<see cref="IngestTransactionMode.TransactionPerBatch"/>, or
+    /// the first batch of a call); each retry is counted in <see cref="IngestResult.Retries"/>.
     /// </summary>
-    public int MaxRetries { get; init; } = 3;
+    public int? MaxRetries { get; init; }
 
     /// <summary>Throws when a setting is out of range.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
@@ -110,9 +111,9 @@ public sealed record IngestOptions
             throw new ArgumentException($"IngestOptions.CommandTimeout is {CommandTimeout}; use TimeSpan.Zero (no limit) or a positive time.");
         }
 
-        if (MaxRetries is < 0 or > 10)
+        if (MaxRetries is < 0 or >= RetryOptions.MaxAttemptsLimit)
         {
-            throw new ArgumentException($"IngestOptions.MaxRetries is {MaxRetries}; use 0 to 10.");
+            throw new ArgumentException($"IngestOptions.MaxRetries is {MaxRetries}; use 0 to {RetryOptions.MaxAttemptsLimit - 1}, or null for TradingTimescale:Retry.");
         }
 
         // The default zone is known; another one is looked up now so a typo fails here, not at the first option quote.

@@ -30,7 +30,7 @@ public sealed class IngestResult
 
     private readonly long? _rowsRejected;
 
-    /// <summary>Upsert batches run again after a deadlock or serialization failure (see <see cref="IngestOptions.MaxRetries"/>).</summary>
+    /// <summary>Batches run again after a transient failure: a lost connection, a server restart, a serialization failure or deadlock (see <see cref="RetryOptions"/>).</summary>
     public int Retries { get; init; }
 
     /// <summary>Batches sent (each one COPY).</summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -46,22 +47,31 @@ public sealed partial class TradingIngest
         }
 
         var opened = false;
+        var attempts = 0;
         try
         {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            opened = true;
-            await using (connection.ConfigureAwait(false))
-            {
-                using var command = new NpgsqlCommand(map.InsertReturningIdSql, connection);
-                foreach (var column in map.Columns)
+            var pipeline = Retry.ForWrite("ingest.write_one", _dataSource, ex => !cancellationToken.IsCancellationRequested && TransientRetry.IsTransient(ex));
+            return await pipeline.ExecuteAsync(
+                async ct =>
                 {
-                    command.Parameters.Add(column.CreateParameter(row));
-                }
+                    attempts++;
+                    opened = false;
+                    var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    opened = true;
+                    await using (connection.ConfigureAwait(false))
+                    {
+                        using var command = new NpgsqlCommand(map.InsertReturningIdSql, connection);
+                        foreach (var column in map.Columns)
+                        {
+                            command.Parameters.Add(column.CreateParameter(row));
+                        }
 
-                return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            }
+                        return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex)
+        catch (PostgresException ex) when (!TransientRetry.IsBrokenConnection(ex))
         {
             throw new IngestException(
                 $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: {ex.SqlState}: {ex.MessageText}{(string.IsNullOrEmpty(ex.Detail) ? string.Empty : " (" + ex.Detail + ")")}. Nothing was written.",
@@ -69,12 +79,12 @@ public sealed partial class TradingIngest
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            var cause = ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message;
+            var cause = TransientRetry.Describe(ex);
             var outcome = opened
                 ? "The connection broke while the row was being written, so it may or may not be stored; writing it again is safe (the write is idempotent by its natural key)."
                 : "Nothing was written; write the row again when the database can be reached.";
             throw new IngestException(
-                $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} failed: {cause}. {outcome}",
+                $"Writing {map.Describe(row)} to {map.QualifiedTable} failed after {attempts} attempt(s): the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} failed: {cause}. {outcome}",
                 map.QualifiedTable, noProgress, null, 1, ex);
         }
     }

@@ -45,6 +45,9 @@ public sealed partial class TradingIngest
     /// <summary>Receives commits, rejected-row counts and failures (never row values).</summary>
     internal ILogger Logger { get; init; } = NullLogger.Instance;
 
+    /// <summary>The retry budget of transient failures: <see cref="TradingTimescaleOptions.Retry"/>, or the defaults.</summary>
+    internal TransientRetry Retry { get; init; } = TransientRetry.Default;
+
 #pragma warning disable RS0026 // Overloads differ by input type (IEnumerable or IAsyncEnumerable); optional parameters cannot make them ambiguous.
     /// <summary>
     /// Appends rows with binary COPY, streaming <paramref name="rows"/> in batches of <see cref="IngestOptions.BatchSize"/>.
@@ -202,7 +205,7 @@ public sealed partial class TradingIngest
         await using (source.ConfigureAwait(false))
         {
             options.Validate();
-            var run = new IngestRun<T>(_dataSource, map, mode, options, _clock) { Logger = Logger };
+            var run = new IngestRun<T>(_dataSource, map, mode, options, _clock) { Logger = Logger, Retry = Retry };
             using var activity = TradingTelemetry.StartIngest(_dataSource, map.QualifiedTable, mode);
             try
             {

@@ -25,12 +25,15 @@ internal static class TradingTelemetry
     public const string BatchDurationInstrument = "trading_timescale.ingest.batch.duration";
     public const string QueryDurationInstrument = "trading_timescale.query.duration";
     public const string MigrationsAppliedInstrument = "trading_timescale.schema.migrations_applied";
+    public const string RetriesInstrument = "trading_timescale.retries";
 
     public const string DatabaseTag = "db.namespace";
     public const string TableTag = "trading_timescale.table";
     public const string ModeTag = "trading_timescale.ingest.mode";
     public const string QueryTag = "trading_timescale.query.name";
     public const string OutcomeTag = "trading_timescale.outcome";
+    public const string OperationTag = "trading_timescale.operation";
+    public const string ErrorTypeTag = "error.type";
 
     public static readonly ActivitySource Source = new(Name, ProductInfo.Version);
 
@@ -52,6 +55,13 @@ internal static class TradingTelemetry
 
     public static readonly Counter<long> MigrationsApplied = Meter.CreateCounter<long>(
         MigrationsAppliedInstrument, "{file}", "Schema files applied by migrate.");
+
+    public static readonly Counter<long> Retries = Meter.CreateCounter<long>(
+        RetriesInstrument, "{retry}", "Attempts run again after a transient failure (lost connection, server restart, serialization failure, deadlock).");
+
+    /// <summary>Counts one retry of <paramref name="operation"/> after <paramref name="errorType"/> (an SQLSTATE or an exception type).</summary>
+    public static void RecordRetry(string operation, string errorType, NpgsqlDataSource? dataSource) =>
+        Retries.Add(1, new(OperationTag, operation), new(ErrorTypeTag, errorType), new(DatabaseTag, dataSource is null ? null : DatabaseOf(dataSource)));
 
     /// <summary>Starts the span of a migrate call, or returns <see langword="null"/> when nobody listens.</summary>
     public static Activity? StartMigrate(NpgsqlDataSource dataSource)

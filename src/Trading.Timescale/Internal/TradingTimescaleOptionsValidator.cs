@@ -69,7 +69,42 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             failures.Add($"{Section}StartupRetryTimeout ({options.StartupRetryTimeout.ToString("c", CultureInfo.InvariantCulture)}) cannot be negative: use 00:00:00 to try once.");
         }
 
+        CheckRetry(options.Retry, failures);
         return failures;
+    }
+
+    private static void CheckRetry(RetryOptions? retry, List<string> failures)
+    {
+        if (retry is null)
+        {
+            failures.Add($"{Section}Retry is null: leave it unset for the defaults, or set MaxAttempts, MaxRetryTime, BaseDelay and MaxDelay.");
+            return;
+        }
+
+        static string Text(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+        if (retry.MaxAttempts is < 1 or > RetryOptions.MaxAttemptsLimit)
+        {
+            failures.Add($"{Section}Retry:MaxAttempts ({retry.MaxAttempts}) must be 1 (no retry) to {RetryOptions.MaxAttemptsLimit}.");
+        }
+
+        if (retry.MaxRetryTime < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}Retry:MaxRetryTime ({Text(retry.MaxRetryTime)}) cannot be negative: use 00:00:00 to never retry.");
+        }
+
+        if (retry.BaseDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}Retry:BaseDelay ({Text(retry.BaseDelay)}) must be positive, such as 00:00:00.200.");
+        }
+
+        if (retry.MaxDelay <= TimeSpan.Zero)
+        {
+            failures.Add($"{Section}Retry:MaxDelay ({Text(retry.MaxDelay)}) must be positive, such as 00:00:05.");
+        }
+        else if (retry.BaseDelay > retry.MaxDelay)
+        {
+            failures.Add($"{Section}Retry:BaseDelay ({Text(retry.BaseDelay)}) is longer than {Section}Retry:MaxDelay ({Text(retry.MaxDelay)}).");
+        }
     }
 
     /// <summary>

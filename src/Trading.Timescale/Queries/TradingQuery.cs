@@ -1,4 +1,3 @@
-using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using Trading.Timescale.Internal;
@@ -70,29 +69,33 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
     {
         var parameters = new SqlParameters();
         var sql = BuildSql(parameters);
-        using var scope = new QueryScope(GetType().Name.Split('`')[0], _dataSource);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var name = GetType().Name.Split('`')[0];
+        using var scope = new QueryScope(name, _dataSource);
+        NpgsqlConnection connection;
+        NpgsqlCommand command;
+        NpgsqlDataReader reader;
+        try
+        {
+            // A query only reads: one broken pooled connection (a server restart) is retried at once on a new one.
+            (connection, command, reader) = await TransientRetry.OpenReaderAsync(_dataSource, "query." + name, sql, parameters.ToNpgsql, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (Explain(ex) is { } explained)
+        {
+            throw explained;
+        }
+
         await using (connection.ConfigureAwait(false))
         {
-            using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddRange(parameters.ToNpgsql().ToArray());
-            NpgsqlDataReader reader;
-            try
+            using (command)
             {
-                reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException ex) when (Explain(ex) is { } explained)
-            {
-                throw explained;
-            }
+                await using var readerScope = reader.ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return Read(reader);
+                }
 
-            await using var readerScope = reader.ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return Read(reader);
+                scope.Succeeded();
             }
-
-            scope.Succeeded();
         }
     }
 }

@@ -141,7 +141,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
     }
 
     [Fact]
-    public async Task A_lost_connection_mid_stream_reports_exactly_the_committed_batches()
+    public async Task A_lost_connection_mid_stream_with_no_retry_left_reports_exactly_the_committed_batches()
     {
         var builder = new NpgsqlDataSourceBuilder(Database.ConnectionString + ";Application Name=ingest_victim");
         builder.UseNodaTime();
@@ -163,9 +163,11 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         }
 
         var ex = await Assert.ThrowsAsync<IngestException>(() => ingest.AppendAsync(Rows(),
-            IngestOptions.Default with { BatchSize = 1_000, TransactionMode = IngestTransactionMode.TransactionPerBatch }, Ct));
+            IngestOptions.Default with { BatchSize = 1_000, TransactionMode = IngestTransactionMode.TransactionPerBatch, MaxRetries = 0 }, Ct));
 
         Assert.Equal(2_000L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
+        Assert.True(ex.Message.Contains("was lost", StringComparison.Ordinal), ex.Message);
+        Assert.Contains("The batch was tried 1 time(s)", ex.Message, StringComparison.Ordinal);
         Assert.Equal(2_000, ex.Progress.RowsCommitted);
         Assert.Equal(2, ex.Progress.BatchesCommitted);
         Assert.Equal(0, ex.Progress.RowsInDoubt);

@@ -150,4 +150,44 @@ public class OptionsValidationTests
 
         Assert.Equal(["TradingTimescale:LockTimeout (00:00:00) must be positive.", "TradingTimescale:SchemaCommandTimeout (-00:00:01) must be positive."], failures);
     }
+
+    [Fact]
+    public void The_retry_budget_binds_from_configuration()
+    {
+        var options = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TradingTimescale:Retry:MaxAttempts"] = "9",
+            ["TradingTimescale:Retry:MaxRetryTime"] = "00:02:00",
+            ["TradingTimescale:Retry:BaseDelay"] = "00:00:00.050",
+            ["TradingTimescale:Retry:MaxDelay"] = "00:00:03",
+        }).Build().GetSection("TradingTimescale").Get<TradingTimescaleOptions>(o => o.ErrorOnUnknownConfiguration = true)!;
+
+        Assert.Equal((9, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(3)),
+            (options.Retry.MaxAttempts, options.Retry.MaxRetryTime, options.Retry.BaseDelay, options.Retry.MaxDelay));
+        Assert.Empty(TradingTimescaleOptionsValidator.Check(options, false));
+        Assert.Equal((6, TimeSpan.FromSeconds(30)), (new RetryOptions().MaxAttempts, new RetryOptions().MaxRetryTime));
+    }
+
+    [Fact]
+    public void A_retry_budget_out_of_range_is_refused_naming_each_setting_and_value()
+    {
+        var failures = Check(o =>
+        {
+            o.Retry.MaxAttempts = 0;
+            o.Retry.MaxRetryTime = TimeSpan.FromSeconds(-1);
+            o.Retry.BaseDelay = TimeSpan.FromSeconds(10);
+            o.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        });
+
+        Assert.Equal(
+        [
+            "TradingTimescale:Retry:MaxAttempts (0) must be 1 (no retry) to 100.",
+            "TradingTimescale:Retry:MaxRetryTime (-00:00:01) cannot be negative: use 00:00:00 to never retry.",
+            "TradingTimescale:Retry:BaseDelay (00:00:10) is longer than TradingTimescale:Retry:MaxDelay (00:00:02).",
+        ], failures);
+        Assert.Equal(
+            ["TradingTimescale:Retry:BaseDelay (00:00:00) must be positive, such as 00:00:00.200.", "TradingTimescale:Retry:MaxDelay (-00:00:01) must be positive, such as 00:00:05."],
+            Check(o => { o.Retry.BaseDelay = TimeSpan.Zero; o.Retry.MaxDelay = TimeSpan.FromSeconds(-1); }));
+        Assert.Equal("TradingTimescale:Retry:MaxAttempts (101) must be 1 (no retry) to 100.", Assert.Single(Check(o => o.Retry.MaxAttempts = 101)));
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -55,12 +56,21 @@ internal sealed partial class IngestRun<T>
     private HashSet<T>? _keys;
     private bool[]? _superseded;
     private int _batchNumber;
-    private int _batchRows;
     private int _invalidCount;
     private long _batchFirstRow;
     private long _batchLastRow;
     private Phase _phase;
     private long _transactionStarted = Stopwatch.GetTimestamp();
+
+    private bool _more = true;
+    private bool _batchRead;
+    private bool _inDoubt;
+    private int _priorBatches;
+    private int _bufferedValid;
+    private int _buffered;
+    private int _attempts;
+    private Exception? _sendFailure;
+    private CancellationToken _cancellation;
 
     public IngestRun(NpgsqlDataSource dataSource, TableMap<T> map, IngestMode mode, IngestOptions options, IClock clock)
     {
@@ -77,6 +87,9 @@ internal sealed partial class IngestRun<T>
     /// <summary>Receives each commit (counts only).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
+    /// <summary>The retry budget of transient failures.</summary>
+    public TransientRetry Retry { get; init; } = TransientRetry.Default;
+
     private enum Phase
     {
         Connecting,
@@ -89,61 +102,32 @@ internal sealed partial class IngestRun<T>
     public async Task<IngestResult> RunAsync(RowSource<T> source, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        _rowNumbers = new long[_options.BatchSize];
+        _cancellation = cancellationToken;
+        var pipeline = Retry.ForWrite(
+            "ingest." + TradingTelemetry.ModeName(_mode), _dataSource, CanRetry, _options.MaxRetries + 1, () => _retries++);
         try
         {
             _phase = Phase.Connecting;
             source.Start();
-            _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            var more = true;
-            while (more)
+            while (_more)
             {
                 _context.Refresh();
                 _batchNumber++;
                 _batchFirstRow = _rowsRead + 1;
-                _sent = 0;
-                _invalidCount = 0;
-                int valid;
-                if (_mode == IngestMode.Append)
-                {
-                    (more, valid) = await AppendBatchAsync(source, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    (more, valid) = await ReadUpsertBatchAsync(source, cancellationToken).ConfigureAwait(false);
-                    if (valid > 0)
-                    {
-                        await WriteUpsertBatchWithRetriesAsync(valid, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-                }
-
-                if (valid == 0)
-                {
-                    if (_transaction is null)
-                    {
-                        _committedThroughRow = _rowsRead;
-                    }
-
-                    continue;
-                }
-
-                _rowsPending += valid;
-                _batchesPending++;
-                if (_perBatch)
-                {
-                    await CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else if (_latest is { } latest && latest.Count >= _options.BatchSize)
-                {
-                    _phase = Phase.UpdatingLatest;
-                    _latestPending += await FlushLatestAsync(latest, _connection, cancellationToken).ConfigureAwait(false);
-                }
+                _batchRead = false;
+                _inDoubt = false;
+                _attempts = 0;
+                _priorBatches = _batchesPending;
+                await pipeline.ExecuteAsync(static (state, ct) => state.Run.BatchAttemptAsync(state.Source, ct), (Run: this, Source: source), cancellationToken).ConfigureAwait(false);
             }
 
             if (_transaction is not null)
             {
-                await CommitAsync(cancellationToken).ConfigureAwait(false);
+                // The last batch read held no valid row: commit the batches before it.
+                _inDoubt = false;
+                _attempts = 0;
+                _priorBatches = _batchesPending - 1;
+                await pipeline.ExecuteAsync(static (run, ct) => run.FinalCommitAttemptAsync(ct), this, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -179,12 +163,12 @@ internal sealed partial class IngestRun<T>
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _batchLastRow = _rowsRead;
-            var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append ? CopyRow(ex, _rowNumbers, _sent) : null;
+            var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append ? CopyRow(ex, _rowNumbers ?? [], _sent) : null;
             var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
             throw new IngestException(
                 $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
                 _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null),
-                ex is TransientFailure { InnerException: { } postgres } ? postgres : ex);
+                ex);
         }
         finally
         {
@@ -201,6 +185,168 @@ internal sealed partial class IngestRun<T>
     }
 
     /// <summary>
+    /// One attempt at the current batch: the first reads it from the input and writes it; an attempt after a transient
+    /// failure writes the rows kept in memory on a new connection, as an upsert when the failure struck during COMMIT
+    /// (the outcome is unknown, and the upsert stores each row once either way). Then the batch commits (one transaction
+    /// per batch, or the input is at its end) or, in one transaction, the snapshot rows are flushed when many.
+    /// </summary>
+    private async ValueTask BatchAttemptAsync(RowSource<T> source, CancellationToken cancellationToken)
+    {
+        _attempts++;
+        if (_batchRead)
+        {
+            await RewriteBatchAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            if (_connection is null)
+            {
+                _phase = Phase.Connecting;
+                _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            _sent = 0;
+            _invalidCount = 0;
+            int valid;
+            if (_mode == IngestMode.Append)
+            {
+                (_more, valid) = await AppendBatchAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                (_more, valid) = await ReadUpsertBatchAsync(source, cancellationToken).ConfigureAwait(false);
+                _batchRead = true;
+                if (valid > 0)
+                {
+                    _buffered = _sent;
+                    _bufferedValid = valid;
+                    await WriteUpsertBatchAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (valid == 0)
+            {
+                if (_transaction is null)
+                {
+                    _committedThroughRow = _rowsRead;
+                }
+
+                return;
+            }
+        }
+
+        _rowsPending += _bufferedValid;
+        _batchesPending++;
+        if (_perBatch || !_more)
+        {
+            await CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if (_latest is { } latest && latest.Count >= _options.BatchSize)
+        {
+            _phase = Phase.UpdatingLatest;
+            _latestPending += await FlushLatestAsync(latest, _connection!, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The commit at the end of a single-transaction call whose last batch held no valid row.</summary>
+    private async ValueTask FinalCommitAttemptAsync(CancellationToken cancellationToken)
+    {
+        if (_attempts++ > 0)
+        {
+            await RewriteBatchAsync(cancellationToken).ConfigureAwait(false);
+            _rowsPending += _bufferedValid;
+            _batchesPending++;
+        }
+
+        await CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether a failed attempt can run again: the failure is transient, it did not come from the input, and the
+    /// failed transaction held no batch but the current one, which is still in memory.
+    /// </summary>
+    private bool CanRetry(Exception exception) =>
+        !_cancellation.IsCancellationRequested && _phase != Phase.Reading && _priorBatches == 0
+        && (TransientRetry.IsTransient(exception) || ConnectionBroken(exception));
+
+    private bool ConnectionBroken(Exception exception) =>
+        exception is InvalidOperationException or ObjectDisposedException && _connection is { } connection
+        && connection.FullState.HasFlag(System.Data.ConnectionState.Broken);
+
+    /// <summary>
+    /// Writes the batch kept in memory again, in a new transaction on a new connection: as an upsert on the natural key
+    /// in upsert mode or when the outcome of its COMMIT is unknown, else with the same COPY.
+    /// </summary>
+    private async Task RewriteBatchAsync(CancellationToken cancellationToken)
+    {
+        _phase = Phase.Connecting;
+        var broken = _connection is null || _connection.FullState.HasFlag(System.Data.ConnectionState.Broken) || _connection.State != System.Data.ConnectionState.Open;
+        if (_transaction is not null)
+        {
+            await DisposeQuietlyAsync(_transaction).ConfigureAwait(false);
+            _transaction = null;
+        }
+
+        if (_connection is not null)
+        {
+            await DisposeQuietlyAsync(_connection).ConfigureAwait(false);
+            _connection = null;
+        }
+
+        if (broken)
+        {
+            // The pool's idle connections went down with this one.
+            _dataSource.Clear();
+        }
+
+        _stagingReady = false;
+        _savepoints = 0;
+        _rowsPending = _changedPending = _latestPending = 0;
+        _batchesPending = 0;
+        _latest?.Clear();
+        _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _phase = Phase.Writing;
+        _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        _transactionStarted = Stopwatch.GetTimestamp();
+        var batch = _batch!;
+        if (_mode == IngestMode.Upsert || _inDoubt)
+        {
+            _buffered = KeepLastPerKey(batch, _buffered);
+            _keysMayExist = true;
+            await EnsureStagingAsync(_connection, cancellationToken).ConfigureAwait(false);
+            await BinaryCopyWriter.CopyAsync(_connection, _map.StagingCopySql, _map.Columns, new ArraySegment<T>(batch, 0, _buffered), Timeout, cancellationToken).ConfigureAwait(false);
+            _changedPending += await MergeAsync(_connection, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await BinaryCopyWriter.CopyAsync(_connection, _map.CopySql, _map.Columns, new ArraySegment<T>(batch, 0, _buffered), Timeout, cancellationToken).ConfigureAwait(false);
+            _changedPending += _buffered;
+        }
+
+        if (_latest is { } latest)
+        {
+            for (var i = 0; i < _buffered; i++)
+            {
+                latest.Offer(batch[i]);
+            }
+        }
+    }
+
+    /// <summary>Keeps <paramref name="row"/> at <paramref name="index"/> of the batch in memory, growing it up to the batch size.</summary>
+    private void Keep(int index, T row, long rowNumber)
+    {
+        if (_batch is null || index >= _batch.Length)
+        {
+            var size = Math.Min(_options.BatchSize, Math.Max(256, (_batch?.Length ?? 0) * 2));
+            Array.Resize(ref _batch, size);
+            Array.Resize(ref _rowNumbers, size);
+        }
+
+        _batch[index] = row;
+        _rowNumbers![index] = rowNumber;
+    }
+
+    /// <summary>
     /// One append batch, streamed: each row is validated, then written to the batch's COPY at once, so the server
     /// works while the client reads and checks the next rows. An invalid row under Reject stops the sending; the rest
     /// of the batch is still checked so every invalid row is reported, then the COPY is abandoned and the transaction
@@ -213,6 +359,7 @@ internal sealed partial class IngestRun<T>
         BinaryCopyWriter? importer = null;
         List<IngestRowError>? invalid = null;
         var more = true;
+        _sendFailure = null;
         try
         {
             while (_sent + _invalidCount < _options.BatchSize)
@@ -245,21 +392,38 @@ internal sealed partial class IngestRun<T>
                     continue;
                 }
 
-                _phase = Phase.Writing;
-                if (importer is null)
+                var row = source.Current!;
+                Keep(_sent++, row, _rowsRead);
+                if (_sendFailure is not null)
                 {
-                    _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    importer = await BinaryCopyWriter.BeginAsync(_connection!, _map.CopySql, Timeout, cancellationToken).ConfigureAwait(false);
+                    // The connection failed: the rest of the batch is only read, to be written again.
+                    continue;
                 }
 
-                var row = source.Current!;
-                importer.WriteRow(columns, row);
-
-                _rowNumbers![_sent++] = _rowsRead;
-                _latest?.Offer(row);
-                if (importer.ShouldFlush)
+                _phase = Phase.Writing;
+                try
                 {
-                    await importer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (importer is null)
+                    {
+                        _transaction ??= await _connection!.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                        importer = await BinaryCopyWriter.BeginAsync(_connection!, _map.CopySql, Timeout, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    importer.WriteRow(columns, row);
+                    _latest?.Offer(row);
+                    if (importer.ShouldFlush)
+                    {
+                        await importer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (CanRetry(ex))
+                {
+                    _sendFailure = ex;
+                    if (importer is not null)
+                    {
+                        await DisposeQuietlyAsync(importer).ConfigureAwait(false);
+                        importer = null;
+                    }
                 }
             }
 
@@ -269,9 +433,21 @@ internal sealed partial class IngestRun<T>
                 throw Invalid(invalid);
             }
 
+            _batchRead = true;
+            if (_sent > 0)
+            {
+                // A batch without valid rows leaves the one before it in memory, for the final commit's retry.
+                _buffered = _bufferedValid = _sent;
+            }
+
+            _phase = Phase.Writing;
+            if (_sendFailure is { } failure)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
             if (importer is not null)
             {
-                _phase = Phase.Writing;
                 await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 await importer.DisposeAsync().ConfigureAwait(false);
                 importer = null;
@@ -295,12 +471,11 @@ internal sealed partial class IngestRun<T>
     /// <returns>Whether the input has more rows, and how many valid rows the batch held.</returns>
     private async Task<(bool More, int Valid)> ReadUpsertBatchAsync(RowSource<T> source, CancellationToken cancellationToken)
     {
-        var batch = _batch ??= new T[_options.BatchSize];
         var count = 0;
         List<IngestRowError>? invalid = null;
         var more = true;
         _phase = Phase.Reading;
-        while (count + _invalidCount < batch.Length)
+        while (count + _invalidCount < _options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!await source.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -324,7 +499,7 @@ internal sealed partial class IngestRun<T>
                 continue;
             }
 
-            batch[count++] = source.Current!;
+            Keep(count++, source.Current!, _rowsRead);
         }
 
         _batchLastRow = _rowsRead;
@@ -333,59 +508,8 @@ internal sealed partial class IngestRun<T>
             throw Invalid(invalid);
         }
 
-        _sent = count == 0 ? 0 : KeepLastPerKey(batch, count);
-        _batchRows = count;
+        _sent = count == 0 ? 0 : KeepLastPerKey(_batch!, count);
         return (more, count);
-    }
-
-    /// <summary>
-    /// Writes the batch read last and, per batch, commits it. A deadlock or serialization failure aborts the whole
-    /// transaction; when the transaction held only this batch (still in memory), it is run again, at most
-    /// <see cref="IngestOptions.MaxRetries"/> times, after a short random pause.
-    /// </summary>
-    private async Task WriteUpsertBatchWithRetriesAsync(int valid, CancellationToken cancellationToken)
-    {
-        var ownTransaction = _transaction is null;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await WriteUpsertBatchAsync(cancellationToken).ConfigureAwait(false);
-                _rowsPending += valid;
-                _batchesPending++;
-                if (_perBatch)
-                {
-                    await CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                else if (_latest is { } latest && latest.Count >= _options.BatchSize)
-                {
-                    _phase = Phase.UpdatingLatest;
-                    _latestPending += await FlushLatestAsync(latest, _connection!, cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
-            }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
-            {
-                if (!ownTransaction || attempt >= _options.MaxRetries)
-                {
-                    throw new TransientFailure(ex, attempt, ownTransaction);
-                }
-
-                await DisposeQuietlyAsync(_transaction!).ConfigureAwait(false);
-                _transaction = null;
-                _stagingReady = false;
-                _keysMayExist = true;
-                _savepoints = 0;
-                _rowsPending = _changedPending = _latestPending = 0;
-                _batchesPending = 0;
-                _latest?.Clear();
-                _retries++;
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(20, 100) * (attempt + 1)), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        Array.Clear(_batch!, 0, _batchRows);
     }
 
     /// <summary>Copies the kept rows of the batch into the staging table and merges them, in key order.</summary>
@@ -452,7 +576,10 @@ internal sealed partial class IngestRun<T>
     private int KeepLastPerKey(T[] batch, int count)
     {
         _keys ??= new HashSet<T>(count, _map.KeyComparer);
-        _superseded ??= new bool[batch.Length];
+        if (_superseded is null || _superseded.Length < count)
+        {
+            _superseded = new bool[batch.Length];
+        }
         _keys.Clear();
         var duplicates = 0;
         for (var i = count - 1; i >= 0; i--)
@@ -528,6 +655,7 @@ internal sealed partial class IngestRun<T>
         catch (Exception ex) when (ex is NpgsqlException and not PostgresException || connection.FullState.HasFlag(System.Data.ConnectionState.Broken))
         {
             _rowsInDoubt = _rowsPending;
+            _inDoubt = true;
             throw;
         }
 
@@ -544,6 +672,7 @@ internal sealed partial class IngestRun<T>
         _committedThroughRow = _rowsRead;
         _rowsPending = _changedPending = _latestPending = 0;
         _batchesPending = 0;
+        _rowsInDoubt = 0;
     }
 
     private async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
@@ -639,14 +768,24 @@ internal sealed partial class IngestRun<T>
             : text;
     }
 
-    private string Describe(Exception ex) => ex switch
+    private string Describe(Exception ex)
     {
-        TransientFailure { InnerException: PostgresException pg } failure => Describe(pg) + (failure.OwnTransaction
-            ? string.Create(CultureInfo.InvariantCulture, $" The batch was run {failure.Attempts + 1} times (IngestOptions.MaxRetries is {_options.MaxRetries}); retry the call later.")
-            : " The transaction held earlier batches that are no longer in memory, so the batch could not be run again; IngestTransactionMode.TransactionPerBatch lets each batch be retried."),
-        PostgresException pg => pg.SqlState + ": " + pg.MessageText + (string.IsNullOrEmpty(pg.Detail) ? string.Empty : " (" + pg.Detail + ")") + ".",
-        _ => ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".",
-    };
+        var what = ex switch
+        {
+            _ when _phase != Phase.Reading && (TransientRetry.IsBrokenConnection(ex) || ConnectionBroken(ex)) =>
+                $"the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} {(_phase == Phase.Connecting ? "could not be opened" : "was lost")}: {TransientRetry.Describe(ex).TrimEnd('.')}.",
+            PostgresException pg => pg.SqlState + ": " + pg.MessageText + (string.IsNullOrEmpty(pg.Detail) || TransientRetry.IsTransient(pg) ? string.Empty : " (" + pg.Detail + ")") + ".",
+            _ => ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".",
+        };
+        if (_cancellation.IsCancellationRequested || _phase == Phase.Reading || !(TransientRetry.IsTransient(ex) || ConnectionBroken(ex)))
+        {
+            return what;
+        }
+
+        return what + (_priorBatches > 0
+            ? " The transaction held earlier batches that are no longer in memory, so the batch could not be run again; IngestTransactionMode.TransactionPerBatch lets each batch be retried."
+            : string.Create(CultureInfo.InvariantCulture, $" The batch was tried {_attempts} time(s), the retry budget (TradingTimescale:Retry, IngestOptions.MaxRetries) allowing no more; retry the call later."));
+    }
 
     /// <summary>Maps the server's "COPY table, line N" context back to the input row number.</summary>
     private static long? CopyRow(Exception ex, long[] rowNumbers, int count)
@@ -663,12 +802,4 @@ internal sealed partial class IngestRun<T>
 
     [GeneratedRegex(@"COPY [^,]+, line (\d+)")]
     private static partial Regex CopyLine();
-
-    /// <summary>A deadlock or serialization failure that was not (or no longer) retried.</summary>
-    private sealed class TransientFailure(PostgresException inner, int attempts, bool ownTransaction) : Exception(inner.Message, inner)
-    {
-        public int Attempts { get; } = attempts;
-
-        public bool OwnTransaction { get; } = ownTransaction;
-    }
 }
