@@ -108,6 +108,12 @@ public sealed class TradingBackups
         var allTables = await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false);
         var selected = request.Kind == BackupKind.Data ? ResolveTables(request.Tables, allTables) : allTables;
 
+        // The rows are counted in the dump's snapshot on a second connection that commits before pg_dump starts: this
+        // one holds no lock on the tables while pg_dump runs, so a job (a compression policy) that waits for a table
+        // lock cannot queue pg_dump behind it while this transaction waits for pg_dump.
+        var counted = await CountInSnapshotAsync(
+            snapshot, request.Kind == BackupKind.Schema ? selected.Where(t => t.Table == "schema_migrations") : selected, cancellationToken).ConfigureAwait(false);
+
         var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
         arguments.AddRange(_connection.Arguments());
         var tables = new List<BackupTable>();
@@ -116,7 +122,7 @@ public sealed class TradingBackups
             case BackupKind.Full:
                 foreach (var table in selected)
                 {
-                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                    tables.Add(new BackupTable(table.Name, counted[table]));
                 }
 
                 break;
@@ -124,7 +130,7 @@ public sealed class TradingBackups
                 foreach (var table in selected)
                 {
                     var keepsRows = table.Table == "schema_migrations";
-                    tables.Add(new BackupTable(table.Name, keepsRows ? await CountAsync(connection, table, cancellationToken).ConfigureAwait(false) : 0));
+                    tables.Add(new BackupTable(table.Name, keepsRows ? counted[table] : 0));
                     if (!keepsRows)
                     {
                         arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
@@ -141,7 +147,7 @@ public sealed class TradingBackups
                 arguments.Add("--data-only");
                 foreach (var table in selected)
                 {
-                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                    tables.Add(new BackupTable(table.Name, counted[table]));
                     arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
                 }
 
@@ -743,6 +749,33 @@ public sealed class TradingBackups
         }
 
         return resolved;
+    }
+
+    private async Task<Dictionary<TableName, long>> CountInSnapshotAsync(string snapshot, IEnumerable<TableName> tables, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<TableName, long>();
+        var connection = new NpgsqlConnection(_connection.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                using (var import = new NpgsqlCommand("SET TRANSACTION SNAPSHOT '" + snapshot.Replace("'", "''", StringComparison.Ordinal) + "'", connection))
+                {
+                    await import.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var table in tables)
+                {
+                    counts[table] = await CountAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return counts;
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)
