@@ -136,9 +136,9 @@ public sealed class S3BackupStore : IDisposable
                     problems.Add($"SHA-256 checksum {head.ChecksumSHA256} instead of {expected.ChecksumSha256}");
                 }
             }
-            else if (!string.Equals(head.ETag?.Trim('"'), expected.ETag, StringComparison.OrdinalIgnoreCase))
+            else if (!expected.ETags.Contains(head.ETag?.Trim('"') ?? string.Empty, StringComparer.OrdinalIgnoreCase))
             {
-                problems.Add($"no SHA-256 checksum, and ETag {head.ETag?.Trim('"') ?? "missing"} instead of {expected.ETag}");
+                problems.Add($"no SHA-256 checksum, and ETag {head.ETag?.Trim('"') ?? "missing"} instead of {string.Join(" or ", expected.ETags)}");
             }
 
             if (!string.Equals(head.Metadata[Sha256Metadata], backup.Manifest.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -173,7 +173,9 @@ public sealed class S3BackupStore : IDisposable
         }
     }
 
-    private sealed record ExpectedObject(string ETag, string ChecksumSha256);
+    // What the store reports for the object: its SHA-256 checksum, else one of these ETags (an MD5 of the object, or
+    // S3's MD5 of the parts' MD5s with the part count; S3-compatible stores differ).
+    private sealed record ExpectedObject(IReadOnlyList<string> ETags, string ChecksumSha256);
 
     private async Task<ExpectedObject> UploadWholeAsync(BackupFile backup, S3BackupLocation location, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
@@ -192,7 +194,7 @@ public sealed class S3BackupStore : IDisposable
         put.Metadata.Add(Sha256Metadata, backup.Manifest.Sha256);
         put.StreamTransferProgress += (_, e) => progress?.Report(new BackupProgress(BackupStage.Uploading, e.TransferredBytes, e.TotalBytes, location.ToString()));
         await _client.PutObjectAsync(put, cancellationToken).ConfigureAwait(false);
-        return new ExpectedObject(Convert.ToHexString(md5).ToLowerInvariant(), Convert.ToBase64String(sha256));
+        return new ExpectedObject([Convert.ToHexString(md5).ToLowerInvariant()], Convert.ToBase64String(sha256));
     }
 
     private async Task<ExpectedObject> UploadPartsAsync(BackupFile backup, S3BackupLocation location, long size, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
@@ -211,12 +213,15 @@ public sealed class S3BackupStore : IDisposable
         {
             var parts = new List<PartETag>();
             var md5s = new List<byte>();
+#pragma warning disable CA5351 // Some S3-compatible stores give a multipart object the MD5 of its content as ETag.
+            using var wholeMd5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
             var sha256s = new List<byte>();
             long sent = 0;
             for (var (number, position) = (1, 0L); position < size; number++, position += partSize)
             {
                 var length = Math.Min(partSize, size - position);
-                var (md5, sha256) = await HashRangeAsync(backup.DumpPath, position, length, cancellationToken).ConfigureAwait(false);
+                var (md5, sha256) = await HashRangeAsync(backup.DumpPath, position, length, cancellationToken, wholeMd5).ConfigureAwait(false);
                 var response = await _client.UploadPartAsync(new UploadPartRequest
                 {
                     BucketName = Bucket,
@@ -246,7 +251,7 @@ public sealed class S3BackupStore : IDisposable
             var etag = Convert.ToHexString(MD5.HashData(md5s.ToArray())).ToLowerInvariant() + "-" + parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
 #pragma warning restore CA5351
             var composite = Convert.ToBase64String(SHA256.HashData(sha256s.ToArray())) + "-" + parts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new ExpectedObject(etag, composite);
+            return new ExpectedObject([etag, Convert.ToHexString(wholeMd5.GetHashAndReset()).ToLowerInvariant()], composite);
         }
         catch
         {
@@ -499,7 +504,7 @@ public sealed class S3BackupStore : IDisposable
         }
     }
 
-    private static async Task<(byte[] Md5, byte[] Sha256)> HashRangeAsync(string path, long position, long length, CancellationToken cancellationToken)
+    private static async Task<(byte[] Md5, byte[] Sha256)> HashRangeAsync(string path, long position, long length, CancellationToken cancellationToken, IncrementalHash? alsoInto = null)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
@@ -521,6 +526,7 @@ public sealed class S3BackupStore : IDisposable
 
                 md5.AppendData(buffer, 0, read);
                 sha256.AppendData(buffer, 0, read);
+                alsoInto?.AppendData(buffer, 0, read);
                 left -= read;
             }
 

@@ -24,7 +24,7 @@ public sealed class BackupTrustTests(TimescaleServerFixture server) : BackupTest
         var backup = await keyed.BackupAsync(new BackupRequest(BackupKind.Full, Path.Combine(BackupDirectoryPath, "signed")), cancellationToken: Ct);
         Assert.Equal(Key.KeyId, backup.Manifest.SignatureKeyId);
         Assert.Equal(Key.Sign(backup.Manifest), backup.Manifest.Signature);
-        Assert.Equal(backup.Manifest, BackupDirectory.Read(backup.DumpPath).Manifest);
+        Assert.Equal(backup.Manifest.ToJson(), BackupDirectory.Read(backup.DumpPath).Manifest.ToJson());
 
         var target = NewDatabaseName("signed");
         await keyed.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);

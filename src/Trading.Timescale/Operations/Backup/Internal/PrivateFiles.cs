@@ -8,17 +8,25 @@ internal static class PrivateFiles
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates the directory (and missing parents) 0700; an existing directory keeps the mode its owner gave it.</summary>
+    /// <summary>Creates the directory and each missing parent 0700; an existing directory keeps the mode its owner gave it.</summary>
     public static string CreateDirectory(string path)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(full);
+            return full;
         }
-        else
+
+        var missing = new Stack<string>();
+        for (var current = full; !string.IsNullOrEmpty(current) && !Directory.Exists(current); current = System.IO.Path.GetDirectoryName(current))
         {
-            Directory.CreateDirectory(full, DirectoryMode);
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var directory))
+        {
+            Directory.CreateDirectory(directory, DirectoryMode);
         }
 
         return full;
