@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,42 +11,39 @@ namespace Trading.Timescale.IntegrationTests.Operations;
 /// <summary>
 /// pg_dump and pg_restore reach the server Npgsql reaches, with its credentials: past a dead first host, through a
 /// password file, with the password of a data source (scram-sha-256 on the test server), and never where inherited PG*
-/// variables point. These tests set process-wide environment variables, so they share the backup environment collection.
+/// variables point.
 /// </summary>
-[Collection(BackupEnvironmentCollection.Name)]
 public sealed class BackupConnectionTests(TimescaleServerFixture server) : BackupTest(server)
 {
-    private static readonly string[] PgVariables =
-        ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "PGPASSFILE", "PGPASSWORD", "PGSSLMODE"];
-
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Inherited_PG_variables_pointing_elsewhere_do_not_redirect_pg_dump_or_pg_restore()
     {
         await LoadEveryTableAsync();
-        var saved = PgVariables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
+        Directory.CreateDirectory(BackupDirectoryPath);
+        var connectionFile = Path.Combine(BackupDirectoryPath, "connection");
+        await File.WriteAllTextAsync(connectionFile, Database.ConnectionString, Ct);
+        File.SetUnixFileMode(connectionFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var target = NewDatabaseName("pgenv");
-        try
+        // The command line runs as its own process, so the variables reach it (and pg_dump) without touching this one.
+        var environment = new Dictionary<string, string>
         {
-            Environment.SetEnvironmentVariable("PGHOST", "127.0.0.1");
-            Environment.SetEnvironmentVariable("PGHOSTADDR", "127.0.0.1");
-            Environment.SetEnvironmentVariable("PGPORT", DeadPort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Environment.SetEnvironmentVariable("PGDATABASE", "postgres");
-            Environment.SetEnvironmentVariable("PGUSER", "nobody");
-            Environment.SetEnvironmentVariable("PGSERVICE", "no_such_service");
-            Environment.SetEnvironmentVariable("PGPASSFILE", "/nonexistent/pgpass");
-            Environment.SetEnvironmentVariable("PGPASSWORD", "wrong-password");
-            Environment.SetEnvironmentVariable("PGSSLMODE", "require");
+            ["PGHOST"] = "127.0.0.1",
+            ["PGHOSTADDR"] = "127.0.0.1",
+            ["PGPORT"] = DeadPort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGDATABASE"] = "postgres",
+            ["PGUSER"] = "nobody",
+            ["PGSERVICE"] = "no_such_service",
+            ["PGPASSFILE"] = "/nonexistent/pgpass",
+            ["PGPASSWORD"] = "wrong-password",
+            ["PGSSLMODE"] = "require",
+            ["BACKUP_DIR"] = BackupDirectoryPath,
+        };
 
-            var backup = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
-            await Backups.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
-        }
-        finally
-        {
-            foreach (var (name, value) in saved)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
+        var backup = await RunCliProcessAsync(environment, "backup", "full", "--connection-file", connectionFile);
+        Assert.True(backup.ExitCode == 0, $"exit code {backup.ExitCode}: {backup.Error} {backup.Output}");
+        var restore = await RunCliProcessAsync(environment, "restore", "full", backup.Output.Trim(), "--connection-file", connectionFile, "--target-database", target, "--create");
+        Assert.True(restore.ExitCode == 0, restore.Error);
 
         Assert.Equal(await FingerprintAsync(Database.ConnectionString), await FingerprintAsync(ConnectionStringFor(target)));
     }
@@ -118,6 +116,35 @@ public sealed class BackupConnectionTests(TimescaleServerFixture server) : Backu
         return await ScalarAsync<string>(
             ServerFixture.Server.ConnectionString,
             $"SELECT auth_method FROM pg_hba_file_rules WHERE type = 'host' AND ('all' = ANY(user_name) OR '{builder.Username}' = ANY(user_name)) ORDER BY line_number LIMIT 1");
+    }
+
+    /// <summary>Runs the trading-timescale command line as a child process with extra environment variables.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunCliProcessAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        // The dotnet host that runs this process's runtime (the test assembly itself is an executable of its own).
+        var dotnet = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "trading-timescale.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Ct);
+        var error = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await output, await error);
     }
 
     /// <summary>A loopback port nothing listens on.</summary>

@@ -145,7 +145,7 @@ public sealed class BackupSafetyTests(TimescaleServerFixture server) : BackupTes
         Assert.Equal([second.DumpPath, third.DumpPath], pruned.Select(b => b.DumpPath));
         Assert.Equal([first.DumpPath], BackupDirectory.List(BackupDirectoryPath).Select(b => b.DumpPath));
         Assert.Equal(
-            [Path.GetFileName(first.DumpPath), Path.GetFileName(first.ManifestPath), "stray.dump.partial"],
+            new[] { Path.GetFileName(first.DumpPath), Path.GetFileName(first.ManifestPath), "stray.dump.partial" }.Order(StringComparer.Ordinal),
             Directory.EnumerateFiles(BackupDirectoryPath).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         // Even when every backup is older than the retention, the newest verified full backup stays.
