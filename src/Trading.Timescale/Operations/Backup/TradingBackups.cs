@@ -334,7 +334,6 @@ public sealed class TradingBackups
             }
 
             var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
-            await CheckRowsAsync(_connection.ForDatabase(target), manifest, schemaOnly, cancellationToken).ConfigureAwait(false);
             return new RestoreResult(target, request.Kind, manifest, !exists, count, clock.Elapsed);
         }
 
@@ -344,7 +343,6 @@ public sealed class TradingBackups
         try
         {
             restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
-            await CheckRowsAsync(_connection.ForDatabase(staging), manifest, schemaOnly, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -528,6 +526,21 @@ public sealed class TradingBackups
                 $"pg_restore of {backup.DumpPath} into database {target.Database} failed with exit code {result.ExitCode}{Signal(result.ExitCode)}: {Tail(result.ErrorTail)}");
         }
 
+        // Counted before timescaledb_post_restore(): until then no job of the restored database (a retention policy) runs.
+        try
+        {
+            await CheckRowsAsync(target, backup.Manifest, schemaOnly, timescale, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (timescale)
+            {
+                await PostRestoreQuietlyAsync(target).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
         if (timescale)
         {
             await PostRestoreAsync(target, cancellationToken).ConfigureAwait(false);
@@ -570,13 +583,19 @@ public sealed class TradingBackups
     }
 
     // Every table of the manifest holds as many rows as the manifest says (a schema restore: none, but the journal).
-    private static async Task CheckRowsAsync(PgConnection database, BackupManifest manifest, bool schemaOnly, CancellationToken cancellationToken)
+    private static async Task CheckRowsAsync(PgConnection database, BackupManifest manifest, bool schemaOnly, bool timescale, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
         var connection = new NpgsqlConnection(database.ConnectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (timescale)
+            {
+                // The database is still in restore mode (its jobs stay stopped); this session reads hypertables as TimescaleDB does.
+                await ExecuteAsync(connection, "SET timescaledb.restoring = off", cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var table in manifest.Tables)
             {
                 var expected = schemaOnly && table.Name != "trading.schema_migrations" ? 0 : table.Rows;
