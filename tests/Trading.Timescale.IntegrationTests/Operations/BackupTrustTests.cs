@@ -172,22 +172,37 @@ public sealed class BackupTrustTests(TimescaleServerFixture server) : BackupTest
     [Fact]
     public async Task Database_names_holding_connection_settings_stay_names_for_pg_dump_and_pg_restore()
     {
-        await LoadEveryTableAsync();
         var stem = "tt_" + Guid.NewGuid().ToString("N")[..8];
         // Read as a connection string, each name would send pg_dump to a closed port or to the postgres database.
         var source = TrackDatabase(stem + " host=127.0.0.1 port=1 dbname=postgres");
         var target = TrackDatabase(stem + "' host=127.0.0.1 port=1 x='");
+        var copy = TrackDatabase(stem + " port=1");
+        // A database without TimescaleDB, so that no job of its own changes it while it is dumped.
+        await using (var admin = new NpgsqlConnection(ServerFixture.Server.ConnectionString))
+        {
+            await admin.OpenAsync(Ct);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{source}\"", admin);
+            await create.ExecuteNonQueryAsync(Ct);
+        }
 
-        var cloned = await Backups.CloneAsync(Database.Name, source, BackupDirectoryPath, cancellationToken: Ct);
-        Assert.Equal(source, cloned.Database);
+        await using (var connection = new NpgsqlConnection(ConnectionStringFor(source)))
+        {
+            await connection.OpenAsync(Ct);
+            await using var load = new NpgsqlCommand("CREATE SCHEMA trading; CREATE TABLE trading.marks AS SELECT g AS id, md5(g::text) AS mark FROM generate_series(1, 250) g", connection);
+            await load.ExecuteNonQueryAsync(Ct);
+        }
+
         var backups = new TradingBackups(ConnectionStringFor(source));
         var backup = await backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
         await backups.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
+        await backups.CloneAsync(source, copy, BackupDirectoryPath, cancellationToken: Ct);
 
         Assert.Equal(source, backup.Manifest.Database);
-        var expected = await FingerprintAsync(Database.ConnectionString);
-        Assert.Equal(expected, await FingerprintAsync(ConnectionStringFor(source)));
+        Assert.Equal(250L, Assert.Single(backup.Manifest.Tables).Rows);
+        var expected = await FingerprintAsync(ConnectionStringFor(source));
+        Assert.Equal(250L, expected["trading.marks"].Rows);
         Assert.Equal(expected, await FingerprintAsync(ConnectionStringFor(target)));
+        Assert.Equal(expected, await FingerprintAsync(ConnectionStringFor(copy)));
     }
 
     private string CopyBackup(BackupFile backup, string folder)
