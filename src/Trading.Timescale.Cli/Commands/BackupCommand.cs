@@ -11,25 +11,28 @@ internal static class BackupCommand
         var kind = new Argument<string>("kind") { Description = "full, schema, or data (the rows of the named tables)." };
         kind.AcceptOnlyFromAmong("full", "schema", "data");
         var tables = new Argument<string[]>("tables") { Description = "For data: the tables, e.g. trading.stock_prices trading.signals.", Arity = ArgumentArity.ZeroOrMore };
-        var output = new Option<string?>("--output", "-o") { Description = "The directory the dump and its manifest are written to. Default: BACKUP_DIR." };
+        var output = new Option<string?>("--output", "-o") { Description = "The directory the dump and its manifest are written to (created 0700). Default: BACKUP_DIR." };
+        var signingKey = BackupSettings.SigningKeyOption();
         var command = new Command("backup", "Writes a custom-format pg_dump and its manifest (kind, tables, row counts, versions, schema journal, SHA-256); uploads it when S3_BUCKET is set.");
         command.Arguments.Add(kind);
         command.Arguments.Add(tables);
         command.Options.Add(output);
+        command.Options.Add(signingKey);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var request = new BackupRequest(Enum.Parse<BackupKind>(context.ParseResult.GetValue(kind)!, ignoreCase: true), BackupSettings.Directory(context.ParseResult.GetValue(output)))
             {
                 Tables = context.ParseResult.GetValue(tables) ?? [],
             };
-            var backups = new TradingBackups(context.ConnectionString());
+            var key = BackupSettings.SigningKey(context.ParseResult.GetValue(signingKey));
+            var backups = new TradingBackups(context.ConnectionString()) { SigningKey = key };
             BackupFile backup;
             using (var progress = CliProgress.For(context))
             {
                 backup = await backups.BackupAsync(request, progress, cancellationToken).ConfigureAwait(false);
             }
 
-            var (uploaded, uploadError) = await UploadAsync(context, backup, cancellationToken).ConfigureAwait(false);
+            var (uploaded, uploadError) = await UploadAsync(context, backup, key, cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 var json = backup.Manifest.ToJsonObject();
@@ -59,9 +62,9 @@ internal static class BackupCommand
         return command;
     }
 
-    private static async Task<(S3BackupObject? Uploaded, string? Error)> UploadAsync(CliContext context, BackupFile backup, CancellationToken cancellationToken)
+    private static async Task<(S3BackupObject? Uploaded, string? Error)> UploadAsync(CliContext context, BackupFile backup, BackupSigningKey? key, CancellationToken cancellationToken)
     {
-        using var store = BackupSettings.Store();
+        using var store = BackupSettings.Store(key);
         if (store is null)
         {
             return (null, null);

@@ -15,26 +15,31 @@ internal static class BackupsCommand
         var action = new Argument<string>("action") { Description = "list, or prune (delete backups older than RETENTION_DAYS)." };
         action.AcceptOnlyFromAmong("list", "prune");
         var directory = new Option<string?>("--directory") { Description = "The local backup directory. Default: BACKUP_DIR." };
-        var retention = new Option<int?>("--retention-days") { Description = "For prune: keep backups this many days. Default: RETENTION_DAYS, else 30." };
+        var retention = new Option<int?>("--retention-days") { Description = "For prune: keep backups this many days (1 or more; the newest verified full backup is always kept). Default: RETENTION_DAYS, else 30." };
+        var signingKey = BackupSettings.SigningKeyOption();
         var command = new Command("backups", "Lists the local (BACKUP_DIR) and S3 (S3_BUCKET, S3_PREFIX) backups, or prunes those older than RETENTION_DAYS.");
         command.Arguments.Add(action);
         command.Options.Add(directory);
         command.Options.Add(retention);
+        command.Options.Add(signingKey);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var local = BackupSettings.DirectoryOrNull(context.ParseResult.GetValue(directory));
-            using var store = BackupSettings.Store();
+            var key = BackupSettings.SigningKey(context.ParseResult.GetValue(signingKey));
+            using var store = BackupSettings.Store(key);
             if (local is null && store is null)
             {
                 throw new CliException("no backup location: pass --directory DIR, or set BACKUP_DIR and/or S3_BUCKET.");
             }
 
             var prune = context.ParseResult.GetValue(action) == "prune";
-            var days = BackupSettings.RetentionDays(context.ParseResult.GetValue(retention));
+            var days = prune ? BackupSettings.RetentionDays(context.ParseResult.GetValue(retention)) : 0;
             var rows = new List<Row>();
             if (local is not null)
             {
-                var files = prune ? BackupDirectory.Prune(local, TimeSpan.FromDays(days)) : BackupDirectory.List(local);
+                var files = prune
+                    ? await BackupDirectory.PruneAsync(local, TimeSpan.FromDays(days), key, cancellationToken: cancellationToken).ConfigureAwait(false)
+                    : BackupDirectory.List(local);
                 rows.AddRange(files.Select(f => new Row(f.DumpPath, "local", f.Manifest, f.Manifest.SizeBytes, f.Manifest.CreatedAt)));
             }
 

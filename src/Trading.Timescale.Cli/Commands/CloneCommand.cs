@@ -11,7 +11,9 @@ internal static class CloneCommand
     {
         var source = new Argument<string>("source-database") { Description = "The database to copy." };
         var target = new Argument<string>("target-database") { Description = "The new database (must not exist)." };
+        var directory = new Option<string?>("--directory") { Description = "The directory the copy is staged in (created 0700; the copy is deleted afterwards). Default: BACKUP_DIR." };
         var command = new Command("clone", "Copies a database into a new one on the same server through pg_dump and a TimescaleDB-safe pg_restore.");
+        command.Options.Add(directory);
         command.Arguments.Add(source);
         command.Arguments.Add(target);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
@@ -20,7 +22,9 @@ internal static class CloneCommand
             using (var progress = CliProgress.For(context))
             {
                 result = await new TradingBackups(context.ConnectionString())
-                    .CloneAsync(context.ParseResult.GetValue(source)!, context.ParseResult.GetValue(target)!, progress, cancellationToken).ConfigureAwait(false);
+                    .CloneAsync(
+                        context.ParseResult.GetValue(source)!, context.ParseResult.GetValue(target)!,
+                        BackupSettings.StagingDirectory(context.ParseResult.GetValue(directory), "the copy"), progress, cancellationToken).ConfigureAwait(false);
             }
 
             if (context.Json)

@@ -14,24 +14,29 @@ internal static class RestoreCommand
         var file = new Argument<string>("file") { Description = "The .dump written by backup (its manifest beside it), or s3://bucket/key." };
         var target = new Option<string?>("--target-database") { Description = "The database to restore into. Default: the connection's database." };
         var create = new Option<bool>("--create") { Description = "Create the target database when it does not exist." };
-        var replace = new Option<bool>("--replace") { Description = "Drop and recreate a target database that already holds the trading schema (otherwise refused)." };
-        var command = new Command("restore", "Restores a backup after checking its SHA-256 and the TimescaleDB version, between timescaledb_pre_restore() and timescaledb_post_restore().");
+        var replace = new Option<bool>("--replace") { Description = "Replace a target database that already holds the trading schema (otherwise refused): the backup is restored into a new database, checked, then takes the target's name." };
+        var directory = new Option<string?>("--directory") { Description = "For s3:// backups: the directory the download is staged in (created 0700). Default: BACKUP_DIR." };
+        var signingKey = BackupSettings.SigningKeyOption();
+        var command = new Command("restore", "Restores a backup after checking its signature (with a signing key), its SHA-256 and the TimescaleDB version, between timescaledb_pre_restore() and timescaledb_post_restore().");
         command.Arguments.Add(kind);
         command.Arguments.Add(file);
         command.Options.Add(target);
         command.Options.Add(create);
         command.Options.Add(replace);
+        command.Options.Add(directory);
+        command.Options.Add(signingKey);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var path = context.ParseResult.GetValue(file)!;
+            var key = BackupSettings.SigningKey(context.ParseResult.GetValue(signingKey));
             string? downloadDirectory = null;
             try
             {
                 using var progress = CliProgress.For(context);
                 if (S3BackupLocation.TryParse(path, out var location))
                 {
-                    using var store = S3BackupStore.FromEnvironment(location!.Bucket);
-                    downloadDirectory = Path.Combine(Path.GetTempPath(), "trading-timescale-restore-" + Guid.NewGuid().ToString("N"));
+                    using var store = BackupSettings.Configure(S3BackupStore.FromEnvironment(location!.Bucket), key);
+                    downloadDirectory = Path.Combine(BackupSettings.StagingDirectory(context.ParseResult.GetValue(directory), "the download"), "restore-" + Guid.NewGuid().ToString("N"));
                     path = (await store.DownloadAsync(location.Key, downloadDirectory, progress, cancellationToken).ConfigureAwait(false)).DumpPath;
                 }
                 else if (path.Contains("://", StringComparison.Ordinal))
@@ -45,7 +50,7 @@ internal static class RestoreCommand
                     CreateDatabase = context.ParseResult.GetValue(create),
                     ReplaceExisting = context.ParseResult.GetValue(replace),
                 };
-                var result = await new TradingBackups(context.ConnectionString()).RestoreAsync(request, progress, cancellationToken).ConfigureAwait(false);
+                var result = await new TradingBackups(context.ConnectionString()) { SigningKey = key }.RestoreAsync(request, progress, cancellationToken).ConfigureAwait(false);
                 progress?.Dispose();
                 if (context.Json)
                 {

@@ -35,7 +35,7 @@ public sealed class BackupCliTests(TimescaleServerFixture server) : BackupTest(s
         Assert.Contains("is a data backup", wrongKind.Error, StringComparison.Ordinal);
 
         var target = NewDatabaseName("cliclone");
-        var clone = await RunCliAsync("clone", Database.Name, target, "--json");
+        var clone = await RunCliAsync("clone", Database.Name, target, "--directory", BackupDirectoryPath, "--json");
         Assert.True(clone.ExitCode == 0, clone.Error);
         Assert.Equal(target, (string?)JsonNode.Parse(clone.Output)!["target"]);
         Assert.Equal(await FingerprintAsync(Database.ConnectionString), await FingerprintAsync(ConnectionStringFor(target)));

@@ -207,11 +207,11 @@ public sealed class BackupRoundTripTests(TimescaleServerFixture server) : Backup
         await LoadEveryTableAsync();
         var target = NewDatabaseName("clone");
 
-        var result = await Backups.CloneAsync(Database.Name, target, cancellationToken: Ct);
+        var result = await Backups.CloneAsync(Database.Name, target, BackupDirectoryPath, cancellationToken: Ct);
 
         Assert.Equal(target, result.Database);
         Assert.Equal(await FingerprintAsync(Database.ConnectionString), await FingerprintAsync(ConnectionStringFor(target)));
-        var again = await Assert.ThrowsAsync<TradingBackupException>(() => Backups.CloneAsync(Database.Name, target, cancellationToken: Ct));
+        var again = await Assert.ThrowsAsync<TradingBackupException>(() => Backups.CloneAsync(Database.Name, target, BackupDirectoryPath, cancellationToken: Ct));
         Assert.Contains($"target database {target} already exists", again.Message, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,9 @@
 using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Amazon.S3;
+using ListObjectsV2Request = Amazon.S3.Model.ListObjectsV2Request;
+using PutObjectRequest = Amazon.S3.Model.PutObjectRequest;
+using NodaTime;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 using Trading.Timescale.Operations;
 
@@ -13,7 +18,7 @@ namespace Trading.Timescale.IntegrationTests.Operations;
 public sealed class BackupS3Tests(TimescaleServerFixture server, S3ServerFixture s3) : BackupTest(server), IClassFixture<S3ServerFixture>
 {
     private static readonly string[] Variables =
-        ["AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "S3_BUCKET", "S3_PREFIX", "BACKUP_DIR", "RETENTION_DAYS"];
+        ["AWS_ENDPOINT_URL_S3", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "S3_BUCKET", "S3_PREFIX", "BACKUP_DIR", "RETENTION_DAYS", "BACKUP_SIGNING_KEY_FILE"];
 
     private readonly Dictionary<string, string?> _saved = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
     private readonly string _prefix = "backups/" + Guid.NewGuid().ToString("N")[..8];
@@ -96,13 +101,137 @@ public sealed class BackupS3Tests(TimescaleServerFixture server, S3ServerFixture
         Assert.True(keep.ExitCode == 0, keep.Error);
         Assert.Empty(JsonNode.Parse(keep.Output)!["deleted"]!.AsArray());
 
+        // A retention of zero would delete every backup: refused from the variable and from the option.
         Environment.SetEnvironmentVariable("RETENTION_DAYS", "0");
-        var prune = await RunCliAsync("backups", "prune", "--json");
-        Assert.True(prune.ExitCode == 0, prune.Error);
-        Assert.Equal(2, JsonNode.Parse(prune.Output)!["deleted"]!.AsArray().Count);
-        Assert.False(File.Exists(path));
+        var zero = await RunCliAsync("backups", "prune", "--json");
+        Assert.Equal(1, zero.ExitCode);
+        Assert.Contains("RETENTION_DAYS=0 would delete every backup", zero.Error, StringComparison.Ordinal);
+        Environment.SetEnvironmentVariable("RETENTION_DAYS", null);
+        var zeroOption = await RunCliAsync("backups", "prune", "--retention-days", "0");
+        Assert.Equal(1, zeroOption.ExitCode);
+        Assert.Contains("--retention-days 0 would delete every backup", zeroOption.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(path));
+
         using var store = S3BackupStore.FromEnvironment(S3ServerFixture.Bucket, _prefix);
+        var pruned = await store.PruneAsync(TimeSpan.FromDays(1), SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(2), Ct);
+        Assert.Equal($"s3://{S3ServerFixture.Bucket}/{_prefix}/{Path.GetFileName(path)}", Assert.Single(pruned).Location.ToString());
         Assert.Empty(await store.ListAsync(Ct));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_multipart_upload_carries_sha256_checksums_and_downloads_verified_into_private_files()
+    {
+        RequireS3();
+        await LoadEveryTableAsync();
+        var backup = await SignedBackups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
+        using var store = S3BackupStore.FromEnvironment(S3ServerFixture.Bucket, _prefix);
+        store.PartSizeBytes = 64 * 1024;
+        store.SigningKey = Key;
+        var parts = (int)((backup.Manifest.SizeBytes + store.PartSizeBytes - 1) / store.PartSizeBytes);
+        Assert.True(parts >= 2, $"the dump has {backup.Manifest.SizeBytes} bytes, one part of {store.PartSizeBytes}");
+        var progress = new List<BackupProgress>();
+
+        var uploaded = await store.UploadAsync(backup, new SynchronousProgress(progress), Ct);
+
+        using var client = Client();
+        var head = await client.GetObjectMetadataAsync(S3ServerFixture.Bucket, uploaded.Location.Key, Ct);
+        Assert.Equal(backup.Manifest.SizeBytes, head.ContentLength);
+        Assert.Equal(backup.Manifest.Sha256, head.Metadata["x-amz-meta-sha256"]);
+        var sent = progress.Where(p => p.Stage == BackupStage.Uploading).Select(p => p.Completed).ToList();
+        Assert.Equal(parts, sent.Count);
+        Assert.Equal(Enumerable.Range(1, parts).Select(i => Math.Min(i * store.PartSizeBytes, backup.Manifest.SizeBytes)), sent);
+
+        var downloads = Path.Combine(BackupDirectoryPath, "downloads");
+        var local = await store.DownloadAsync(uploaded.Location.Key, downloads, cancellationToken: Ct);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(downloads));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(local.DumpPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(local.ManifestPath));
+        Assert.Equal(backup.Manifest.ToJson(), local.Manifest.ToJson());
+        var target = NewDatabaseName("multipart");
+        await SignedBackups.RestoreAsync(new RestoreRequest(RestoreKind.Full, local.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
+        Assert.Equal(await FingerprintAsync(Database.ConnectionString), await FingerprintAsync(ConnectionStringFor(target)));
+    }
+
+    [Fact]
+    public async Task A_tampered_manifest_in_the_bucket_is_refused_before_the_dump_is_downloaded()
+    {
+        RequireS3();
+        var backup = await SignedBackups.BackupAsync(new BackupRequest(BackupKind.Schema, BackupDirectoryPath), cancellationToken: Ct);
+        using var store = S3BackupStore.FromEnvironment(S3ServerFixture.Bucket, _prefix);
+        store.SigningKey = Key;
+        var uploaded = await store.UploadAsync(backup, cancellationToken: Ct);
+
+        // Someone with write access to the bucket replaces the dump and puts its SHA-256 and size into the manifest.
+        using var client = Client();
+        var evil = new byte[1000];
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = S3ServerFixture.Bucket, Key = uploaded.Location.Key, InputStream = new MemoryStream(evil), UseChunkEncoding = false }, Ct);
+        var manifest = JsonNode.Parse(backup.Manifest.ToJson())!.AsObject();
+        manifest["sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(evil)).ToLowerInvariant();
+        manifest["sizeBytes"] = evil.Length;
+        await client.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = S3ServerFixture.Bucket, Key = BackupManifest.PathFor(uploaded.Location.Key), ContentBody = manifest.ToJsonString(), UseChunkEncoding = false,
+        }, Ct);
+        var downloads = Path.Combine(BackupDirectoryPath, "downloads");
+
+        var error = await Assert.ThrowsAsync<TradingBackupException>(() => store.DownloadAsync(uploaded.Location.Key, downloads, cancellationToken: Ct));
+        Assert.Contains("signature that does not match", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(downloads));
+
+        // The CLI with BACKUP_SIGNING_KEY_FILE refuses it the same way; without a key the hash alone accepts it.
+        var keyFile = Path.Combine(BackupDirectoryPath, "signing.key");
+        await File.WriteAllBytesAsync(keyFile, KeyBytes, Ct);
+        Environment.SetEnvironmentVariable("BACKUP_SIGNING_KEY_FILE", keyFile);
+        var restore = await RunCliAsync("restore", "schema", uploaded.Location.ToString(), "--target-database", NewDatabaseName("tampered"), "--create");
+        Environment.SetEnvironmentVariable("BACKUP_SIGNING_KEY_FILE", null);
+        Assert.Equal(1, restore.ExitCode);
+        Assert.Contains("signature that does not match", restore.Error, StringComparison.Ordinal);
+        store.SigningKey = null;
+        var unverified = await store.DownloadAsync(uploaded.Location.Key, downloads, cancellationToken: Ct);
+        Assert.Equal(evil.Length, new FileInfo(unverified.DumpPath).Length);
+    }
+
+    [Fact]
+    public async Task Prune_deletes_only_backups_with_a_valid_manifest_directly_under_the_prefix_and_keeps_the_newest_full_backup()
+    {
+        RequireS3();
+        using var store = S3BackupStore.FromEnvironment(S3ServerFixture.Bucket, _prefix);
+        var schema = await store.UploadAsync(await Backups.BackupAsync(new BackupRequest(BackupKind.Schema, BackupDirectoryPath), cancellationToken: Ct), cancellationToken: Ct);
+        var olderFull = await store.UploadAsync(await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct), cancellationToken: Ct);
+        var newestFull = await store.UploadAsync(await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct), cancellationToken: Ct);
+
+        // Objects under the prefix that are not backups of this store: no manifest, a manifest that is not one, a manifest
+        // for another file, and a backup one folder further down.
+        using var client = Client();
+        string[] foreign =
+        [
+            $"{_prefix}/orphan.dump",
+            $"{_prefix}/notes.txt",
+            $"{_prefix}/broken.dump", $"{_prefix}/broken.manifest.json",
+            $"{_prefix}/renamed.dump", $"{_prefix}/renamed.manifest.json",
+            $"{_prefix}/nested/{Path.GetFileName(schema.Location.Key)}", $"{_prefix}/nested/{Path.GetFileName(BackupManifest.PathFor(schema.Location.Key))}",
+        ];
+        var old = schema.Manifest!.ToJson();
+        foreach (var key in foreign)
+        {
+            var body = key.EndsWith("broken.manifest.json", StringComparison.Ordinal) ? "{not json" : key.EndsWith(".manifest.json", StringComparison.Ordinal) ? old : "x";
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = S3ServerFixture.Bucket, Key = key, ContentBody = body, UseChunkEncoding = false }, Ct);
+        }
+
+        var deleted = await store.PruneAsync(TimeSpan.FromDays(1), SystemClock.Instance.GetCurrentInstant() + Duration.FromDays(400), Ct);
+
+        Assert.Equal([schema.Location, olderFull.Location], deleted.Select(d => d.Location));
+        var left = new List<string>();
+        var listing = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = S3ServerFixture.Bucket, Prefix = _prefix + "/" }, Ct);
+        left.AddRange(listing.S3Objects.Select(o => o.Key));
+        Assert.Equal(
+            foreign.Append(newestFull.Location.Key).Append(BackupManifest.PathFor(newestFull.Location.Key)).Order(StringComparer.Ordinal),
+            left.Order(StringComparer.Ordinal));
+
+        using var bucketWide = new S3BackupStore(client, S3ServerFixture.Bucket);
+        var refused = await Assert.ThrowsAsync<TradingBackupException>(() => bucketWide.PruneAsync(TimeSpan.FromDays(30), cancellationToken: Ct));
+        Assert.Contains("prune needs a prefix", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,6 +251,23 @@ public sealed class BackupS3Tests(TimescaleServerFixture server, S3ServerFixture
         Assert.Equal((string?)manifest["path"], local.DumpPath);
         await BackupDirectory.VerifyAsync(local.DumpPath, cancellationToken: Ct);
     }
+
+    private static readonly byte[] KeyBytes = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+
+    private static readonly BackupSigningKey Key = new(KeyBytes);
+
+    private TradingBackups SignedBackups => new(Database.ConnectionString) { SigningKey = Key };
+
+    private AmazonS3Client Client() => new(
+        new BasicAWSCredentials(S3ServerFixture.AccessKey, S3ServerFixture.AccessKey),
+        new AmazonS3Config
+        {
+            ServiceURL = s3.Endpoint,
+            ForcePathStyle = true,
+            AuthenticationRegion = "us-east-1",
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        });
 
     private void RequireS3() => Assert.SkipWhen(s3.UnavailableReason is not null, s3.UnavailableReason ?? string.Empty);
 

@@ -28,7 +28,12 @@ public sealed class BackupSafetyTests(TimescaleServerFixture server) : BackupTes
         Assert.DoesNotContain(environment, e => e.StartsWith("PGPASSWORD=", StringComparison.Ordinal));
         var passFile = Assert.Single(environment, e => e.StartsWith("PGPASSFILE=", StringComparison.Ordinal))["PGPASSFILE=".Length..];
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(passFile));
-        Assert.Contains(password, await File.ReadAllTextAsync(passFile, Ct), StringComparison.Ordinal);
+        // The password file names the exact host, port, database and user: no wildcard lends the password to another server.
+        var builder = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
+        var lines = (await File.ReadAllTextAsync(passFile, Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains($"{builder.Host}:{builder.Port}:{Database.Name}:{builder.Username}:{password}", lines);
+        Assert.All(lines, line => Assert.DoesNotContain("*", line, StringComparison.Ordinal));
+        Assert.Contains($"dbname='{Database.Name}'", arguments, StringComparison.Ordinal);
         Assert.Contains(Directory.EnumerateFiles(BackupDirectoryPath), f => f.EndsWith(".dump.partial", StringComparison.Ordinal));
 
         using (var process = Process.GetProcessById(pgDump))
@@ -123,19 +128,29 @@ public sealed class BackupSafetyTests(TimescaleServerFixture server) : BackupTes
     }
 
     [Fact]
-    public async Task Local_backups_are_listed_and_pruned_by_their_manifest_time()
+    public async Task Local_backups_are_listed_and_pruned_by_their_manifest_time_keeping_the_newest_verified_full_backup()
     {
-        var first = await Backups.BackupAsync(new BackupRequest(BackupKind.Schema, BackupDirectoryPath), cancellationToken: Ct);
-        var second = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
+        var first = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
+        var second = await Backups.BackupAsync(new BackupRequest(BackupKind.Schema, BackupDirectoryPath), cancellationToken: Ct);
+        var third = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
         File.WriteAllText(Path.Combine(BackupDirectoryPath, "stray.dump.partial"), "half");
 
-        Assert.Equal([first.DumpPath, second.DumpPath], BackupDirectory.List(BackupDirectoryPath).Select(b => b.DumpPath));
-        Assert.Empty(BackupDirectory.Prune(BackupDirectoryPath, TimeSpan.FromDays(30), second.Manifest.CreatedAt + NodaTime.Duration.FromDays(29)));
+        Assert.Equal([first.DumpPath, second.DumpPath, third.DumpPath], BackupDirectory.List(BackupDirectoryPath).Select(b => b.DumpPath));
+        Assert.Empty(await BackupDirectory.PruneAsync(BackupDirectoryPath, TimeSpan.FromDays(30), now: third.Manifest.CreatedAt + NodaTime.Duration.FromDays(29), cancellationToken: Ct));
 
-        var pruned = BackupDirectory.Prune(BackupDirectoryPath, TimeSpan.FromDays(30), second.Manifest.CreatedAt + NodaTime.Duration.FromDays(31));
+        // The newest full backup is damaged: it does not verify, so the older full backup is the one kept.
+        await File.AppendAllTextAsync(third.DumpPath, "x", Ct);
+        var pruned = await BackupDirectory.PruneAsync(BackupDirectoryPath, TimeSpan.FromDays(30), now: third.Manifest.CreatedAt + NodaTime.Duration.FromDays(31), cancellationToken: Ct);
 
-        Assert.Equal([first.DumpPath, second.DumpPath], pruned.Select(b => b.DumpPath));
-        Assert.Equal(["stray.dump.partial"], Directory.EnumerateFiles(BackupDirectoryPath).Select(Path.GetFileName));
+        Assert.Equal([second.DumpPath, third.DumpPath], pruned.Select(b => b.DumpPath));
+        Assert.Equal([first.DumpPath], BackupDirectory.List(BackupDirectoryPath).Select(b => b.DumpPath));
+        Assert.Equal(
+            new[] { Path.GetFileName(first.DumpPath), Path.GetFileName(first.ManifestPath), "stray.dump.partial" }.Order(StringComparer.Ordinal),
+            Directory.EnumerateFiles(BackupDirectoryPath).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+
+        // Even when every backup is older than the retention, the newest verified full backup stays.
+        Assert.Empty(await BackupDirectory.PruneAsync(BackupDirectoryPath, TimeSpan.FromDays(1), now: third.Manifest.CreatedAt + NodaTime.Duration.FromDays(400), cancellationToken: Ct));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BackupDirectory.PruneAsync(BackupDirectoryPath, TimeSpan.Zero, cancellationToken: Ct).GetAwaiter().GetResult());
     }
 
     /// <summary>A connection whose open transaction holds an exclusive lock on a table that pg_dump dumps.</summary>

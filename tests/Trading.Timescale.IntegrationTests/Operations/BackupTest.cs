@@ -56,6 +56,40 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
         return name;
     }
 
+    /// <summary>A database name used as given (it may hold spaces and <c>=</c>), dropped when the test class ends.</summary>
+    protected string TrackDatabase(string name)
+    {
+        _createdDatabases.Add(name);
+        return name;
+    }
+
+    /// <summary>Whether a database of that name exists on the test server.</summary>
+    protected async Task<bool> DatabaseExistsAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(ServerFixture.Server.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", connection);
+        command.Parameters.AddWithValue("name", name);
+        return (bool)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    /// <summary>The databases whose name starts with <paramref name="prefix"/>.</summary>
+    protected async Task<List<string>> DatabasesStartingWithAsync(string prefix)
+    {
+        var names = new List<string>();
+        await using var connection = new NpgsqlConnection(ServerFixture.Server.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix) ORDER BY 1", connection);
+        command.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     protected string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(Database.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
 

@@ -30,16 +30,28 @@ public static class BackupDirectory
         return new BackupFile(path, manifestPath, BackupManifest.Parse(File.ReadAllText(manifestPath), manifestPath));
     }
 
-    /// <summary>Reads the manifest beside a dump and checks the dump's size and SHA-256 against it.</summary>
+    /// <summary>
+    /// Reads the manifest beside a dump and checks it: with a signing key, the manifest's signature first (an unsigned or
+    /// mismatched backup is refused before its dump is read), then the dump's size and SHA-256 against the manifest.
+    /// </summary>
     /// <param name="dumpPath">The dump's path.</param>
+    /// <param name="signingKey">The key backups must be signed with; <see langword="null"/> checks only size and SHA-256.</param>
     /// <param name="progress">Receives the bytes hashed; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The verified backup.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="dumpPath"/> is <see langword="null"/>.</exception>
-    /// <exception cref="TradingBackupException">The dump or manifest is missing or unreadable, or the size or checksum differs.</exception>
-    public static async Task<BackupFile> VerifyAsync(string dumpPath, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="TradingBackupException">The dump or manifest is missing or unreadable, the signature is missing or wrong, or the size or checksum differs.</exception>
+    public static async Task<BackupFile> VerifyAsync(
+        string dumpPath, BackupSigningKey? signingKey = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var backup = Read(dumpPath);
+        signingKey?.Verify(backup.Manifest, backup.ManifestPath);
+        if (!string.Equals(backup.Manifest.FileName, Path.GetFileName(backup.DumpPath), StringComparison.Ordinal))
+        {
+            throw new TradingBackupException(
+                $"{backup.ManifestPath} describes the dump {backup.Manifest.FileName}, not {Path.GetFileName(backup.DumpPath)}; it was not used.");
+        }
+
         var size = new FileInfo(backup.DumpPath).Length;
         if (size != backup.Manifest.SizeBytes)
         {
@@ -91,27 +103,58 @@ public static class BackupDirectory
         return [.. backups.OrderBy(b => b.Manifest.CreatedAt).ThenBy(b => b.DumpPath, StringComparer.Ordinal)];
     }
 
-    /// <summary>Deletes the backups (dump and manifest) created more than <paramref name="maxAge"/> before <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Deletes the backups (dump and manifest) created more than <paramref name="maxAge"/> before <paramref name="now"/>,
+    /// except the newest full backup that verifies (signature when a key is given, size and SHA-256): that one is kept
+    /// even when every backup is older than the retention.
+    /// </summary>
     /// <param name="directory">The backup directory.</param>
-    /// <param name="maxAge">How long a backup is kept, for example RETENTION_DAYS days.</param>
+    /// <param name="maxAge">How long a backup is kept, for example RETENTION_DAYS days; more than zero.</param>
+    /// <param name="signingKey">The key backups must be signed with to count as verified; none when <see langword="null"/>.</param>
     /// <param name="now">The current time; the system clock when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the pruning between backups.</param>
     /// <returns>The deleted backups.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="directory"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAge"/> is negative.</exception>
-    public static IReadOnlyList<BackupFile> Prune(string directory, TimeSpan maxAge, Instant? now = null)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxAge"/> is zero or negative.</exception>
+    public static async Task<IReadOnlyList<BackupFile>> PruneAsync(
+        string directory, TimeSpan maxAge, BackupSigningKey? signingKey = null, Instant? now = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxAge, TimeSpan.Zero);
-        var cutoff = (now ?? SystemClock.Instance.GetCurrentInstant()) - Duration.FromTimeSpan(maxAge);
-        var deleted = new List<BackupFile>();
-        foreach (var backup in List(directory).Where(b => b.Manifest.CreatedAt < cutoff))
+        if (maxAge <= TimeSpan.Zero)
         {
+            throw new ArgumentOutOfRangeException(nameof(maxAge), maxAge, "A retention of zero or less would delete every backup; keep backups for at least one day.");
+        }
+
+        var cutoff = (now ?? SystemClock.Instance.GetCurrentInstant()) - Duration.FromTimeSpan(maxAge);
+        var backups = List(directory);
+        var kept = await NewestVerifiedFullAsync(backups, signingKey, cancellationToken).ConfigureAwait(false);
+        var deleted = new List<BackupFile>();
+        foreach (var backup in backups.Where(b => b.Manifest.CreatedAt < cutoff && !string.Equals(b.DumpPath, kept, StringComparison.Ordinal)))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             File.Delete(backup.DumpPath);
             File.Delete(backup.ManifestPath);
             deleted.Add(backup);
         }
 
         return deleted;
+    }
+
+    private static async Task<string?> NewestVerifiedFullAsync(IReadOnlyList<BackupFile> backups, BackupSigningKey? signingKey, CancellationToken cancellationToken)
+    {
+        foreach (var backup in backups.Where(b => b.Manifest.Kind == BackupKind.Full).Reverse())
+        {
+            try
+            {
+                return (await VerifyAsync(backup.DumpPath, signingKey, cancellationToken: cancellationToken).ConfigureAwait(false)).DumpPath;
+            }
+            catch (TradingBackupException)
+            {
+                // Not verified; an older full backup may be.
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The SHA-256 of a file as lower-case hex.</summary>

@@ -11,7 +11,7 @@ namespace Trading.Timescale.Operations;
 /// <summary>
 /// What a backup holds, written as JSON beside the dump (<c>NAME.manifest.json</c> next to <c>NAME.dump</c>): the kind,
 /// the tables with their row counts, the PostgreSQL and TimescaleDB versions and edition, the schema journal, and the
-/// dump's size and SHA-256.
+/// dump's size and SHA-256. A signed manifest also carries an HMAC-SHA-256 of all of that (see <see cref="BackupSigningKey"/>).
 /// </summary>
 public sealed record BackupManifest
 {
@@ -57,6 +57,19 @@ public sealed record BackupManifest
     /// <summary>The schema journal at the time of the backup (empty when the database had none).</summary>
     public required IReadOnlyList<BackupJournalEntry> Journal { get; init; }
 
+    /// <summary>The HMAC-SHA-256 of <see cref="SignedContent"/> in lower-case hex, or <see langword="null"/> when the backup is unsigned.</summary>
+    public string? Signature { get; init; }
+
+    /// <summary>The <see cref="BackupSigningKey.KeyId"/> of the key that signed the manifest, or <see langword="null"/> when unsigned.</summary>
+    public string? SignatureKeyId { get; init; }
+
+    /// <summary>
+    /// The text a signature covers: the manifest as compact JSON without its signature fields. It holds the dump's file
+    /// name, size and SHA-256, so the signature vouches for the dump as well.
+    /// </summary>
+    /// <returns>The signed text.</returns>
+    public string SignedContent() => ToJsonObject(includeSignature: false).ToJsonString(CompactJsonOptions);
+
     /// <summary>The manifest's file name for a dump file name: <c>NAME.dump</c> becomes <c>NAME.manifest.json</c>.</summary>
     /// <param name="dumpPath">The dump's path or file name.</param>
     /// <returns>The manifest's path, in the same directory.</returns>
@@ -80,7 +93,22 @@ public sealed record BackupManifest
 
     /// <summary>The manifest as a JSON object (camelCase names, ISO-8601 times, lower-case enums).</summary>
     /// <returns>A new JSON object.</returns>
-    public JsonObject ToJsonObject() => new()
+    public JsonObject ToJsonObject() => ToJsonObject(includeSignature: true);
+
+    private JsonObject ToJsonObject(bool includeSignature)
+    {
+        var json = Content();
+        if (includeSignature && Signature is not null)
+        {
+            json["signatureAlgorithm"] = BackupSigningKey.Algorithm;
+            json["signatureKeyId"] = SignatureKeyId;
+            json["signature"] = Signature;
+        }
+
+        return json;
+    }
+
+    private JsonObject Content() => new()
     {
         ["format"] = Format,
         ["kind"] = Kind.ToString().ToLowerInvariant(),
@@ -157,6 +185,8 @@ public sealed record BackupManifest
                         Text(entry, "id", where), Text(entry, "kind", where), Text(entry, "edition", where), Text(entry, "file", where),
                         Text(entry, "checksum", where), Time(Text(entry, "appliedAt", where), where, "appliedAt"));
                 })],
+                Signature = root["signature"]?.GetValue<string>(),
+                SignatureKeyId = root["signatureKeyId"]?.GetValue<string>(),
             };
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
@@ -166,6 +196,7 @@ public sealed record BackupManifest
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions CompactJsonOptions = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static string Text(JsonObject node, string name, string source) =>
         node[name]?.GetValue<string>() is { Length: > 0 } value ? value : throw Missing(source, name);

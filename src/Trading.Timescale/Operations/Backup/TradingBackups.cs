@@ -14,7 +14,9 @@ namespace Trading.Timescale.Operations;
 /// </summary>
 /// <remarks>
 /// The password never appears in a process's arguments: it goes to pg_dump and pg_restore through a PGPASSFILE that is
-/// written 0600 for the run and deleted afterwards.
+/// written 0600 for the run, names the exact host, port, database and user, and is deleted afterwards. The tools get
+/// one quoted connection string with every host, the TLS settings and the database, and none of the caller's PG*
+/// environment variables. Backup directories are created 0700, dumps and manifests 0600.
 /// </remarks>
 public sealed class TradingBackups
 {
@@ -32,11 +34,28 @@ public sealed class TradingBackups
         PostgresBinDirectory = postgresBinDirectory;
     }
 
+    /// <summary>
+    /// Creates the backups capability for the server and database of a data source, with the data source's password
+    /// (which <see cref="NpgsqlDataSource.ConnectionString"/> leaves out).
+    /// </summary>
+    /// <param name="dataSource">The data source, for example the one <c>AddTradingTimescale().UseDataSource()</c> adopts.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> is <see langword="null"/>.</exception>
+    public TradingBackups(NpgsqlDataSource dataSource)
+        : this(ConnectionStringWithPassword(dataSource))
+    {
+    }
+
     /// <summary>The directory of pg_dump and pg_restore, or <see langword="null"/> to look them up.</summary>
     public string? PostgresBinDirectory { get; }
 
     /// <summary>The database that CREATE DATABASE and DROP DATABASE run from; <c>postgres</c> unless changed.</summary>
     public string MaintenanceDatabase { get; init; } = "postgres";
+
+    /// <summary>
+    /// The key that signs the manifests of new backups and that every restored backup must be signed with (see
+    /// <see cref="BackupSigningKey"/>); <see langword="null"/> writes unsigned manifests and checks only the SHA-256.
+    /// </summary>
+    public BackupSigningKey? SigningKey { get; init; }
 
     /// <summary>The database backups are taken from, and restored into unless a request names another.</summary>
     public string Database => _connection.Database;
@@ -71,8 +90,7 @@ public sealed class TradingBackups
                 nameof(request));
         }
 
-        var directory = Path.GetFullPath(request.Directory);
-        Directory.CreateDirectory(directory);
+        var directory = PrivateFiles.CreateDirectory(request.Directory);
 
         var connection = new NpgsqlConnection(_connection.ConnectionString);
         await using var connectionScope = connection.ConfigureAwait(false);
@@ -90,6 +108,12 @@ public sealed class TradingBackups
         var allTables = await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false);
         var selected = request.Kind == BackupKind.Data ? ResolveTables(request.Tables, allTables) : allTables;
 
+        // The rows are counted in the dump's snapshot on a second connection that commits before pg_dump starts: this
+        // one holds no lock on the tables while pg_dump runs, so a job (a compression policy) that waits for a table
+        // lock cannot queue pg_dump behind it while this transaction waits for pg_dump.
+        var counted = await CountInSnapshotAsync(
+            snapshot, request.Kind == BackupKind.Schema ? selected.Where(t => t.Table == "schema_migrations") : selected, cancellationToken).ConfigureAwait(false);
+
         var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
         arguments.AddRange(_connection.Arguments());
         var tables = new List<BackupTable>();
@@ -98,7 +122,7 @@ public sealed class TradingBackups
             case BackupKind.Full:
                 foreach (var table in selected)
                 {
-                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                    tables.Add(new BackupTable(table.Name, counted[table]));
                 }
 
                 break;
@@ -106,7 +130,7 @@ public sealed class TradingBackups
                 foreach (var table in selected)
                 {
                     var keepsRows = table.Table == "schema_migrations";
-                    tables.Add(new BackupTable(table.Name, keepsRows ? await CountAsync(connection, table, cancellationToken).ConfigureAwait(false) : 0));
+                    tables.Add(new BackupTable(table.Name, keepsRows ? counted[table] : 0));
                     if (!keepsRows)
                     {
                         arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
@@ -123,7 +147,7 @@ public sealed class TradingBackups
                 arguments.Add("--data-only");
                 foreach (var table in selected)
                 {
-                    tables.Add(new BackupTable(table.Name, await CountAsync(connection, table, cancellationToken).ConfigureAwait(false)));
+                    tables.Add(new BackupTable(table.Name, counted[table]));
                     arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
                 }
 
@@ -150,9 +174,10 @@ public sealed class TradingBackups
         }
 
         arguments.Add("--file=" + partialDump);
-        arguments.Add("--dbname=" + _connection.Database);
         try
         {
+            // pg_dump opens the file it is given without changing its mode: created here 0600, it never is readable by others.
+            await PrivateFiles.Create(partialDump).DisposeAsync().ConfigureAwait(false);
             var dump = await PgProcess.RunAsync(pgDump, arguments, _connection, cancellationToken, whileRunning: () =>
             {
                 progress?.Report(new BackupProgress(BackupStage.Dumping, FileSize(partialDump), Item: Path.GetFileName(dumpPath)));
@@ -190,7 +215,13 @@ public sealed class TradingBackups
                 Tables = tables,
                 Journal = journal,
             };
-            await File.WriteAllTextAsync(partialManifest, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
+            if (SigningKey is not null)
+            {
+                manifest = SigningKey.SignManifest(manifest);
+            }
+
+            PrivateFiles.Restrict(partialDump);
+            await PrivateFiles.WriteAllTextAsync(partialManifest, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             File.Move(partialDump, dumpPath);
             File.Move(partialManifest, manifestPath);
@@ -205,25 +236,29 @@ public sealed class TradingBackups
     }
 
     /// <summary>
-    /// Restores a backup: checks its SHA-256 against the manifest, refuses a target whose TimescaleDB version or edition
-    /// differs from the backup's, creates (or with <see cref="RestoreRequest.ReplaceExisting"/> drops and recreates) the
-    /// target database, creates the extension, and runs pg_restore in one job between <c>timescaledb_pre_restore()</c> and
-    /// <c>timescaledb_post_restore()</c>.
+    /// Restores a backup. Before pg_restore runs: the manifest's signature when <see cref="SigningKey"/> is set (an
+    /// unsigned or mismatched backup is refused), the dump's size and SHA-256 against the manifest, and the TimescaleDB
+    /// version and edition. pg_restore runs in one job between <c>timescaledb_pre_restore()</c> and
+    /// <c>timescaledb_post_restore()</c> (the latter on a fresh connection; its failure is reported), and the row counts
+    /// are checked against the manifest. With <see cref="RestoreRequest.ReplaceExisting"/> the backup goes into a new
+    /// database first; only when it is complete and its rows match does it take the target's name (the old database is
+    /// renamed away and dropped), so a failed restore leaves the original untouched and named the same.
     /// </summary>
     /// <param name="request">What to restore and where.</param>
     /// <param name="progress">Receives the archive items restored; none when <see langword="null"/>.</param>
-    /// <param name="cancellationToken">Cancels the restore (pg_restore is stopped; the target is left as far as it got).</param>
+    /// <param name="cancellationToken">Cancels the restore (pg_restore is stopped; a replaced database stays as it was).</param>
     /// <returns>What was restored.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
     /// <exception cref="TradingBackupException">
-    /// The file or its manifest is missing or corrupt, the kinds do not fit, the target holds the trading schema (and
-    /// replacing was not asked for) or does not exist (and creating was not asked for), the versions differ, or pg_restore failed.
+    /// The file or its manifest is missing, corrupt or not signed with the key, the kinds do not fit, the target holds the
+    /// trading schema (and replacing was not asked for) or does not exist (and creating was not asked for), the versions
+    /// differ, pg_restore or timescaledb_post_restore() failed, or the restored row counts differ from the manifest.
     /// </exception>
     public async Task<RestoreResult> RestoreAsync(RestoreRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
-        var backup = await BackupDirectory.VerifyAsync(request.DumpPath, progress, cancellationToken).ConfigureAwait(false);
+        var backup = await BackupDirectory.VerifyAsync(request.DumpPath, SigningKey, progress, cancellationToken).ConfigureAwait(false);
         var manifest = backup.Manifest;
         if (manifest.Kind == BackupKind.Data)
         {
@@ -238,6 +273,12 @@ public sealed class TradingBackups
         }
 
         var target = string.IsNullOrWhiteSpace(request.TargetDatabase) ? _connection.Database : request.TargetDatabase;
+        if (string.Equals(target, MaintenanceDatabase, StringComparison.Ordinal))
+        {
+            throw new TradingBackupException(
+                $"database {target} is the maintenance database that restores run CREATE DATABASE from; restore into another database, or set MaintenanceDatabase.");
+        }
+
         var maintenance = new NpgsqlConnection(_connection.ForDatabase(MaintenanceDatabase).ConnectionString);
         await using var maintenanceScope = maintenance.ConfigureAwait(false);
         await maintenance.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -262,7 +303,7 @@ public sealed class TradingBackups
         {
             throw new TradingBackupException(
                 $"database {target} already holds the trading schema ({tradingTables} tables); nothing was restored. Restore into a new database " +
-                "(--target-database NAME --create), or ask for it explicitly to drop and recreate the database (--replace).");
+                "(--target-database NAME --create), or ask for it explicitly to be replaced (--replace).");
         }
 
         if (!exists && !request.CreateDatabase)
@@ -283,38 +324,61 @@ public sealed class TradingBackups
         }
 
         var items = RestoreList.Items(listing.Output);
-        if (replacing)
+        var schemaOnly = request.Kind == RestoreKind.Schema;
+        var timescale = manifest.TimescaleVersion is not null;
+        if (!replacing)
         {
-            await ExecuteAsync(maintenance, $"DROP DATABASE {PgIdentifier.Quote(target)} WITH (FORCE)", cancellationToken).ConfigureAwait(false);
+            if (!exists)
+            {
+                await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
+            }
+
+            var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+            return new RestoreResult(target, request.Kind, manifest, !exists, count, clock.Elapsed);
         }
 
-        if (replacing || !exists)
+        var staging = DerivedName(target, "_restoring_" + Guid.NewGuid().ToString("N")[..8]);
+        await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(staging)}", cancellationToken).ConfigureAwait(false);
+        int restored;
+        try
         {
-            await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
+            restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await DropQuietlyAsync(staging).ConfigureAwait(false);
+            if (ex is TradingBackupException)
+            {
+                throw new TradingBackupException($"{ex.Message}; database {target} was not changed.", ex);
+            }
+
+            throw;
         }
 
-        var targetConnection = _connection.ForDatabase(target);
-        var restored = await RestoreItemsAsync(
-            pgRestore, targetConnection, backup, items, request.Kind == RestoreKind.Schema, manifest.TimescaleVersion is not null, progress, cancellationToken).ConfigureAwait(false);
-        return new RestoreResult(target, request.Kind, manifest, replacing || !exists, restored, clock.Elapsed);
+        await SwapAsync(maintenance, target, staging, cancellationToken).ConfigureAwait(false);
+        return new RestoreResult(target, request.Kind, manifest, true, restored, clock.Elapsed);
     }
 
     /// <summary>
-    /// Copies one database into a new one on the same server: a full backup of <paramref name="sourceDatabase"/> into a
-    /// temporary directory, restored into <paramref name="targetDatabase"/>, which must not exist. This works while
-    /// TimescaleDB's background workers are connected to the source, which <c>CREATE DATABASE ... TEMPLATE</c> does not.
+    /// Copies one database into a new one on the same server: a full backup of <paramref name="sourceDatabase"/> staged in
+    /// a private subdirectory of <paramref name="stagingDirectory"/>, restored into <paramref name="targetDatabase"/>,
+    /// which must not exist. This works while TimescaleDB's background workers are connected to the source, which
+    /// <c>CREATE DATABASE ... TEMPLATE</c> does not.
     /// </summary>
     /// <param name="sourceDatabase">The database to copy.</param>
     /// <param name="targetDatabase">The new database.</param>
+    /// <param name="stagingDirectory">Where the copy is staged, for example the backup directory; created 0700 when missing. The staged files are deleted afterwards.</param>
     /// <param name="progress">Receives the dump and restore progress; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the clone.</param>
     /// <returns>What was restored into the new database.</returns>
-    /// <exception cref="ArgumentException">A name is empty, or both are the same.</exception>
+    /// <exception cref="ArgumentException">A name or the staging directory is empty, or both names are the same.</exception>
     /// <exception cref="TradingBackupException">The target exists, or the backup or restore failed.</exception>
-    public async Task<RestoreResult> CloneAsync(string sourceDatabase, string targetDatabase, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<RestoreResult> CloneAsync(
+        string sourceDatabase, string targetDatabase, string stagingDirectory, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sourceDatabase);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetDatabase);
+        ArgumentException.ThrowIfNullOrWhiteSpace(stagingDirectory);
         if (string.Equals(sourceDatabase, targetDatabase, StringComparison.Ordinal))
         {
             throw new ArgumentException($"The source and target database are both {sourceDatabase}; name a new database as the target.", nameof(targetDatabase));
@@ -335,11 +399,16 @@ public sealed class TradingBackups
             }
         }
 
-        var temporary = Path.Combine(Path.GetTempPath(), "trading-timescale-clone-" + Guid.NewGuid().ToString("N"));
+        PrivateFiles.CreateDirectory(stagingDirectory);
+        var staged = PrivateFiles.CreateDirectory(Path.Combine(stagingDirectory, "clone-" + Guid.NewGuid().ToString("N")));
         try
         {
-            var source = new TradingBackups(_connection.ForDatabase(sourceDatabase).ConnectionString, PostgresBinDirectory) { MaintenanceDatabase = MaintenanceDatabase };
-            var backup = await source.BackupAsync(new BackupRequest(BackupKind.Full, temporary), progress, cancellationToken).ConfigureAwait(false);
+            var source = new TradingBackups(_connection.ForDatabase(sourceDatabase).ConnectionString, PostgresBinDirectory)
+            {
+                MaintenanceDatabase = MaintenanceDatabase,
+                SigningKey = SigningKey,
+            };
+            var backup = await source.BackupAsync(new BackupRequest(BackupKind.Full, staged), progress, cancellationToken).ConfigureAwait(false);
             return await source.RestoreAsync(
                 new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = targetDatabase, CreateDatabase = true }, progress, cancellationToken).ConfigureAwait(false);
         }
@@ -347,11 +416,11 @@ public sealed class TradingBackups
         {
             try
             {
-                Directory.Delete(temporary, recursive: true);
+                Directory.Delete(staged, recursive: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A temporary copy; the restore's outcome is what matters.
+                // A staged copy; the restore's outcome is what matters.
             }
         }
     }
@@ -394,29 +463,33 @@ public sealed class TradingBackups
         PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, IProgress<BackupProgress>? progress,
         CancellationToken cancellationToken)
     {
-        var listFile = Path.Combine(Path.GetTempPath(), "trading-timescale-restore-" + Guid.NewGuid().ToString("N") + ".list");
         var connection = new NpgsqlConnection(target.ConnectionString);
-        await using var connectionScope = connection.ConfigureAwait(false);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (timescale)
+        await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, "SELECT timescaledb_pre_restore()", cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (timescale)
+            {
+                await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS timescaledb", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, "SELECT timescaledb_pre_restore()", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (schemaOnly)
+            {
+                // The same TimescaleDB version as the backup's (checked before), so its configuration tables are the backup's.
+                items = RestoreList.SchemaOnly(items, timescale ? await ExtensionConfigTablesAsync(connection, cancellationToken).ConfigureAwait(false) : new HashSet<(string, string)>());
+            }
         }
 
-        if (schemaOnly)
-        {
-            // The same TimescaleDB version as the backup's (checked before), so its configuration tables are the backup's.
-            items = RestoreList.SchemaOnly(items, timescale ? await ExtensionConfigTablesAsync(connection, cancellationToken).ConfigureAwait(false) : new HashSet<(string, string)>());
-        }
-
+        // The list is staged beside the dump, never in the shared temporary directory.
+        var listFile = backup.DumpPath + ".restore-" + Guid.NewGuid().ToString("N")[..8] + ".list";
+        PgProcess.Result result;
         try
         {
-            await File.WriteAllLinesAsync(listFile, items, cancellationToken).ConfigureAwait(false);
+            await PrivateFiles.WriteAllTextAsync(listFile, string.Join('\n', items) + "\n", cancellationToken).ConfigureAwait(false);
             var done = 0;
-            var result = await PgProcess.RunAsync(
+            result = await PgProcess.RunAsync(
                 pgRestore,
-                [.. target.Arguments(), "--dbname=" + target.Database, "--exit-on-error", "--verbose", "--use-list=" + listFile, backup.DumpPath],
+                [.. target.Arguments(), "--exit-on-error", "--verbose", "--use-list=" + listFile, backup.DumpPath],
                 target,
                 cancellationToken,
                 onErrorLine: line =>
@@ -427,23 +500,230 @@ public sealed class TradingBackups
                         progress?.Report(new BackupProgress(BackupStage.Restoring, Math.Min(count, items.Count), items.Count, line["pg_restore: ".Length..]));
                     }
                 }).ConfigureAwait(false);
-            if (!result.Succeeded)
+        }
+        catch
+        {
+            if (timescale)
             {
-                throw new TradingBackupException(
-                    $"pg_restore of {backup.DumpPath} into database {target.Database} failed with exit code {result.ExitCode}{Signal(result.ExitCode)}: {Tail(result.ErrorTail)}");
+                await PostRestoreQuietlyAsync(target).ConfigureAwait(false);
             }
 
-            return items.Count;
+            throw;
         }
         finally
         {
             DeleteQuietly(listFile);
+        }
+
+        if (!result.Succeeded)
+        {
             if (timescale)
             {
-                // Always: it turns background jobs back on and clears timescaledb.restoring for the database.
-                await ExecuteAsync(connection, "SELECT timescaledb_post_restore()", CancellationToken.None).ConfigureAwait(false);
+                await PostRestoreQuietlyAsync(target).ConfigureAwait(false);
+            }
+
+            throw new TradingBackupException(
+                $"pg_restore of {backup.DumpPath} into database {target.Database} failed with exit code {result.ExitCode}{Signal(result.ExitCode)}: {Tail(result.ErrorTail)}");
+        }
+
+        // Counted before timescaledb_post_restore(): until then no job of the restored database (a retention policy) runs.
+        try
+        {
+            await CheckRowsAsync(target, backup.Manifest, schemaOnly, timescale, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (timescale)
+            {
+                await PostRestoreQuietlyAsync(target).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        if (timescale)
+        {
+            await PostRestoreAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+
+        return items.Count;
+    }
+
+    // On a fresh connection: the one that ran timescaledb_pre_restore() may have been idle for the whole restore.
+    // It turns background jobs back on and clears timescaledb.restoring for the database.
+    private static async Task PostRestoreAsync(PgConnection target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var connection = new NpgsqlConnection(target.ConnectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, "SELECT timescaledb_post_restore()", cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            throw new TradingBackupException(
+                $"pg_restore finished, and timescaledb_post_restore() failed in database {target.Database}: {ex.Message}. The database stays in restore mode " +
+                $"(timescaledb.restoring = on, background jobs stopped): connect to it and run SELECT timescaledb_post_restore().", ex);
+        }
+    }
+
+    private static async Task PostRestoreQuietlyAsync(PgConnection target)
+    {
+        try
+        {
+            await PostRestoreAsync(target, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TradingBackupException)
+        {
+            // The restore's own failure is what the caller hears about.
+        }
+    }
+
+    // Every table of the manifest holds as many rows as the manifest says (a schema restore: none, but the journal).
+    private static async Task CheckRowsAsync(PgConnection database, BackupManifest manifest, bool schemaOnly, bool timescale, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var connection = new NpgsqlConnection(database.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (timescale)
+            {
+                // The database is still in restore mode (its jobs stay stopped); this session reads hypertables as TimescaleDB does.
+                await ExecuteAsync(connection, "SET timescaledb.restoring = off", cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var table in manifest.Tables)
+            {
+                var expected = schemaOnly && table.Name != "trading.schema_migrations" ? 0 : table.Rows;
+                var dot = table.Name.IndexOf('.', StringComparison.Ordinal);
+                var (schema, name) = dot > 0 ? (table.Name[..dot], table.Name[(dot + 1)..]) : ("trading", table.Name);
+                using var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection);
+                exists.Parameters.AddWithValue("name", PgIdentifier.Pattern(schema, name));
+                if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+                {
+                    problems.Add($"{table.Name} is missing");
+                    continue;
+                }
+
+                var rows = await CountAsync(connection, new TableName(schema, name), cancellationToken).ConfigureAwait(false);
+                if (rows != expected)
+                {
+                    problems.Add($"{table.Name} has {rows} rows, and the manifest says {expected}");
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new TradingBackupException($"the restored database {database.Database} does not match the backup's manifest ({string.Join("; ", problems)})");
+        }
+    }
+
+    // Gives the restored database the target's name: the target stops taking connections, its sessions end, and both
+    // renames commit in one transaction; then the old database is dropped.
+    private async Task SwapAsync(NpgsqlConnection maintenance, string target, string staging, CancellationToken cancellationToken)
+    {
+        var retired = DerivedName(target, "_replaced_" + Guid.NewGuid().ToString("N")[..8]);
+        await ExecuteAsync(maintenance, $"ALTER DATABASE {PgIdentifier.Quote(target)} WITH ALLOW_CONNECTIONS false", cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            await TerminateSessionsAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var transaction = await maintenance.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await ExecuteAsync(maintenance, $"ALTER DATABASE {PgIdentifier.Quote(target)} RENAME TO {PgIdentifier.Quote(retired)}", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(maintenance, $"ALTER DATABASE {PgIdentifier.Quote(staging)} RENAME TO {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                break;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 10)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException)
+            {
+                await ExecuteQuietlyAsync(maintenance, $"ALTER DATABASE {PgIdentifier.Quote(target)} WITH ALLOW_CONNECTIONS true").ConfigureAwait(false);
+                throw new TradingBackupException(
+                    $"the backup was restored into database {staging}, and it could not take the name {target}: {ex.Message}; database {target} was not changed. " +
+                    $"Rename them when no session uses {target}, or drop {staging}.", ex);
+            }
+        }
+
+        await DropQuietlyAsync(retired).ConfigureAwait(false);
+    }
+
+    private static async Task TerminateSessionsAsync(NpgsqlConnection maintenance, string database, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var command = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_catalog.pg_stat_activity WHERE datname = @name AND pid <> pg_backend_pid()", maintenance);
+            command.Parameters.AddWithValue("name", database);
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // Sessions of other roles stay; the rename waits for them and reports when they do not end.
+        }
+    }
+
+    private async Task DropQuietlyAsync(string database)
+    {
+        try
+        {
+            var connection = new NpgsqlConnection(_connection.ForDatabase(MaintenanceDatabase).ConnectionString);
+            await using (connection.ConfigureAwait(false))
+            {
+                await connection.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                await ExecuteAsync(connection, $"DROP DATABASE IF EXISTS {PgIdentifier.Quote(database)} WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (NpgsqlException)
+        {
+            // Left behind under a name that says what it is.
+        }
+    }
+
+    private static async Task ExecuteQuietlyAsync(NpgsqlConnection connection, string sql)
+    {
+        try
+        {
+            await ExecuteAsync(connection, sql, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            // Best effort on the way out of a failure that is reported.
+        }
+    }
+
+    // A database name of at most 63 bytes: the target's name, shortened when needed, then the suffix.
+    private static string DerivedName(string target, string suffix)
+    {
+        var prefix = target;
+        while (System.Text.Encoding.UTF8.GetByteCount(prefix + suffix) > 63)
+        {
+            prefix = prefix[..^1];
+        }
+
+        return prefix + suffix;
+    }
+
+    private static string ConnectionStringWithPassword(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        // NpgsqlDataSource.ConnectionString leaves the password out; a clone of one of its connections carries it
+        // (Npgsql's CloneWith keeps the data source's security information), and an unopened connection shows its full string.
+        using var connection = dataSource.CreateConnection();
+        using var copy = connection.CloneWith(dataSource.ConnectionString);
+        return copy.ConnectionString;
     }
 
     private sealed record TableName(string Schema, string Table)
@@ -488,6 +768,33 @@ public sealed class TradingBackups
         }
 
         return resolved;
+    }
+
+    private async Task<Dictionary<TableName, long>> CountInSnapshotAsync(string snapshot, IEnumerable<TableName> tables, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<TableName, long>();
+        var connection = new NpgsqlConnection(_connection.ConnectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                using (var import = new NpgsqlCommand("SET TRANSACTION SNAPSHOT '" + snapshot.Replace("'", "''", StringComparison.Ordinal) + "'", connection))
+                {
+                    await import.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var table in tables)
+                {
+                    counts[table] = await CountAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return counts;
     }
 
     private static async Task<long> CountAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)

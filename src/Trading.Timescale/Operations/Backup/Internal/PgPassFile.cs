@@ -15,36 +15,27 @@ internal sealed class PgPassFile : IDisposable
 
     public string Path { get; }
 
-    /// <summary>Writes <c>*:*:*:*:password</c>, or returns <see langword="null"/> when there is no password.</summary>
-    public static PgPassFile? Create(string? password)
+    /// <summary>
+    /// Writes the connection's lines (<c>host:port:database:user:password</c>, exact names, no wildcards) into a new 0700
+    /// directory, or returns <see langword="null"/> when the connection has no password.
+    /// </summary>
+    public static PgPassFile? Create(PgConnection? connection)
     {
-        if (string.IsNullOrEmpty(password))
+        var lines = connection?.PassFileLines().ToList() ?? [];
+        if (lines.Count == 0)
         {
             return null;
         }
 
-        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trading-timescale-pgpass-" + Guid.NewGuid().ToString("N"));
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
+        var directory = PrivateFiles.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "trading-timescale-pgpass-" + Guid.NewGuid().ToString("N")));
         var path = System.IO.Path.Combine(directory, "pgpass");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
+        using (var writer = new StreamWriter(PrivateFiles.Create(path), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
-        {
-            writer.Write("*:*:*:*:");
-            writer.Write(password.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(":", "\\:", StringComparison.Ordinal));
-            writer.Write('\n');
+            foreach (var line in lines)
+            {
+                writer.Write(line);
+                writer.Write('\n');
+            }
         }
 
         return new PgPassFile(directory, path);

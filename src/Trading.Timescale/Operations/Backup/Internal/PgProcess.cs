@@ -23,7 +23,7 @@ internal static class PgProcess
         Action<string>? onErrorLine = null,
         Func<Task>? whileRunning = null)
     {
-        using var passFile = PgPassFile.Create(connection?.Password);
+        using var passFile = PgPassFile.Create(connection);
         var start = new ProcessStartInfo(tool.Path)
         {
             RedirectStandardOutput = true,
@@ -37,7 +37,19 @@ internal static class PgProcess
             start.ArgumentList.Add(argument);
         }
 
-        connection?.ApplyEnvironment(start.Environment, passFile?.Path);
+        var inheritedPassFile = Environment.GetEnvironmentVariable("PGPASSFILE");
+        if (connection is null)
+        {
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("PG", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
+        }
+        else
+        {
+            connection.ApplyEnvironment(start.Environment, passFile?.Path, inheritedPassFile);
+        }
+
         using var process = new Process { StartInfo = start };
         var errors = new Queue<string>();
         var output = new StringBuilder();
