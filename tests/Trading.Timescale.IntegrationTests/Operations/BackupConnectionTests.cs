@@ -38,6 +38,8 @@ public sealed class BackupConnectionTests(TimescaleServerFixture server) : Backu
             ["PGPASSWORD"] = "wrong-password",
             ["PGSSLMODE"] = "require",
             ["BACKUP_DIR"] = BackupDirectoryPath,
+            // Another test class may set S3_BUCKET in this process meanwhile; this backup stays local.
+            ["S3_BUCKET"] = string.Empty,
         };
 
         var backup = await RunCliProcessAsync(environment, "backup", "full", "--connection-file", connectionFile);
