@@ -177,7 +177,7 @@ internal static class QuickBenchmark
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(history);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Log);
-        var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
+        var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Clamp(runs - 1, 2, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
 
         var soak = soakSeconds > 0 ? await SoakBenchmark.MeasureAsync(soakSeconds, Log) : null;
 
@@ -385,7 +385,10 @@ internal static class QuickBenchmark
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static void Log(string message) => Console.Error.WriteLine($"[bench] {message}");
+    private static readonly Stopwatch Started = Stopwatch.StartNew();
+
+    /// <summary>One progress line on standard error, with the seconds since the process started.</summary>
+    private static void Log(string message) => Console.Error.WriteLine($"[bench {Started.Elapsed.TotalSeconds,4:F0} s] {message}");
 
     /// <summary>Latency of the latest-snapshot read vs the spec's DISTINCT ON query (milliseconds, medians).</summary>
     internal sealed record LatestResult(
