@@ -54,7 +54,7 @@ public sealed class TradingExport
             ["partition_by_symbol"] = request.PartitionBySymbol ? "true" : "false",
         };
         IReadOnlyList<ExportColumn> columns;
-        Func<CancellationToken, IAsyncEnumerable<object?[]>> rows;
+        Func<PartitionedWriter, CancellationToken, Task> rows;
         var queries = _database.Queries;
         switch (request.Table)
         {
@@ -63,26 +63,25 @@ public sealed class TradingExport
                 bars = symbols is null ? bars : bars.ForSymbols(symbols);
                 parameters["interval"] = request.Interval.ToString();
                 columns = catalog.Bars(request.Interval.ToString(), bars.Source ?? "trading.stock_prices");
-                rows = ct => ByDay(request.From, request.To, (from, to) => Map(bars.Between(from, to).AsAsyncEnumerable(ct), b => [b.Bucket, b.Symbol, b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap]),
-                    FirstBar(request.Interval, symbols, request.To), ct);
+                rows = (writer, ct) => FillAsync(writer, ByDay(request.From, request.To, (from, to) => bars.Between(from, to).ReadersAsync(ct), FirstBar(request.Interval, symbols, request.To), ct), ct);
                 break;
             case ExportTable.Signals:
                 columns = catalog.Signals();
-                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).AsAsyncEnumerable(ct), SignalRow), FirstSignal(symbols, request.To), ct);
+                rows = (writer, ct) => FillAsync(writer, ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).AsAsyncEnumerable(ct), SignalRow), FirstSignal(symbols, request.To), ct), ct);
                 break;
             case ExportTable.Outcomes:
                 var horizon = FeatureSql.HorizonName(request.OutcomeHorizon);
                 parameters["horizon"] = horizon;
                 columns = catalog.Outcomes(horizon);
-                rows = ct => ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).Outcomes(request.OutcomeHorizon).AsAsyncEnumerable(ct), o =>
+                rows = (writer, ct) => FillAsync(writer, ByDay(request.From, request.To, (from, to) => Map(SignalsOf(from, to, symbols).Outcomes(request.OutcomeHorizon).AsAsyncEnumerable(ct), o =>
                 [
                     .. SignalRow(o.Signal), o.EntryAt, o.EntryPrice, o.ExitAt, o.ExitPrice, o.ForwardReturn, o.DirectionalReturn,
                     HitText(o.FirstHit), o.HitAt, o.SameBar,
-                ]), FirstSignal(symbols, request.To), ct);
+                ]), FirstSignal(symbols, request.To), ct), ct);
                 break;
             default:
                 columns = catalog.Options();
-                rows = ct => ByDay(request.From, request.To, (from, to) => OptionRowsAsync(from, to, symbols, columns.Count, ct), FirstOptionQuote(symbols, request.To), ct);
+                rows = (writer, ct) => FillAsync(writer, ByDay(request.From, request.To, (from, to) => OptionRowsAsync(from, to, symbols, ct), FirstOptionQuote(symbols, request.To), ct), ct);
                 break;
         }
 
@@ -121,13 +120,13 @@ public sealed class TradingExport
             ["row_group_size"] = request.RowGroupSize.ToString(CultureInfo.InvariantCulture),
             ["partition_by_symbol"] = request.PartitionBySymbol ? "true" : "false",
         };
-        return await RunAsync(request, output, "features", columns, parameters, ct => FeatureRowsAsync(request, columns.Count, ct), progress, cancellationToken)
+        return await RunAsync(request, output, "features", columns, parameters, (writer, ct) => FillAsync(writer, FeatureRowsAsync(request, columns.Count, ct), ct), progress, cancellationToken)
             .ConfigureAwait(false);
     }
 
     private async Task<ExportResult> RunAsync(
         ExportDestination destination, ExportOutput output, string kind, IReadOnlyList<ExportColumn> columns, IReadOnlyDictionary<string, string?> parameters,
-        Func<CancellationToken, IAsyncEnumerable<object?[]>> rows, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
+        Func<PartitionedWriter, CancellationToken, Task> rows, IProgress<ExportProgress>? progress, CancellationToken cancellationToken)
     {
         var staging = output.CreateStaging();
         try
@@ -137,10 +136,7 @@ public sealed class TradingExport
             var writer = new PartitionedWriter(staging, columns, destination, progress);
             await using (writer.ConfigureAwait(false))
             {
-                await foreach (var row in rows(cancellationToken).ConfigureAwait(false))
-                {
-                    await writer.AddAsync(row, cancellationToken).ConfigureAwait(false);
-                }
+                await rows(writer, cancellationToken).ConfigureAwait(false);
 
                 files = await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
                 count = writer.Rows;
@@ -180,8 +176,8 @@ public sealed class TradingExport
     /// <paramref name="firstAtOrAfter"/> finds the next time with data and the empty days before it are skipped, so a
     /// sparse range costs a query per day with data, not per calendar day.
     /// </summary>
-    private static async IAsyncEnumerable<object?[]> ByDay(
-        Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<object?[]>> day, Func<Instant, CancellationToken, Task<Instant?>> firstAtOrAfter,
+    private static async IAsyncEnumerable<TRow> ByDay<TRow>(
+        Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<TRow>> day, Func<Instant, CancellationToken, Task<Instant?>> firstAtOrAfter,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var start = from;
@@ -248,6 +244,22 @@ public sealed class TradingExport
         }
     };
 
+    private static async Task FillAsync(PartitionedWriter writer, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    {
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            await writer.AddAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task FillAsync(PartitionedWriter writer, IAsyncEnumerable<NpgsqlDataReader> rows, CancellationToken cancellationToken)
+    {
+        await foreach (var reader in rows.ConfigureAwait(false))
+        {
+            await writer.AddAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async IAsyncEnumerable<object?[]> Map<T>(IAsyncEnumerable<T> source, Func<T, object?[]> map)
     {
         await foreach (var item in source.ConfigureAwait(false))
@@ -256,8 +268,8 @@ public sealed class TradingExport
         }
     }
 
-    private async IAsyncEnumerable<object?[]> OptionRowsAsync(
-        Instant from, Instant to, string[]? symbols, int width, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<NpgsqlDataReader> OptionRowsAsync(
+        Instant from, Instant to, string[]? symbols, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var command = _database.DataSource.CreateCommand("""
             SELECT "timestamp", underlying_symbol, option_symbol, expiration_date, strike_price, option_type, bid_price, ask_price, last_price,
@@ -271,9 +283,14 @@ public sealed class TradingExport
             command.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)symbols ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await foreach (var row in ReadAsync(command, width, cancellationToken).ConfigureAwait(false))
+            command.CommandTimeout = 0;
+            var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                yield return row;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return reader;
+                }
             }
         }
     }

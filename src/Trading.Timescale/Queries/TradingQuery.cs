@@ -46,17 +46,23 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
     /// <summary>Streams the rows as they arrive; the connection is held until the enumeration ends.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The rows.</returns>
-    public IAsyncEnumerable<T> AsAsyncEnumerable(CancellationToken cancellationToken = default) => RunAsync(cancellationToken);
+    public IAsyncEnumerable<T> AsAsyncEnumerable(CancellationToken cancellationToken = default) => RunAsync(Read, cancellationToken);
 
     /// <summary>Starts streaming the rows (what <c>await foreach</c> calls).</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The enumerator.</returns>
     public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        RunAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        RunAsync(Read, cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     /// <summary>The SQL (shown by <see cref="ToSql"/>).</summary>
     /// <returns><see cref="ToSql"/> as text.</returns>
     public override string ToString() => ToSql().ToString();
+
+    /// <summary>
+    /// Streams the reader itself, positioned on each row in turn (sequential access), for bulk readers that copy the
+    /// columns straight into their own buffers; retries and telemetry as for <see cref="AsAsyncEnumerable"/>.
+    /// </summary>
+    internal IAsyncEnumerable<NpgsqlDataReader> ReadersAsync(CancellationToken cancellationToken) => RunAsync(static reader => reader, cancellationToken);
 
     private protected abstract string BuildSql(SqlParameters parameters);
 
@@ -65,7 +71,7 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
     /// <summary>Turns a server error this query can explain into a <see cref="TradingQueryException"/>; <see langword="null"/> keeps it.</summary>
     private protected virtual TradingQueryException? Explain(PostgresException error) => null;
 
-    private async IAsyncEnumerable<T> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<TRow> RunAsync<TRow>(Func<NpgsqlDataReader, TRow> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var parameters = new SqlParameters();
         var sql = BuildSql(parameters);
@@ -91,7 +97,7 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
                 await using var readerScope = reader.ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    yield return Read(reader);
+                    yield return read(reader);
                 }
 
                 scope.Succeeded();

@@ -49,21 +49,22 @@ internal sealed record ExportColumn(string Name, ExportColumnType Type, bool Nul
     {
         if (value is null or DBNull)
         {
-            return Nullable ? null : throw new InvalidDataException($"column '{Name}' is not nullable but a row has no value.");
+            return Nullable ? null : throw Missing();
         }
 
-        if (Type == ExportColumnType.Decimal && value is decimal d)
-        {
-            var rounded = decimal.Round(d, Scale, MidpointRounding.AwayFromZero);
-            if (Math.Abs(rounded) >= _decimalLimit)
-            {
-                throw new InvalidDataException($"column '{Name}' is decimal({Precision},{Scale}) but a row holds {d.ToString(CultureInfo.InvariantCulture)}.");
-            }
+        return Type == ExportColumnType.Decimal && value is decimal d ? CheckDecimal(d) : value;
+    }
 
-            return rounded;
-        }
+    /// <summary>The error for a row without a value in a column that is not nullable.</summary>
+    public InvalidDataException Missing() => new($"column '{Name}' is not nullable but a row has no value.");
 
-        return value;
+    /// <summary>Brings a decimal to the column's scale, or fails when decimal(Precision, Scale) cannot hold it.</summary>
+    public decimal CheckDecimal(decimal value)
+    {
+        var rounded = decimal.Round(value, Scale, MidpointRounding.AwayFromZero);
+        return Math.Abs(rounded) < _decimalLimit
+            ? rounded
+            : throw new InvalidDataException($"column '{Name}' is decimal({Precision},{Scale}) but a row holds {value.ToString(CultureInfo.InvariantCulture)}.");
     }
 
     public string FormatCsv(object? value) => value switch

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using NodaTime;
+using Npgsql;
 using Parquet;
 using Parquet.Schema;
 
@@ -44,6 +46,13 @@ internal abstract class PartitionFile : IAsyncDisposable
         Rows++;
     }
 
+    /// <summary>Adds the reader's current row, whose first two columns (read already) are <paramref name="at"/> and <paramref name="symbol"/>.</summary>
+    public async Task AddAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+    {
+        await WriteRowAsync(reader, at, symbol, cancellationToken).ConfigureAwait(false);
+        Rows++;
+    }
+
     /// <summary>Writes what is buffered, closes the file and returns its entry.</summary>
     public async Task<ExportedFile> CompleteAsync(CancellationToken cancellationToken)
     {
@@ -64,25 +73,40 @@ internal abstract class PartitionFile : IAsyncDisposable
 
     protected abstract Task WriteRowAsync(object?[] row, CancellationToken cancellationToken);
 
+    protected abstract Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken);
+
     protected abstract Task FinishAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Rows fill one set of column buffers while the previous row group is encoded from the other set in the background;
+    /// row groups are written in order.
+    /// </summary>
     private sealed class ParquetFile(string root, string relativePath, IReadOnlyList<ExportColumn> columns, int rowGroupSize)
         : PartitionFile(root, relativePath)
     {
         private readonly DataField[] _fields = [.. columns.Select(c => c.ToParquetField())];
         private ColumnBuffer[] _buffers = [];
+        private ColumnBuffer[] _spare = [];
         private ParquetWriter? _writer;
+        private Task? _writing;
         private int _buffered;
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             _buffers = [.. columns.Select((c, i) => ColumnBuffer.For(c, _fields[i]))];
+            _spare = [.. columns.Select((c, i) => ColumnBuffer.For(c, _fields[i]))];
             var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
             _writer = await ParquetWriter.CreateAsync(new ParquetSchema(_fields), Stream, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         public override async ValueTask DisposeAsync()
         {
+            if (_writing is not null)
+            {
+                await _writing.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+                _writing = null;
+            }
+
             if (_writer is not null)
             {
                 await _writer.DisposeAsync().ConfigureAwait(false);
@@ -99,6 +123,23 @@ internal abstract class PartitionFile : IAsyncDisposable
                 _buffers[i].Set(_buffered, row[i]);
             }
 
+            await RowAddedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override async Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+        {
+            _buffers[0].Set(_buffered, at);
+            _buffers[1].Set(_buffered, symbol);
+            for (var i = 2; i < _buffers.Length; i++)
+            {
+                _buffers[i].Read(reader, i, _buffered);
+            }
+
+            await RowAddedAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task RowAddedAsync(CancellationToken cancellationToken)
+        {
             if (++_buffered == rowGroupSize)
             {
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -108,6 +149,7 @@ internal abstract class PartitionFile : IAsyncDisposable
         protected override async Task FinishAsync(CancellationToken cancellationToken)
         {
             await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await WaitWritingAsync().ConfigureAwait(false);
             await _writer!.DisposeAsync().ConfigureAwait(false);
             _writer = null;
         }
@@ -119,15 +161,29 @@ internal abstract class PartitionFile : IAsyncDisposable
                 return;
             }
 
-            using (var group = _writer!.CreateRowGroup())
-            {
-                for (var i = 0; i < _buffers.Length; i++)
-                {
-                    await _buffers[i].WriteAsync(group, _buffered, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            await WaitWritingAsync().ConfigureAwait(false);
+            var (full, count) = (_buffers, _buffered);
+            (_buffers, _spare) = (_spare, _buffers);
             _buffered = 0;
+            _writing = Task.Run(() => WriteGroupAsync(full, count, cancellationToken), cancellationToken);
+        }
+
+        private async Task WaitWritingAsync()
+        {
+            if (_writing is { } writing)
+            {
+                _writing = null;
+                await writing.ConfigureAwait(false);
+            }
+        }
+
+        private async Task WriteGroupAsync(ColumnBuffer[] buffers, int count, CancellationToken cancellationToken)
+        {
+            using var group = _writer!.CreateRowGroup();
+            for (var i = 0; i < buffers.Length; i++)
+            {
+                await buffers[i].WriteAsync(group, count, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -160,6 +216,19 @@ internal abstract class PartitionFile : IAsyncDisposable
 
             _line.Append('\n');
             return _text.WriteAsync(_line.ToString().AsMemory(), cancellationToken);
+        }
+
+        protected override Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+        {
+            var row = new object?[_columns.Count];
+            row[0] = at;
+            row[1] = symbol;
+            for (var i = 2; i < row.Length; i++)
+            {
+                row[i] = _columns[i].Check(reader.IsDBNull(i) ? null : reader.GetValue(i));
+            }
+
+            return WriteRowAsync(row, cancellationToken);
         }
 
         protected override async Task FinishAsync(CancellationToken cancellationToken)
