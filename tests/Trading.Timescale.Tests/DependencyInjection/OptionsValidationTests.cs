@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Trading.Timescale.Internal;
 
-namespace Trading.Timescale.Tests.Schema;
+namespace Trading.Timescale.Tests.DependencyInjection;
 
 public class OptionsValidationTests
 {
