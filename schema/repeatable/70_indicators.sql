@@ -8,41 +8,66 @@
 -- With p_from, a call reads warm-up bars before p_from: exactly the window for windowed indicators;
 -- for recursive ones enough bars that the seed's weight is below 1e-12 (or all history when shorter).
 
+-- A bar width, by the grammar Trading.Timescale.Queries.BarInterval.TryParse reads in C#, with the same meaning:
+-- whole numbers (up to nine digits) and units (30s, 5m, 4h, 1d, 1w, 1y, '5 minutes', '1 hour 30 minutes', 1h30m;
+-- any case), or an ISO 8601 duration (PT5M, P1D, P1W, P1Y2M); surrounding quotes and spaces are ignored. The width
+-- is positive, and months or years come alone.
 CREATE OR REPLACE FUNCTION trading.parse_bar_interval(p_interval TEXT)
 RETURNS INTERVAL
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
-    short_form TEXT[];
-    width INTERVAL;
+    unit CONSTANT TEXT := 's|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|mons?|months?|y|yrs?|years?';
+    hint CONSTANT TEXT := 'Write a whole number and a unit such as 30s, 5m, 1h, 1d, 1w, ''5 minutes'' or ''1 hour 30 minutes'', or an ISO 8601 duration such as PT5M.';
+    value TEXT;
+    iso TEXT[];
+    term TEXT[];
+    months NUMERIC := 0;
+    days NUMERIC := 0;
+    micros NUMERIC := 0;
 BEGIN
     IF p_interval IS NULL THEN
-        RAISE EXCEPTION 'p_interval must not be NULL'
-            USING ERRCODE = '22023', HINT = 'Use interval text such as ''5 minutes'' or a short form such as 5m, 1h, 1d.';
+        RAISE EXCEPTION 'p_interval must not be NULL' USING ERRCODE = '22023', HINT = hint;
     END IF;
-    short_form := regexp_match(p_interval, '^\s*([0-9]{1,6})\s*(m|h|d)\s*$');
-    IF short_form IS NOT NULL THEN
-        width := CASE short_form[2]
-            WHEN 'm' THEN make_interval(mins => short_form[1]::INTEGER)
-            WHEN 'h' THEN make_interval(hours => short_form[1]::INTEGER)
-            ELSE make_interval(days => short_form[1]::INTEGER) END;
+    value := regexp_replace(p_interval, '^\s+|\s+$', '', 'g');
+    IF length(value) >= 2 AND left(value, 1) IN ('''', '"') AND right(value, 1) = left(value, 1) THEN
+        value := regexp_replace(substr(value, 2, length(value) - 2), '^\s+|\s+$', '', 'g');
+    END IF;
+    iso := regexp_match(value,
+        '^P(?:([0-9]{1,9})Y)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})W)?(?:([0-9]{1,9})D)?(?:T(?=[0-9])(?:([0-9]{1,9})H)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})S)?)?$', 'i');
+    IF iso IS NOT NULL AND array_remove(iso, NULL) = '{}' THEN
+        RAISE EXCEPTION 'p_interval ''%'' is not a bar width', p_interval USING ERRCODE = '22023', HINT = hint;
+    END IF;
+    IF iso IS NOT NULL THEN
+        months := COALESCE(iso[1]::NUMERIC, 0) * 12 + COALESCE(iso[2]::NUMERIC, 0);
+        days := COALESCE(iso[3]::NUMERIC, 0) * 7 + COALESCE(iso[4]::NUMERIC, 0);
+        micros := COALESCE(iso[5]::NUMERIC, 0) * 3600000000 + COALESCE(iso[6]::NUMERIC, 0) * 60000000 + COALESCE(iso[7]::NUMERIC, 0) * 1000000;
+    ELSIF value ~* ('^[0-9]{1,9}\s*(?:' || unit || ')(?:\s*,?\s*[0-9]{1,9}\s*(?:' || unit || '))*$') THEN
+        FOR term IN SELECT regexp_matches(value, '([0-9]{1,9})\s*(' || unit || ')(?![a-zA-Z])', 'gi') LOOP
+            CASE
+                WHEN lower(term[2]) IN ('s', 'sec', 'secs', 'second', 'seconds') THEN micros := micros + term[1]::NUMERIC * 1000000;
+                WHEN lower(term[2]) IN ('m', 'min', 'mins', 'minute', 'minutes') THEN micros := micros + term[1]::NUMERIC * 60000000;
+                WHEN lower(term[2]) IN ('h', 'hr', 'hrs', 'hour', 'hours') THEN micros := micros + term[1]::NUMERIC * 3600000000;
+                WHEN lower(term[2]) IN ('d', 'day', 'days') THEN days := days + term[1]::NUMERIC;
+                WHEN lower(term[2]) IN ('w', 'week', 'weeks') THEN days := days + term[1]::NUMERIC * 7;
+                WHEN lower(term[2]) IN ('mon', 'mons', 'month', 'months') THEN months := months + term[1]::NUMERIC;
+                ELSE months := months + term[1]::NUMERIC * 12;
+            END CASE;
+        END LOOP;
     ELSE
-        BEGIN
-            width := p_interval::INTERVAL;
-        EXCEPTION WHEN OTHERS THEN
-            RAISE EXCEPTION 'p_interval ''%'' is not an interval', p_interval
-                USING ERRCODE = '22023', HINT = 'Use interval text such as ''5 minutes'' or ''4 hours'', or a short form such as 5m, 1h, 1d.';
-        END;
+        RAISE EXCEPTION 'p_interval ''%'' is not a bar width', p_interval USING ERRCODE = '22023', HINT = hint;
     END IF;
-    IF width <= INTERVAL '0' THEN
-        RAISE EXCEPTION 'p_interval must be a positive interval, got ''%''', p_interval USING ERRCODE = '22023';
+    IF months > 2147483647 OR days > 2147483647 OR div(micros, 3600000000) > 2147483647 THEN
+        RAISE EXCEPTION 'p_interval ''%'' is out of range', p_interval USING ERRCODE = '22023', HINT = hint;
     END IF;
-    IF EXTRACT(MONTH FROM width) <> 0 OR EXTRACT(YEAR FROM width) <> 0 THEN
-        IF width <> justify_interval(date_trunc('month', width)) OR EXTRACT(DAY FROM width) <> 0 THEN
-            RAISE EXCEPTION 'p_interval ''%'' mixes months with days or hours; use whole months or an interval without months', p_interval
-                USING ERRCODE = '22023';
-        END IF;
+    IF months <> 0 AND (days <> 0 OR micros <> 0) THEN
+        RAISE EXCEPTION 'p_interval ''%'' mixes months with days or hours; use whole months or an interval without months', p_interval
+            USING ERRCODE = '22023';
     END IF;
-    RETURN width;
+    IF months + days + micros = 0 THEN
+        RAISE EXCEPTION 'p_interval must be a positive interval, got ''%''', p_interval USING ERRCODE = '22023', HINT = hint;
+    END IF;
+    RETURN make_interval(months => months::INTEGER, days => days::INTEGER, hours => div(micros, 3600000000)::INTEGER,
+                         secs => mod(micros, 3600000000) / 1000000.0);
 END
 $$;
 
