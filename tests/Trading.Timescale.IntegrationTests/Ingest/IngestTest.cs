@@ -26,6 +26,8 @@ public abstract class IngestTest(TimescaleServerFixture server) : DatabaseTest(s
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // The data is dated months back so that expectations stay fixed; a retention job would drop it.
+        await PauseJobsAsync();
         await Database.InstallSchemaAsync(cancellationToken: Ct);
         _ingest = new TradingIngest(DataSource, clock: Clock);
         _queries = new TradingQueries(DataSource);

@@ -21,6 +21,8 @@ public abstract class PositionBookTest(TimescaleServerFixture server) : Database
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // The data is dated months back so that expectations stay fixed; a retention job would drop it.
+        await PauseJobsAsync();
         await Database.InstallSchemaAsync(cancellationToken: Ct);
         _book = new PositionBook(DataSource, Clock);
     }

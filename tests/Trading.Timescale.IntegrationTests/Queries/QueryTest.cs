@@ -17,6 +17,8 @@ public abstract class QueryTest(TimescaleServerFixture server) : DatabaseTest(se
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
+        // The data is dated months back so that expectations stay fixed; a retention job would drop it.
+        await PauseJobsAsync();
         await Database.InstallSchemaAsync(cancellationToken: Ct);
         _trading = new TradingDatabase(DataSource, new TradingTimescaleOptions());
     }
