@@ -314,7 +314,20 @@ public sealed class TradingExport
             yield break;
         }
 
-        var command = _database.DataSource.CreateCommand(sql);
+        // The planner's estimate for the indicator functions and the per-bar label lookups is far above jit_above_cost, and
+        // compiling the plan (hundreds of expressions over every chunk) took 7.5 of 7.8 s for one symbol-day; without JIT
+        // the same query runs in 0.27 s. SET LOCAL keeps the change inside this transaction, which only reads.
+        var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var settings = new NpgsqlCommand("SET LOCAL jit = off", connection, transaction);
+        await using (settings.ConfigureAwait(false))
+        {
+            await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var command = new NpgsqlCommand(sql, connection, transaction);
         await using (command.ConfigureAwait(false))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = symbols, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
