@@ -93,23 +93,8 @@ public sealed partial class TradingBackups
                 throw new TradingBackupException($"the portable backup of database {_connection.Database} did not read back as written; nothing was kept.");
             }
 
-            var sha256 = await BackupDirectory.Sha256Async(partialDump, progress, BackupStage.Verifying, cancellationToken).ConfigureAwait(false);
-            var manifest = new BackupManifest
-            {
-                Kind = BackupKind.Portable,
-                Database = _connection.Database,
-                FileName = Path.GetFileName(dumpPath),
-                SizeBytes = size,
-                Sha256 = sha256,
-                CreatedAt = createdAt,
-                PostgresVersion = server.ServerVersion,
-                PgDumpVersion = PortableWriter,
-                TimescaleVersion = server.ExtensionInstalled ? server.TimescaleVersion : null,
-                Edition = server.ExtensionInstalled ? server.Edition : TimescaleEdition.None,
-                Tables = [.. written.Select(t => new BackupTable(t.Name, t.Rows))],
-                Journal = journal,
-            };
-            return await CompleteAsync(manifest, dumpPath, cancellationToken).ConfigureAwait(false);
+            return await CompleteAsync(
+                BackupKind.Portable, dumpPath, createdAt, server, PortableWriter, [.. written.Select(t => new BackupTable(t.Name, t.Rows))], journal, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -1,4 +1,5 @@
 using Npgsql;
+using NodaTime;
 using Trading.Timescale.Operations.Internal;
 using Trading.Timescale.Schema;
 
@@ -8,11 +9,29 @@ namespace Trading.Timescale.Operations;
 public sealed partial class TradingBackups
 {
     /// <summary>
-    /// Signs the manifest when a key is set, writes it beside the verified <c>.partial</c> dump, and gives both their
-    /// final names, the manifest last.
+    /// Writes the manifest of a verified <c>.partial</c> dump (its size and SHA-256, signed when a key is set) and gives
+    /// both their final names, the manifest last.
     /// </summary>
-    private async Task<BackupFile> CompleteAsync(BackupManifest manifest, string dumpPath, CancellationToken cancellationToken)
+    private async Task<BackupFile> CompleteAsync(
+        BackupKind kind, string dumpPath, Instant createdAt, TimescaleServerInfo server, string writer, IReadOnlyList<BackupTable> tables,
+        IReadOnlyList<BackupJournalEntry> journal, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
+        var partialDump = dumpPath + ".partial";
+        var manifest = new BackupManifest
+        {
+            Kind = kind,
+            Database = _connection.Database,
+            FileName = Path.GetFileName(dumpPath),
+            SizeBytes = FileSize(partialDump),
+            Sha256 = await BackupDirectory.Sha256Async(partialDump, progress, BackupStage.Verifying, cancellationToken).ConfigureAwait(false),
+            CreatedAt = createdAt,
+            PostgresVersion = server.ServerVersion,
+            PgDumpVersion = writer,
+            TimescaleVersion = server.ExtensionInstalled ? server.TimescaleVersion : null,
+            Edition = server.ExtensionInstalled ? server.Edition : TimescaleEdition.None,
+            Tables = tables,
+            Journal = journal,
+        };
         if (SigningKey is not null)
         {
             manifest = SigningKey.SignManifest(manifest);
@@ -21,7 +40,7 @@ public sealed partial class TradingBackups
         var manifestPath = BackupManifest.PathFor(dumpPath);
         await PrivateFiles.WriteAllTextAsync(manifestPath + ".partial", manifest.ToJson(), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        File.Move(dumpPath + ".partial", dumpPath);
+        File.Move(partialDump, dumpPath);
         File.Move(manifestPath + ".partial", manifestPath);
         return new BackupFile(dumpPath, manifestPath, manifest);
     }

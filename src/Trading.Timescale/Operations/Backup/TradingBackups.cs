@@ -204,24 +204,8 @@ public sealed partial class TradingBackups
                     $"the dump of database {_connection.Database} did not verify: pg_restore --list exited with {list.ExitCode}: {Tail(list.ErrorTail)}; nothing was kept.");
             }
 
-            var sha256 = await BackupDirectory.Sha256Async(partialDump, progress, BackupStage.Verifying, cancellationToken).ConfigureAwait(false);
-            var manifest = new BackupManifest
-            {
-                Kind = request.Kind,
-                Database = _connection.Database,
-                FileName = Path.GetFileName(dumpPath),
-                SizeBytes = size,
-                Sha256 = sha256,
-                CreatedAt = createdAt,
-                PostgresVersion = server.ServerVersion,
-                PgDumpVersion = pgDump.Version,
-                TimescaleVersion = server.ExtensionInstalled ? server.TimescaleVersion : null,
-                Edition = server.ExtensionInstalled ? server.Edition : TimescaleEdition.None,
-                Tables = tables,
-                Journal = journal,
-            };
             PrivateFiles.Restrict(partialDump);
-            return await CompleteAsync(manifest, dumpPath, cancellationToken).ConfigureAwait(false);
+            return await CompleteAsync(request.Kind, dumpPath, createdAt, server, pgDump.Version, tables, journal, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
