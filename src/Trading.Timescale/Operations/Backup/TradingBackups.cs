@@ -10,7 +10,9 @@ namespace Trading.Timescale.Operations;
 /// <summary>
 /// Logical backups of the trading database with the real pg_dump and pg_restore: full, schema-only and per-table data
 /// backups with a manifest, restores that are safe on TimescaleDB (same extension version, <c>timescaledb_pre_restore()</c>
-/// and <c>timescaledb_post_restore()</c> around the data, no parallel catalog restore), and clones.
+/// and <c>timescaledb_post_restore()</c> around the data, no parallel catalog restore), and clones; and portable backups
+/// (<see cref="BackupKind.Portable"/>), which a database owner without superuser takes and restores with COPY and the
+/// schema installer, into any TimescaleDB version or edition.
 /// </summary>
 /// <remarks>
 /// The password never appears in a process's arguments: it goes to pg_dump and pg_restore through a PGPASSFILE that is
