@@ -183,7 +183,7 @@ public sealed class PortableBackupTests(TimescaleServerFixture server) : BackupT
         Assert.Equal(await ContentAsync(OwnerConnection(source), refresh: true), await ContentAsync(OwnerConnection(target), refresh: false));
     }
 
-    public static TheoryData<string> Tampering => ["flipped byte", "entry renamed to another table", "entry of a table outside the schema", "header naming a table outside the schema", "header with a wrong row count", "truncated rows", "extra entry after the header"];
+    public static TheoryData<string> Tampering => ["flipped byte", "entry renamed to another table", "entry of a table outside the schema", "header naming a table outside the schema", "header with a wrong row count", "truncated rows", "extra entry after the header", "unknown setting", "setting with a bad value"];
 
     [Theory]
     [MemberData(nameof(Tampering))]
@@ -199,6 +199,8 @@ public sealed class PortableBackupTests(TimescaleServerFixture server) : BackupT
             "header naming a table outside the schema" => "names the table \"pg_catalog.pg_authid\"",
             "header with a wrong row count" => "table stock_prices holds 600 rows, and portable.json says 599",
             "truncated rows" => "is not a valid binary COPY stream",
+            "unknown setting" => "its setting \"search_path\" is not a setting of the trading schema",
+            "setting with a bad value" => "holds settings the schema cannot take",
             _ => "follows portable.json",
         };
         if (tampering == "flipped byte")
@@ -260,6 +262,12 @@ public sealed class PortableBackupTests(TimescaleServerFixture server) : BackupT
                 break;
             case "extra entry after the header":
                 entries.Add(("tables/latest_stock_prices/000002.pgcopy", entries[0].Data));
+                break;
+            case "unknown setting":
+                header["settings"]!["search_path"] = "evil, pg_catalog";
+                break;
+            case "setting with a bad value":
+                header["settings"]!["retention_stock_prices"] = "-3 days";
                 break;
         }
 

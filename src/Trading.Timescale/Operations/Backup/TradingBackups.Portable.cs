@@ -193,6 +193,11 @@ public sealed partial class TradingBackups
         }
 
         CheckSchemaVersion(backup.DumpPath, manifest, header);
+        var settingFailures = TradingTimescaleOptionsValidator.CheckSettings(header.Settings);
+        if (settingFailures.Count > 0)
+        {
+            throw new TradingBackupException($"{backup.DumpPath} holds settings the schema cannot take ({string.Join("; ", settingFailures)}); nothing was restored.");
+        }
 
         var target = TargetName(request);
 
@@ -217,19 +222,18 @@ public sealed partial class TradingBackups
         {
             if (created)
             {
-                NpgsqlConnection.ClearAllPools();
                 await DropQuietlyAsync(into).ConfigureAwait(false);
+            }
+
+            if (ex is not (TradingBackupException or TradingSchemaException or NpgsqlException or Microsoft.Extensions.Options.OptionsValidationException))
+            {
+                throw;
             }
 
             var outcome = replacing ? $"; database {target} was not changed"
                 : created ? $"; database {target}, created for the restore, was dropped"
                 : $"; database {target} keeps the trading schema the restore installed, without rows";
-            throw ex switch
-            {
-                TradingBackupException or TradingSchemaException or NpgsqlException or Microsoft.Extensions.Options.OptionsValidationException =>
-                    new TradingBackupException($"the portable restore of {backup.DumpPath} into database {into} failed: {ex.Message}{outcome}.", ex),
-                _ => ex,
-            };
+            throw new TradingBackupException($"the portable restore of {backup.DumpPath} into database {into} failed: {ex.Message}{outcome}.", ex);
         }
 
         if (replacing)
@@ -346,7 +350,7 @@ public sealed partial class TradingBackups
             var done = 0;
             var again = await PortableArchive.ReadAsync(path, async (table, rows, ct) =>
             {
-                var columns = header.Tables.First(t => t.Table == table).Columns;
+                var columns = header.Tables.FirstOrDefault(t => t.Table == table)?.Columns ?? throw new TradingBackupException($"{path} changed while it was restored");
                 var sql = $"COPY {PgIdentifier.Pattern("trading", table)} ({string.Join(", ", columns.Select(c => PgIdentifier.Quote(c.Name)))}) FROM STDIN (FORMAT binary)";
                 var copy = await connection.BeginRawBinaryCopyAsync(sql, ct).ConfigureAwait(false);
                 try
