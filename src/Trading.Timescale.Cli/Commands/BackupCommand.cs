@@ -3,17 +3,21 @@ using Trading.Timescale.Operations;
 
 namespace Trading.Timescale.Cli.Commands;
 
-/// <summary><c>trading-timescale backup full|schema|data [TABLE ...]</c>: one verified pg_dump with a manifest, uploaded when S3_BUCKET is set.</summary>
+/// <summary>
+/// <c>trading-timescale backup full|schema|data [TABLE ...]</c>: one verified pg_dump with a manifest;
+/// <c>backup portable</c>: the rows of every trading table without pg_dump, restorable by an owner who is not a superuser.
+/// Uploaded when S3_BUCKET is set.
+/// </summary>
 internal static class BackupCommand
 {
     public static Command Create()
     {
-        var kind = new Argument<string>("kind") { Description = "full, schema, or data (the rows of the named tables)." };
-        kind.AcceptOnlyFromAmong("full", "schema", "data");
+        var kind = new Argument<string>("kind") { Description = "full, schema, data (the rows of the named tables), or portable (every table's rows, no TimescaleDB catalog: restorable without a superuser)." };
+        kind.AcceptOnlyFromAmong("full", "schema", "data", "portable");
         var tables = new Argument<string[]>("tables") { Description = "For data: the tables, e.g. trading.stock_prices trading.signals.", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string?>("--output", "-o") { Description = "The directory the dump and its manifest are written to (created 0700). Default: BACKUP_DIR." };
         var signingKey = BackupSettings.SigningKeyOption();
-        var command = new Command("backup", "Writes a custom-format pg_dump and its manifest (kind, tables, row counts, versions, schema journal, SHA-256); uploads it when S3_BUCKET is set.");
+        var command = new Command("backup", "Writes a custom-format pg_dump (full, schema, data) or a portable archive of binary COPY streams (portable), and its manifest (kind, tables, row counts, versions, schema journal, SHA-256); uploads it when S3_BUCKET is set.");
         command.Arguments.Add(kind);
         command.Arguments.Add(tables);
         command.Options.Add(output);

@@ -97,12 +97,15 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
     /// Loads rows into every hypertable and regular table of the trading schema. The rows lie within the last 50 days,
     /// inside every retention policy, so that no job of a restored database (whose scheduler runs) drops them.
     /// </summary>
-    protected async Task LoadEveryTableAsync()
+    protected Task LoadEveryTableAsync() => LoadEveryTableAsync(DataSource);
+
+    /// <summary>Loads the rows of <see cref="LoadEveryTableAsync()"/> through another data source (another database or role).</summary>
+    protected static async Task LoadEveryTableAsync(NpgsqlDataSource dataSource)
     {
         var day = SystemClock.Instance.GetCurrentInstant().InUtc().Date.PlusDays(-5).AtMidnight().InUtc().ToInstant();
         var start = day + Duration.FromMinutes((13 * 60) + 30);
         string At(Instant instant) => $"'{NodaTime.Text.InstantPattern.ExtendedIso.Format(instant)}'::timestamptz";
-        await using var trading = new TradingDatabase(DataSource, new TradingTimescaleOptions());
+        await using var trading = new TradingDatabase(dataSource, new TradingTimescaleOptions());
         var bars = Enumerable.Range(0, 600).Select(i => new StockPrice
         {
             Symbol = "S" + (i % 6).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -115,7 +118,7 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
             Vwap = 100.25m + i % 13,
         });
         await trading.Ingest.UpsertAsync(bars, cancellationToken: Ct);
-        await ExecuteAsync(
+        await using var insert = dataSource.CreateCommand(
             $"""
             INSERT INTO trading.options_data (underlying_symbol, option_symbol, timestamp, expiration_date, strike_price, option_type, bid_price, ask_price, last_price, volume, implied_volatility, delta)
             SELECT 'S1', 'S1261218C00' || (100 + g % 5)::text || '000', {At(start)} + g * interval '17 minutes', '2026-12-18',
@@ -134,7 +137,8 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
             INSERT INTO trading.latest_stock_prices (symbol, timestamp, close_price) VALUES ('S1', {At(day + Duration.FromDays(1))}, 105.5)
             ON CONFLICT (symbol) DO UPDATE SET close_price = EXCLUDED.close_price;
             """);
-        var book = new PositionBook(DataSource);
+        await insert.ExecuteNonQueryAsync(Ct);
+        var book = new PositionBook(dataSource);
         var opened = await book.OpenAsync(new OpenPositionRequest("S1", 100m, 101.25m) { ExecutedAt = start, Notes = "backup test" }, Ct);
         await book.ReduceAsync(opened.Position.Id, new TradeFill(40m, 103.5m) { ExecutedAt = start + Duration.FromHours(2) }, Ct);
         await book.OpenAsync(new OpenPositionRequest("S2", -5m, 3.2m)

@@ -11,4 +11,11 @@ public enum BackupKind
 
     /// <summary>The rows of the named tables only (hypertables with their chunks).</summary>
     Data,
+
+    /// <summary>
+    /// The rows of every trading table as binary COPY streams read in one snapshot (compressed chunks decompressed), with
+    /// the schema version and settings, and no TimescaleDB catalog: a database owner who is not a superuser can take and
+    /// restore it, and it restores into another TimescaleDB version or edition. Continuous aggregates are rebuilt on restore.
+    /// </summary>
+    Portable,
 }

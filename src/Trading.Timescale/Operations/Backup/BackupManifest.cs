@@ -42,7 +42,7 @@ public sealed record BackupManifest
     /// <summary>The server's PostgreSQL version, for example <c>15.20</c>.</summary>
     public required string PostgresVersion { get; init; }
 
-    /// <summary>The pg_dump version that wrote the file, for example <c>15.20</c>.</summary>
+    /// <summary>The pg_dump version that wrote the file, for example <c>15.20</c>; <c>none (portable format 1)</c> for a portable backup.</summary>
     public required string PgDumpVersion { get; init; }
 
     /// <summary>The TimescaleDB extension version in the database, or <see langword="null"/> without the extension.</summary>

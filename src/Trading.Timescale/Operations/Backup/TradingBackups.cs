@@ -10,7 +10,9 @@ namespace Trading.Timescale.Operations;
 /// <summary>
 /// Logical backups of the trading database with the real pg_dump and pg_restore: full, schema-only and per-table data
 /// backups with a manifest, restores that are safe on TimescaleDB (same extension version, <c>timescaledb_pre_restore()</c>
-/// and <c>timescaledb_post_restore()</c> around the data, no parallel catalog restore), and clones.
+/// and <c>timescaledb_post_restore()</c> around the data, no parallel catalog restore), and clones; and portable backups
+/// (<see cref="BackupKind.Portable"/>), which a database owner without superuser takes and restores with COPY and the
+/// schema installer, into any TimescaleDB version or edition.
 /// </summary>
 /// <remarks>
 /// The password never appears in a process's arguments: it goes to pg_dump and pg_restore through a PGPASSFILE that is
@@ -18,7 +20,7 @@ namespace Trading.Timescale.Operations;
 /// one quoted connection string with every host, the TLS settings and the database, and none of the caller's PG*
 /// environment variables. Backup directories are created 0700, dumps and manifests 0600.
 /// </remarks>
-public sealed class TradingBackups
+public sealed partial class TradingBackups
 {
     private readonly PgConnection _connection;
 
@@ -88,6 +90,11 @@ public sealed class TradingBackups
                     ? "A data backup needs at least one table, for example trading.stock_prices."
                     : $"A {request.Kind.ToString().ToLowerInvariant()} backup takes no tables (got {string.Join(", ", request.Tables)}); use a data backup for single tables.",
                 nameof(request));
+        }
+
+        if (request.Kind == BackupKind.Portable)
+        {
+            return await PortableBackupAsync(request, progress, cancellationToken).ConfigureAwait(false);
         }
 
         var directory = PrivateFiles.CreateDirectory(request.Directory);
@@ -199,33 +206,8 @@ public sealed class TradingBackups
                     $"the dump of database {_connection.Database} did not verify: pg_restore --list exited with {list.ExitCode}: {Tail(list.ErrorTail)}; nothing was kept.");
             }
 
-            var sha256 = await BackupDirectory.Sha256Async(partialDump, progress, BackupStage.Verifying, cancellationToken).ConfigureAwait(false);
-            var manifest = new BackupManifest
-            {
-                Kind = request.Kind,
-                Database = _connection.Database,
-                FileName = Path.GetFileName(dumpPath),
-                SizeBytes = size,
-                Sha256 = sha256,
-                CreatedAt = createdAt,
-                PostgresVersion = server.ServerVersion,
-                PgDumpVersion = pgDump.Version,
-                TimescaleVersion = server.ExtensionInstalled ? server.TimescaleVersion : null,
-                Edition = server.ExtensionInstalled ? server.Edition : TimescaleEdition.None,
-                Tables = tables,
-                Journal = journal,
-            };
-            if (SigningKey is not null)
-            {
-                manifest = SigningKey.SignManifest(manifest);
-            }
-
             PrivateFiles.Restrict(partialDump);
-            await PrivateFiles.WriteAllTextAsync(partialManifest, manifest.ToJson(), cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            File.Move(partialDump, dumpPath);
-            File.Move(partialManifest, manifestPath);
-            return new BackupFile(dumpPath, manifestPath, manifest);
+            return await CompleteAsync(request.Kind, dumpPath, createdAt, server, pgDump.Version, tables, journal, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -257,9 +239,19 @@ public sealed class TradingBackups
     public async Task<RestoreResult> RestoreAsync(RestoreRequest request, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Kind == RestoreKind.Portable)
+        {
+            return await PortableRestoreAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        }
+
         var clock = Stopwatch.StartNew();
         var backup = await BackupDirectory.VerifyAsync(request.DumpPath, SigningKey, progress, cancellationToken).ConfigureAwait(false);
         var manifest = backup.Manifest;
+        if (manifest.Kind == BackupKind.Portable)
+        {
+            throw new TradingBackupException($"{backup.DumpPath} is a portable backup: restore it as portable (its rows go into the schema this version installs).");
+        }
+
         if (manifest.Kind == BackupKind.Data)
         {
             throw new TradingBackupException(
@@ -272,12 +264,7 @@ public sealed class TradingBackups
             throw new TradingBackupException($"{backup.DumpPath} is a schema backup and holds no rows: restore it as schema.");
         }
 
-        var target = string.IsNullOrWhiteSpace(request.TargetDatabase) ? _connection.Database : request.TargetDatabase;
-        if (string.Equals(target, MaintenanceDatabase, StringComparison.Ordinal))
-        {
-            throw new TradingBackupException(
-                $"database {target} is the maintenance database that restores run CREATE DATABASE from; restore into another database, or set MaintenanceDatabase.");
-        }
+        var target = TargetName(request);
 
         var maintenance = new NpgsqlConnection(_connection.ForDatabase(MaintenanceDatabase).ConnectionString);
         await using var maintenanceScope = maintenance.ConfigureAwait(false);
@@ -285,31 +272,8 @@ public sealed class TradingBackups
         var serverInfo = await TimescaleServerInfo.DetectAsync(maintenance, cancellationToken).ConfigureAwait(false);
         var serverMajor = await ServerMajorAsync(maintenance, cancellationToken).ConfigureAwait(false);
 
-        var exists = await DatabaseExistsAsync(maintenance, target, cancellationToken).ConfigureAwait(false);
-        var tradingTables = 0L;
-        var targetInfo = serverInfo;
-        if (exists)
-        {
-            var existing = new NpgsqlConnection(_connection.ForDatabase(target).ConnectionString);
-            await using (existing.ConfigureAwait(false))
-            {
-                await existing.OpenAsync(cancellationToken).ConfigureAwait(false);
-                targetInfo = await TimescaleServerInfo.DetectAsync(existing, cancellationToken).ConfigureAwait(false);
-                tradingTables = (long)(await ScalarAsync(existing, TradingTableCountSql, cancellationToken).ConfigureAwait(false))!;
-            }
-        }
-
-        if (tradingTables > 0 && !request.ReplaceExisting)
-        {
-            throw new TradingBackupException(
-                $"database {target} already holds the trading schema ({tradingTables} tables); nothing was restored. Restore into a new database " +
-                "(--target-database NAME --create), or ask for it explicitly to be replaced (--replace).");
-        }
-
-        if (!exists && !request.CreateDatabase)
-        {
-            throw new TradingBackupException($"database {target} does not exist; nothing was restored. Ask for it to be created (--create).");
-        }
+        var (exists, tradingTables, existingInfo) = await InspectTargetAsync(maintenance, target, request, cancellationToken).ConfigureAwait(false);
+        var targetInfo = existingInfo ?? serverInfo;
 
         var replacing = tradingTables > 0;
         var effective = exists && !replacing ? targetInfo : serverInfo;

@@ -68,6 +68,10 @@ internal sealed partial class MigrationCatalog
         return scripts;
     }
 
+    /// <summary>The newest versioned migration id of any edition, or null without versioned migrations.</summary>
+    public string? LatestVersioned() =>
+        _entries.Where(e => e.Kind == SchemaMigrationKind.Versioned).Select(e => e.Id).DefaultIfEmpty().Max(StringComparer.Ordinal);
+
     /// <summary>The versioned file that was chosen for <paramref name="editionName"/>, or null.</summary>
     public MigrationScript? FindVersioned(string id, string editionName)
     {
