@@ -274,7 +274,7 @@ public sealed class TradingBackups
                 await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
             }
 
-            var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+            var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, staged: false, progress, cancellationToken).ConfigureAwait(false);
             return new RestoreResult(target, request.Kind, manifest, !exists, count, clock.Elapsed);
         }
 
@@ -283,7 +283,7 @@ public sealed class TradingBackups
         int restored;
         try
         {
-            restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+            restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, staged: true, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -401,7 +401,7 @@ public sealed class TradingBackups
     }
 
     private async Task<int> RestoreItemsAsync(
-        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, IProgress<BackupProgress>? progress,
+        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, bool staged, IProgress<BackupProgress>? progress,
         CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(target.ConnectionString);
@@ -484,15 +484,16 @@ public sealed class TradingBackups
 
         if (timescale)
         {
-            await PostRestoreAsync(target, cancellationToken).ConfigureAwait(false);
+            await PostRestoreAsync(target, staged, cancellationToken).ConfigureAwait(false);
         }
 
         return items.Count;
     }
 
     // On a fresh connection: the one that ran timescaledb_pre_restore() may have been idle for the whole restore.
-    // It turns background jobs back on and clears timescaledb.restoring for the database.
-    private static async Task PostRestoreAsync(PgConnection target, CancellationToken cancellationToken)
+    // It turns background jobs back on and clears timescaledb.restoring for the database. A staged copy (restore
+    // --replace) that fails here is dropped by the caller, and the database it was to replace stays as it was.
+    private static async Task PostRestoreAsync(PgConnection target, bool staged, CancellationToken cancellationToken)
     {
         try
         {
@@ -506,8 +507,11 @@ public sealed class TradingBackups
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             throw new TradingBackupException(
-                $"pg_restore finished, and timescaledb_post_restore() failed in database {target.Database}: {ex.Message}. The database stays in restore mode " +
-                $"(timescaledb.restoring = on, background jobs stopped): connect to it and run SELECT timescaledb_post_restore().", ex);
+                staged
+                    ? $"pg_restore finished, and timescaledb_post_restore() failed in the restored copy {target.Database}: {ex.Message}. The copy was dropped"
+                    : $"pg_restore finished, and timescaledb_post_restore() failed in database {target.Database}: {ex.Message}. The database stays in restore mode " +
+                      $"(timescaledb.restoring = on, background jobs stopped): connect to it and run SELECT timescaledb_post_restore().",
+                ex);
         }
     }
 
@@ -515,7 +519,7 @@ public sealed class TradingBackups
     {
         try
         {
-            await PostRestoreAsync(target, CancellationToken.None).ConfigureAwait(false);
+            await PostRestoreAsync(target, staged: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TradingBackupException)
         {
