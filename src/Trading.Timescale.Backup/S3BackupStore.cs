@@ -101,8 +101,8 @@ public sealed class S3BackupStore : IDisposable
     /// <summary>
     /// Uploads a verified local backup: the dump first, with S3's own SHA-256 checksum (<c>x-amz-checksum-sha256</c>,
     /// per part for a multipart upload) and Content-MD5 on every request, checked afterwards by size, by the checksum S3
-    /// reports (or, from a store that reports none, the ETag) and by the SHA-256 kept as object metadata; then its
-    /// manifest. A failed or unverified upload is reported, its object deleted, and the local files are kept.
+    /// reports (from a store that reports none: the ETag when it is the MD5, else the SHA-256 of the object read back, as
+    /// for SSE-KMS objects, whose ETag is no MD5) and by the SHA-256 kept as object metadata; then its manifest. A failed or unverified upload is reported, its object deleted, and the local files are kept.
     /// </summary>
     /// <param name="backup">The local backup (from a backup or <see cref="BackupDirectory.VerifyAsync"/>).</param>
     /// <param name="progress">Receives the bytes sent; none when <see langword="null"/>.</param>
@@ -139,8 +139,8 @@ public sealed class S3BackupStore : IDisposable
 
     /// <summary>
     /// Uploads any local file below the prefix, verified like a backup's dump (multipart above
-    /// <see cref="PartSizeBytes"/>, S3's SHA-256 checksum and Content-MD5 on every request, then size, checksum or ETag,
-    /// and the SHA-256 kept as object metadata); an unverified object is deleted.
+    /// <see cref="PartSizeBytes"/>, S3's SHA-256 checksum and Content-MD5 on every request, then size, checksum (or MD5
+    /// ETag, or the object read back), and the SHA-256 kept as object metadata); an unverified object is deleted.
     /// </summary>
     /// <param name="path">The local file.</param>
     /// <param name="relativeKey">The key below the prefix, such as <c>date=2026-11-30/part-0.parquet</c>.</param>
@@ -190,9 +190,12 @@ public sealed class S3BackupStore : IDisposable
                     problems.Add($"SHA-256 checksum {head.ChecksumSHA256} instead of {expected.ChecksumSha256}");
                 }
             }
-            else if (!expected.ETags.Contains(head.ETag?.Trim('"') ?? string.Empty, StringComparer.OrdinalIgnoreCase))
+            else if (!expected.ETags.Contains(head.ETag?.Trim('"') ?? string.Empty, StringComparer.OrdinalIgnoreCase)
+                && await ReadBackSha256Async(location.Key, cancellationToken).ConfigureAwait(false) is var readBack
+                && !string.Equals(readBack, sha256Hex, StringComparison.OrdinalIgnoreCase))
             {
-                problems.Add($"no SHA-256 checksum, and ETag {head.ETag?.Trim('"') ?? "missing"} instead of {string.Join(" or ", expected.ETags)}");
+                // An SSE-KMS object's ETag is no MD5, and a store may report no checksum: the object read back decides.
+                problems.Add($"no SHA-256 checksum, ETag {head.ETag?.Trim('"') ?? "missing"} instead of {string.Join(" or ", expected.ETags)}, and SHA-256 {readBack} read back instead of {sha256Hex}");
             }
 
             if (!string.Equals(head.Metadata[Sha256Metadata], sha256Hex, StringComparison.OrdinalIgnoreCase))
@@ -217,6 +220,12 @@ public sealed class S3BackupStore : IDisposable
         {
             throw new TradingBackupException($"the upload of {path} to {location} failed: {ex.Message}; {local} is kept.", ex);
         }
+    }
+
+    private async Task<string> ReadBackSha256Async(string key, CancellationToken cancellationToken)
+    {
+        using var response = await _client.GetObjectAsync(Bucket, key, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexString(await SHA256.HashDataAsync(response.ResponseStream, cancellationToken).ConfigureAwait(false)).ToLowerInvariant();
     }
 
     // What the store reports for the object: its SHA-256 checksum, else one of these ETags (an MD5 of the object, or

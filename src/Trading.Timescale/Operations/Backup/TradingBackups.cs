@@ -107,96 +107,37 @@ public sealed partial class TradingBackups
         var pgDump = await PgTool.FindAsync("pg_dump", serverMajor, $"Backing up PostgreSQL {server.ServerVersion}", PostgresBinDirectory, cancellationToken).ConfigureAwait(false);
         var pgRestore = await PgTool.FindAsync("pg_restore", pgDump.Major, $"Verifying a dump of pg_dump {pgDump.Version}", PostgresBinDirectory, cancellationToken).ConfigureAwait(false);
 
-        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        await using var transactionScope = transaction.ConfigureAwait(false);
-        await ExecuteAsync(connection, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
-        var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellationToken).ConfigureAwait(false))!;
-        var createdAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind((DateTime)(await ScalarAsync(connection, "SELECT now()", cancellationToken).ConfigureAwait(false))!, DateTimeKind.Utc));
-        var allTables = await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false);
-        var selected = request.Kind == BackupKind.Data ? ResolveTables(request.Tables, allTables) : allTables;
-
-        // The rows are counted in the dump's snapshot on a second connection that commits before pg_dump starts: this
-        // one holds no lock on the tables while pg_dump runs, so a job (a compression policy) that waits for a table
-        // lock cannot queue pg_dump behind it while this transaction waits for pg_dump.
-        var counted = await CountInSnapshotAsync(
-            snapshot, request.Kind == BackupKind.Schema ? selected.Where(t => t.Table == "schema_migrations") : selected, cancellationToken).ConfigureAwait(false);
-
-        var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
-        arguments.AddRange(_connection.Arguments());
-        var tables = new List<BackupTable>();
-        switch (request.Kind)
+        Dump? dump = null;
+        var shareLocks = true;
+        for (var attempt = 1; dump is null; attempt++)
         {
-            case BackupKind.Full:
-                foreach (var table in selected)
-                {
-                    tables.Add(new BackupTable(table.Name, counted[table]));
-                }
-
-                break;
-            case BackupKind.Schema:
-                foreach (var table in selected)
-                {
-                    var keepsRows = table.Table == "schema_migrations";
-                    tables.Add(new BackupTable(table.Name, keepsRows ? counted[table] : 0));
-                    if (!keepsRows)
-                    {
-                        arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
-                    }
-                }
-
-                foreach (var chunkSchema in await ChunkSchemasAsync(connection, server, cancellationToken).ConfigureAwait(false))
-                {
-                    arguments.Add("--exclude-table-data=" + PgIdentifier.Quote(chunkSchema) + ".*");
-                }
-
-                break;
-            case BackupKind.Data:
-                arguments.Add("--data-only");
-                foreach (var table in selected)
-                {
-                    tables.Add(new BackupTable(table.Name, counted[table]));
-                    arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
-                }
-
-                foreach (var (schema, chunk) in await ChunksAsync(connection, server, selected, cancellationToken).ConfigureAwait(false))
-                {
-                    arguments.Add("--table=" + PgIdentifier.Pattern(schema, chunk));
-                }
-
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown backup kind.");
+            (dump, var retry, var detail) = await DumpOnceAsync(connection, request, directory, server, pgDump, shareLocks, progress, cancellationToken).ConfigureAwait(false);
+            switch (retry)
+            {
+                case DumpRetry.WithoutShareLocks:
+                    // A role that may only read the tables holds them in ACCESS SHARE mode: a chunk operation then
+                    // reaches its exclusive lock, queues pg_dump behind it, and the dump is taken again.
+                    shareLocks = false;
+                    attempt--;
+                    break;
+                case DumpRetry.TablesChanged or DumpRetry.Blocked when attempt >= MaxDumpAttempts:
+                    throw new TradingBackupException(
+                        $"pg_dump of database {_connection.Database} could not take its table locks in {MaxDumpAttempts} attempts: " +
+                        (retry == DumpRetry.Blocked
+                            ? "another session waits for an ACCESS EXCLUSIVE lock on a table of the dump (drop_chunks, a retention policy, TRUNCATE, ALTER TABLE, VACUUM FULL)"
+                            : "tables and chunks were created or dropped while the dump's tables were being locked") +
+                        $" (last: {detail}); nothing was kept. Take the backup again when that work is done.");
+                case DumpRetry.TablesChanged or DumpRetry.Blocked:
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+                    break;
+            }
         }
 
-        var journal = await JournalAsync(connection, cancellationToken).ConfigureAwait(false);
-
-        var stem = $"{Sanitize(_connection.Database)}_{request.Kind.ToString().ToLowerInvariant()}_{createdAt.ToDateTimeUtc():yyyyMMdd'T'HHmmssfff'Z'}";
-        var dumpPath = Path.Combine(directory, stem + BackupManifest.DumpExtension);
+        var (createdAt, tables, journal, dumpPath, partialDump) = dump;
         var manifestPath = BackupManifest.PathFor(dumpPath);
-        var partialDump = dumpPath + ".partial";
         var partialManifest = manifestPath + ".partial";
-        if (File.Exists(dumpPath) || File.Exists(manifestPath))
-        {
-            throw new TradingBackupException($"{dumpPath} already exists; nothing was written.");
-        }
-
-        arguments.Add("--file=" + partialDump);
         try
         {
-            // pg_dump opens the file it is given without changing its mode: created here 0600, it never is readable by others.
-            await PrivateFiles.Create(partialDump).DisposeAsync().ConfigureAwait(false);
-            var dump = await PgProcess.RunAsync(pgDump, arguments, _connection, cancellationToken, whileRunning: () =>
-            {
-                progress?.Report(new BackupProgress(BackupStage.Dumping, FileSize(partialDump), Item: Path.GetFileName(dumpPath)));
-                return Task.CompletedTask;
-            }).ConfigureAwait(false);
-            if (!dump.Succeeded)
-            {
-                throw new TradingBackupException(
-                    $"pg_dump ({pgDump.Path}) of database {_connection.Database} failed with exit code {dump.ExitCode}{Signal(dump.ExitCode)}: {Tail(dump.ErrorTail)}; nothing was kept.");
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             var size = FileSize(partialDump);
             progress?.Report(new BackupProgress(BackupStage.Verifying, 0, size, Path.GetFileName(dumpPath)));
             var list = await PgProcess.RunAsync(pgRestore, ["--list", partialDump], null, cancellationToken).ConfigureAwait(false);
@@ -297,7 +238,7 @@ public sealed partial class TradingBackups
                 await ExecuteAsync(maintenance, $"CREATE DATABASE {PgIdentifier.Quote(target)}", cancellationToken).ConfigureAwait(false);
             }
 
-            var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+            var count = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(target), backup, items, schemaOnly, timescale, staged: false, progress, cancellationToken).ConfigureAwait(false);
             return new RestoreResult(target, request.Kind, manifest, !exists, count, clock.Elapsed);
         }
 
@@ -306,7 +247,7 @@ public sealed partial class TradingBackups
         int restored;
         try
         {
-            restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, progress, cancellationToken).ConfigureAwait(false);
+            restored = await RestoreItemsAsync(pgRestore, _connection.ForDatabase(staging), backup, items, schemaOnly, timescale, staged: true, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -424,7 +365,7 @@ public sealed partial class TradingBackups
     }
 
     private async Task<int> RestoreItemsAsync(
-        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, IProgress<BackupProgress>? progress,
+        PgTool pgRestore, PgConnection target, BackupFile backup, IReadOnlyList<string> items, bool schemaOnly, bool timescale, bool staged, IProgress<BackupProgress>? progress,
         CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(target.ConnectionString);
@@ -507,15 +448,16 @@ public sealed partial class TradingBackups
 
         if (timescale)
         {
-            await PostRestoreAsync(target, cancellationToken).ConfigureAwait(false);
+            await PostRestoreAsync(target, staged, cancellationToken).ConfigureAwait(false);
         }
 
         return items.Count;
     }
 
     // On a fresh connection: the one that ran timescaledb_pre_restore() may have been idle for the whole restore.
-    // It turns background jobs back on and clears timescaledb.restoring for the database.
-    private static async Task PostRestoreAsync(PgConnection target, CancellationToken cancellationToken)
+    // It turns background jobs back on and clears timescaledb.restoring for the database. A staged copy (restore
+    // --replace) that fails here is dropped by the caller, and the database it was to replace stays as it was.
+    private static async Task PostRestoreAsync(PgConnection target, bool staged, CancellationToken cancellationToken)
     {
         try
         {
@@ -529,8 +471,11 @@ public sealed partial class TradingBackups
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             throw new TradingBackupException(
-                $"pg_restore finished, and timescaledb_post_restore() failed in database {target.Database}: {ex.Message}. The database stays in restore mode " +
-                $"(timescaledb.restoring = on, background jobs stopped): connect to it and run SELECT timescaledb_post_restore().", ex);
+                staged
+                    ? $"pg_restore finished, and timescaledb_post_restore() failed in the restored copy {target.Database}: {ex.Message}. The copy was dropped"
+                    : $"pg_restore finished, and timescaledb_post_restore() failed in database {target.Database}: {ex.Message}. The database stays in restore mode " +
+                      $"(timescaledb.restoring = on, background jobs stopped): connect to it and run SELECT timescaledb_post_restore().",
+                ex);
         }
     }
 
@@ -538,7 +483,7 @@ public sealed partial class TradingBackups
     {
         try
         {
-            await PostRestoreAsync(target, CancellationToken.None).ConfigureAwait(false);
+            await PostRestoreAsync(target, staged: false, CancellationToken.None).ConfigureAwait(false);
         }
         catch (TradingBackupException)
         {
@@ -734,28 +679,237 @@ public sealed partial class TradingBackups
         return resolved;
     }
 
-    private async Task<Dictionary<TableName, long>> CountInSnapshotAsync(string snapshot, IEnumerable<TableName> tables, CancellationToken cancellationToken)
+    private const int MaxDumpAttempts = 5;
+
+    private enum DumpRetry
     {
-        var counts = new Dictionary<TableName, long>();
-        var connection = new NpgsqlConnection(_connection.ConnectionString);
-        await using (connection.ConfigureAwait(false))
+        None,
+        WithoutShareLocks,
+        TablesChanged,
+        Blocked,
+    }
+
+    private sealed record Dump(Instant CreatedAt, List<BackupTable> Tables, List<BackupJournalEntry> Journal, string DumpPath, string PartialDump);
+
+    // One pg_dump in an exported snapshot. For full and data backups the tables pg_dump will dump are locked before the
+    // snapshot is taken and stay locked until pg_dump holds them itself (see DumpLocks); when that cannot be done the
+    // attempt is abandoned (nothing kept) and the caller tries again.
+    private async Task<(Dump? Dump, DumpRetry Retry, string? Detail)> DumpOnceAsync(
+        NpgsqlConnection connection, BackupRequest request, string directory, TimescaleServerInfo server, PgTool pgDump, bool shareLocks,
+        IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        List<string>? dataTables = request.Kind == BackupKind.Data
+            ? [.. ResolveTables(request.Tables, await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false)).Select(t => t.Table)]
+            : null;
+        var roots = request.Kind == BackupKind.Schema
+            ? []
+            : await DumpLocks.ListAsync(connection, await ChunkSchemasAsync(connection, server, cancellationToken).ConfigureAwait(false), dataTables, server.ExtensionInstalled, roots: true, cancellationToken).ConfigureAwait(false);
+
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        await ExecuteAsync(connection, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
+        try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
+            await DumpLocks.LockAsync(connection, roots, shareLocks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && shareLocks)
+        {
+            return (null, DumpRetry.WithoutShareLocks, null);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return (null, DumpRetry.TablesChanged, ex.MessageText);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+        {
+            // A chunk operation held one table exclusively and waited for another that this lock already held.
+            return (null, DumpRetry.Blocked, ex.MessageText);
+        }
+
+        var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellationToken).ConfigureAwait(false))!;
+        var createdAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind((DateTime)(await ScalarAsync(connection, "SELECT now()", cancellationToken).ConfigureAwait(false))!, DateTimeKind.Utc));
+        var allTables = await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        var selected = request.Kind == BackupKind.Data ? ResolveTables(request.Tables, allTables) : allTables;
+        var chunkSchemas = await ChunkSchemasAsync(connection, server, cancellationToken).ConfigureAwait(false);
+        var guarded = request.Kind == BackupKind.Schema
+            ? []
+            : await DumpLocks.ListAsync(connection, chunkSchemas, dataTables, server.ExtensionInstalled, roots: false, cancellationToken).ConfigureAwait(false);
+        var rootsNow = request.Kind == BackupKind.Schema
+            ? []
+            : await DumpLocks.ListAsync(connection, chunkSchemas, dataTables, server.ExtensionInstalled, roots: true, cancellationToken).ConfigureAwait(false);
+        if (await DumpLocks.NotHeldAsync(connection, rootsNow, cancellationToken).ConfigureAwait(false) is { Count: > 0 } unheld)
+        {
+            // A hypertable of the snapshot created after the listing, not locked: its chunks are not safe.
+            return (null, DumpRetry.TablesChanged, $"{string.Join(", ", unheld.Take(3).Select(r => r.Name))} appeared after the tables were listed");
+        }
+
+        // The rows are counted in the dump's snapshot on a second connection, beside pg_dump. It holds the dump's tables
+        // in ACCESS SHARE mode before the backup lets go of them, so no truncate reaches a table before it is counted.
+        var counter = new NpgsqlConnection(_connection.ConnectionString);
+        await using var counterScope = counter.ConfigureAwait(false);
+        await counter.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var counterTransaction = await counter.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        await using var counterTransactionScope = counterTransaction.ConfigureAwait(false);
+        await ExecuteAsync(counter, "SET TRANSACTION SNAPSHOT '" + snapshot.Replace("'", "''", StringComparison.Ordinal) + "'", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync(counter, "SET LOCAL lock_timeout = '2s'", cancellationToken).ConfigureAwait(false);
+            await DumpLocks.LockAsync(counter, guarded, share: false, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(counter, "SET LOCAL lock_timeout = 0", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return (null, DumpRetry.Blocked, "the rows of the snapshot could not be locked for counting within 2 s");
+        }
+
+        using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counting = CountAllAsync(counter, request.Kind == BackupKind.Schema ? selected.Where(t => t.Table == "schema_migrations") : selected, attemptCancellation.Token);
+        var finished = false;
+        string? partialDump = null;
+        try
+        {
+            var application = "trading-timescale backup " + Guid.NewGuid().ToString("N")[..12];
+            var dumpConnection = _connection.WithApplicationName(application);
+            var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
+            arguments.AddRange(dumpConnection.Arguments());
+            switch (request.Kind)
             {
-                using (var import = new NpgsqlCommand("SET TRANSACTION SNAPSHOT '" + snapshot.Replace("'", "''", StringComparison.Ordinal) + "'", connection))
+                case BackupKind.Full:
+                    break;
+                case BackupKind.Schema:
+                    foreach (var table in selected.Where(t => t.Table != "schema_migrations"))
+                    {
+                        arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                    }
+
+                    foreach (var chunkSchema in chunkSchemas)
+                    {
+                        arguments.Add("--exclude-table-data=" + PgIdentifier.Quote(chunkSchema) + ".*");
+                    }
+
+                    break;
+                case BackupKind.Data:
+                    arguments.Add("--data-only");
+                    foreach (var table in selected)
+                    {
+                        arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                    }
+
+                    foreach (var (schema, chunk) in await ChunksAsync(connection, server, selected, cancellationToken).ConfigureAwait(false))
+                    {
+                        arguments.Add("--table=" + PgIdentifier.Pattern(schema, chunk));
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown backup kind.");
+            }
+
+            var journal = await JournalAsync(connection, cancellationToken).ConfigureAwait(false);
+
+            var stem = $"{Sanitize(_connection.Database)}_{request.Kind.ToString().ToLowerInvariant()}_{createdAt.ToDateTimeUtc():yyyyMMdd'T'HHmmssfff'Z'}";
+            var dumpPath = Path.Combine(directory, stem + BackupManifest.DumpExtension);
+            if (File.Exists(dumpPath) || File.Exists(BackupManifest.PathFor(dumpPath)))
+            {
+                throw new TradingBackupException($"{dumpPath} already exists; nothing was written.");
+            }
+
+            partialDump = dumpPath + ".partial";
+            arguments.Add("--file=" + partialDump);
+            // pg_dump opens the file it is given without changing its mode: created here 0600, it never is readable by others.
+            await PrivateFiles.Create(partialDump).DisposeAsync().ConfigureAwait(false);
+            var running = PgProcess.RunAsync(pgDump, arguments, dumpConnection, attemptCancellation.Token, whileRunning: () =>
+            {
+                progress?.Report(new BackupProgress(BackupStage.Dumping, FileSize(partialDump), Item: Path.GetFileName(dumpPath)));
+                return Task.CompletedTask;
+            });
+            var released = false;
+            if (guarded.Count > 0)
+            {
+                bool held;
+                try
                 {
-                    await import.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    held = await DumpLocks.WaitUntilHeldAsync(_connection.ConnectionString, application, connection.ProcessID, guarded, running, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await StopQuietlyAsync(running, attemptCancellation).ConfigureAwait(false);
+                    throw;
                 }
 
-                foreach (var table in tables)
+                if (!held)
                 {
-                    counts[table] = await CountAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                    await StopQuietlyAsync(running, attemptCancellation).ConfigureAwait(false);
+                    return (null, DumpRetry.Blocked, "pg_dump waited for a session that waited for the backup's locks");
                 }
 
+                if (!running.IsCompleted)
+                {
+                    // pg_dump holds every table: writes and chunk operations may go on and wait only for its locks.
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    released = true;
+                }
+            }
+
+            var result = await running.ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw new TradingBackupException(
+                    $"pg_dump ({pgDump.Path}) of database {_connection.Database} failed with exit code {result.ExitCode}{Signal(result.ExitCode)}: {Tail(result.ErrorTail)}; nothing was kept.");
+            }
+
+            if (!released)
+            {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            var counted = await counting.ConfigureAwait(false);
+            await counterTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            var tables = selected.Select(t => new BackupTable(t.Name, counted.TryGetValue(t, out var rows) ? rows : 0)).ToList();
+            finished = true;
+            return (new Dump(createdAt, tables, journal, dumpPath, partialDump), DumpRetry.None, null);
+        }
+        finally
+        {
+            if (!finished)
+            {
+                await attemptCancellation.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await counting.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException)
+                {
+                    // The attempt's own outcome is what the caller hears about.
+                }
+
+                if (partialDump is not null)
+                {
+                    DeleteQuietly(partialDump);
+                }
+            }
+        }
+    }
+
+    private static async Task StopQuietlyAsync(Task<PgProcess.Result> running, CancellationTokenSource cancellation)
+    {
+        await cancellation.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped on purpose: the attempt is abandoned.
+        }
+    }
+
+    private static async Task<Dictionary<TableName, long>> CountAllAsync(NpgsqlConnection connection, IEnumerable<TableName> tables, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<TableName, long>();
+        foreach (var table in tables)
+        {
+            counts[table] = await CountAsync(connection, table, cancellationToken).ConfigureAwait(false);
         }
 
         return counts;

@@ -13,11 +13,16 @@ namespace Trading.Timescale.Operations.Internal;
 internal sealed class PgConnection
 {
     private readonly NpgsqlConnectionStringBuilder _builder;
+    private readonly string _applicationName;
 
-    public PgConnection(string connectionString)
+    public PgConnection(string connectionString, string applicationName = "trading-timescale")
     {
         _builder = new NpgsqlConnectionStringBuilder(connectionString);
+        _applicationName = applicationName;
     }
+
+    /// <summary>The same connection under another <c>application_name</c>, so its session can be told apart in <c>pg_stat_activity</c>.</summary>
+    public PgConnection WithApplicationName(string applicationName) => new(_builder.ConnectionString, applicationName);
 
     public string Database => _builder.Database ?? User;
 
@@ -68,7 +73,7 @@ internal sealed class PgConnection
             ("port", string.Join(',', endpoints.Select(e => e.Port.ToString(CultureInfo.InvariantCulture)))),
             ("dbname", Database),
             ("user", User),
-            ("application_name", "trading-timescale"),
+            ("application_name", _applicationName),
             ("sslmode", _builder.SslMode switch
             {
                 SslMode.Disable => "disable",
