@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -204,7 +205,7 @@ internal sealed partial class IngestRun<T>
             if (_connection is null)
             {
                 _phase = Phase.Connecting;
-                _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                _connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
             }
 
             _sent = 0;
@@ -306,7 +307,7 @@ internal sealed partial class IngestRun<T>
         _rowsPending = _changedPending = _latestPending = 0;
         _batchesPending = 0;
         _latest?.Clear();
-        _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         _phase = Phase.Writing;
         _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         _transactionStarted = Stopwatch.GetTimestamp();

@@ -36,6 +36,7 @@ internal sealed class ReadRouter
         if (root is NpgsqlMultiHostDataSource multiHost)
         {
             _primary = multiHost.WithTargetSession(TargetSessionAttributes.Primary);
+            PrimaryConnection.Register(_primary, root.ConnectionString);
             _preferStandby = multiHost.WithTargetSession(TargetSessionAttributes.PreferStandby);
             _standby = multiHost.WithTargetSession(TargetSessionAttributes.Standby);
             var builder = new NpgsqlConnectionStringBuilder(root.ConnectionString);
