@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Trading.Timescale.Benchmarks;
 
-// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts, `export` only the export section, `soak` only its soak part; anything else goes to BenchmarkDotNet.
+// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts, `export` only the export section, `soak` only its soak part, `replicas` indicator reads over a primary and a standby; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "quick")
 {
     return await QuickBenchmark.RunAsync(args[1..]);
@@ -25,6 +25,11 @@ if (args.Length > 0 && args[0] == "soak")
 if (args.Length > 0 && args[0] == "import-profile")
 {
     return await ImportProfile.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "replicas")
+{
+    return await ScaleOutBenchmark.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "client")

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Trading.Timescale.ScaleOut;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.HealthChecks;
 
 /// <summary>
 /// Checks the trading database. Unhealthy (the registration's failure status): TimescaleDB cannot be reached or is
-/// not available, or the schema is not up to date. Degraded: a continuous aggregate lags beyond its limit, holds
+/// not available, or the schema is not up to date. Degraded: a standby of a multi-host connection string lags beyond
+/// <see cref="TradingTimescaleHealthCheckOptions.MaxStandbyLag"/> or cannot be reached (the data lists each server), a continuous aggregate lags beyond its limit, holds
 /// nothing that a refresh policy will fill although its source has rows, or a TimescaleDB job failed its last run.
 /// An aggregate whose scheduled refresh policy has not run over its rows yet (a fresh install) is healthy, and the
 /// description says so. The result's data holds the figures behind the verdict. On the apache edition there are no
@@ -72,6 +74,10 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
 
         CheckAggregates(health, data, degraded, notes);
         CheckJobs(health, data, degraded);
+        if (_options.CheckReplication)
+        {
+            CheckReplication(await _database.GetServersAsync(cancellationToken).ConfigureAwait(false), data, degraded);
+        }
 
         if (unhealthy.Count > 0)
         {
@@ -158,6 +164,36 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
         {
             degraded.Add(string.Create(CultureInfo.InvariantCulture,
                 $"job {job.JobId} ({job.Application}) on {job.Target} failed its last run ({job.TotalFailures} failure(s) in all): see timescaledb_information.job_errors"));
+        }
+    }
+
+    private void CheckReplication(IReadOnlyList<ReplicationServer> servers, Dictionary<string, object> data, List<string> degraded)
+    {
+        if (servers.Count < 2 && servers.All(s => s.Role != ServerRole.Standby))
+        {
+            return;
+        }
+
+        foreach (var server in servers)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"{server.Host}:{server.Port}");
+            var lag = server.Lag?.Seconds;
+            data["server." + name] = server.Role switch
+            {
+                ServerRole.Primary => string.Create(CultureInfo.InvariantCulture, $"primary, {server.Standbys.Count} standby(s) streaming"),
+                ServerRole.Standby => string.Create(CultureInfo.InvariantCulture,
+                    $"standby, lag {(lag is { } s ? s.ToString("0.###", CultureInfo.InvariantCulture) + " s" : "unknown")}, {server.Lag?.Bytes ?? 0} bytes not replayed{(server.ReplayPaused is true ? ", replay paused" : string.Empty)}"),
+                _ => "unreachable: " + server.Error,
+            };
+            if (server.Role == ServerRole.Unreachable)
+            {
+                degraded.Add($"server {name} cannot be reached: {server.Error}");
+            }
+            else if (server.Role == ServerRole.Standby && lag is { } seconds && TimeSpan.FromSeconds(seconds) > _options.MaxStandbyLag)
+            {
+                degraded.Add($"standby {name} lags the primary by {Describe(TimeSpan.FromSeconds(seconds))}, more than the {Describe(_options.MaxStandbyLag)} allowed" +
+                    (server.ReplayPaused is true ? " (its replay is paused: pg_wal_replay_resume())" : string.Empty));
+            }
         }
     }
 

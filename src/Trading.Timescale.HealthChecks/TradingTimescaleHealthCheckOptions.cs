@@ -30,6 +30,15 @@ public sealed class TradingTimescaleHealthCheckOptions
     /// <summary>Whether a TimescaleDB job whose last run failed makes the check degraded (default <see langword="true"/>).</summary>
     public bool CheckJobs { get; set; } = true;
 
+    /// <summary>
+    /// The replication lag allowed for a standby of a multi-host connection string before the check is degraded:
+    /// 30 seconds. A standby that cannot be reached makes it degraded too.
+    /// </summary>
+    public TimeSpan MaxStandbyLag { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether the servers of a multi-host connection string and their replication lag are checked (default <see langword="true"/>).</summary>
+    public bool CheckReplication { get; set; } = true;
+
     /// <summary>Whether continuous aggregate lag is checked (default <see langword="true"/>).</summary>
     public bool CheckAggregateLag { get; set; } = true;
 

@@ -222,6 +222,42 @@ public sealed class TimescaleTestServer : IAsyncDisposable
         ClearAdministrationPool();
     }
 
+    /// <summary>
+    /// Adds a streaming standby of this local cluster (<see cref="TimescaleTestStandby"/>): a base backup taken with
+    /// <c>pg_basebackup -R</c>, started on its own port, replaying this server's write-ahead log as a hot standby. The
+    /// server runs with <c>wal_level = replica</c>, <c>max_wal_senders</c> and <c>hot_standby</c> for this. Databases
+    /// created before or after appear on the standby too. Dispose the standby before or with the server.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start; anything half-started is removed.</param>
+    /// <returns>The running standby.</returns>
+    /// <exception cref="InvalidOperationException">The server is not a local cluster, or the base backup or start failed (the message has the tool's output).</exception>
+    public async Task<TimescaleTestStandby> AddStandbyAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        var cluster = await LocalCluster.StartStandbyAsync(OwnCluster(nameof(AddStandbyAsync)), RestartTimeout, cancellationToken).ConfigureAwait(false);
+        return new TimescaleTestStandby(cluster, ConnectionString);
+    }
+
+    /// <summary>
+    /// A multi-host connection string to <paramref name="database"/>: this server first, then each standby
+    /// (<c>Host=127.0.0.1:P1,127.0.0.1:P2;...</c>), as an application lists a primary and its standbys.
+    /// </summary>
+    /// <param name="database">A database of this server.</param>
+    /// <param name="standbys">The standbys, in order.</param>
+    /// <returns>The connection string.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="database"/> or <paramref name="standbys"/> is <see langword="null"/>.</exception>
+    public string MultiHostConnectionString(TimescaleTestDatabase database, params IEnumerable<TimescaleTestStandby> standbys)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(standbys);
+        var builder = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var hosts = new List<string> { $"{builder.Host}:{builder.Port}" };
+        hosts.AddRange(standbys.Select(s => $"127.0.0.1:{s.Port}"));
+        builder.Host = string.Join(',', hosts);
+        builder.Remove("Port");
+        return builder.ConnectionString;
+    }
+
     /// <summary>Drops the pooled connections this instance uses to create and drop databases, which a stop broke.</summary>
     private void ClearAdministrationPool() => NpgsqlConnection.ClearPool(new NpgsqlConnection(ConnectionString));
 

@@ -40,6 +40,35 @@ public static class TradingConnectionString
     }
 
     /// <summary>
+    /// How often, in seconds, a multi-host data source asks each host again whether it is the primary or a standby,
+    /// unless the connection string sets <c>Host Recheck Seconds</c>: after a standby is promoted, writes reach it
+    /// within about this time, with no restart. Npgsql's own default is 10 seconds.
+    /// </summary>
+    public const int DefaultHostRecheckSeconds = 2;
+
+    /// <summary>
+    /// Returns <paramref name="connectionString"/> with <c>Host Recheck Seconds</c> set to
+    /// <see cref="DefaultHostRecheckSeconds"/> when it lists several hosts and does not set it; otherwise unchanged.
+    /// </summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <returns>The connection string to build the data source from.</returns>
+    /// <exception cref="ArgumentException">The connection string cannot be read.</exception>
+    public static string WithHostRecheck(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var present = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var set = present.Keys.Cast<string>().Any(k => k.Replace(" ", string.Empty, StringComparison.Ordinal).Equals("HostRecheckSeconds", StringComparison.OrdinalIgnoreCase));
+        if (set || builder.Host is null || !builder.Host.Contains(',', StringComparison.Ordinal))
+        {
+            return connectionString;
+        }
+
+        builder.HostRecheckSeconds = DefaultHostRecheckSeconds;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>
     /// Finds connection settings in the environment, in this order: <c>TRADING_TIMESCALE_CONNECTION</c>,
     /// <c>DATABASE_URL</c>, then <c>DB_HOST</c>/<c>DB_PORT</c>/<c>DB_NAME</c>/<c>DB_USER</c>/<c>DB_PASSWORD</c>.
     /// </summary>

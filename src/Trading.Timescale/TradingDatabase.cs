@@ -6,6 +6,7 @@ using Trading.Timescale.Ingest;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Positions;
 using Trading.Timescale.Queries;
+using Trading.Timescale.ScaleOut.Internal;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale;
@@ -48,13 +49,17 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         clock ??= SystemClock.Instance;
         _ownsDataSource = ownsDataSource;
         var retry = new TransientRetry(options.Retry ?? new RetryOptions(), LoggerFactory.CreateLogger<TradingDatabase>());
-        Schema = new TradingSchemaInstaller(dataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
-        Ingest = new TradingIngest(dataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone ?? SchemaSettings.DefaultExchangeTimeZone }, clock)
+        // With several hosts, every write goes to the primary and reads follow ReadFrom.
+        ReadRouter.Register(dataSource, options.ReadFrom, options.MaxReplicaLag);
+        PrimaryDataSource = ReadRouter.PrimaryOf(dataSource);
+        TransientRetry.Register(PrimaryDataSource, retry);
+        Schema = new TradingSchemaInstaller(PrimaryDataSource, options, LoggerFactory.CreateLogger<TradingSchemaInstaller>());
+        Ingest = new TradingIngest(PrimaryDataSource, ingestOptions ?? IngestOptions.Default with { ExchangeTimeZone = options.ExchangeTimeZone ?? SchemaSettings.DefaultExchangeTimeZone }, clock)
         {
             Logger = LoggerFactory.CreateLogger<TradingIngest>(),
             Retry = retry,
         };
-        Positions = new PositionBook(dataSource, clock);
+        Positions = new PositionBook(PrimaryDataSource, clock);
         TransientRetry.Register(dataSource, retry);
         Queries = new TradingQueries(dataSource);
     }
@@ -64,6 +69,12 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>The options.</summary>
     public TradingTimescaleOptions Options { get; }
+
+    /// <summary>
+    /// The data source of writes: with a multi-host connection string, <see cref="DataSource"/> targeted at the primary
+    /// (<see cref="TargetSessionAttributes.Primary"/>); with one host, <see cref="DataSource"/> itself.
+    /// </summary>
+    public NpgsqlDataSource PrimaryDataSource { get; }
 
     /// <summary>The schema installer: migrate, status, health, assert and export.</summary>
     public TradingSchemaInstaller Schema { get; }

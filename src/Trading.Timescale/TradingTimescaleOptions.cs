@@ -1,3 +1,5 @@
+using Trading.Timescale.ScaleOut;
+
 namespace Trading.Timescale;
 
 /// <summary>
@@ -56,6 +58,20 @@ public sealed class TradingTimescaleOptions
 
     /// <summary>How long a migration waits for another installer's lock before it gives up: 10 minutes by default.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Which server query builders and typed reads use when <see cref="ConnectionString"/> lists a primary and its
+    /// standbys (<c>Host=primary:5432,standby1:5432</c>): <see cref="ScaleOut.ReadFrom.PreferStandby"/> by default.
+    /// A query can choose otherwise (<see cref="Queries.TradingQuery{T}.WithReadFrom"/>). Writes always go to the primary.
+    /// </summary>
+    public ReadFrom ReadFrom { get; set; } = ReadFrom.PreferStandby;
+
+    /// <summary>
+    /// The replication lag beyond which a standby does not serve reads: when every standby lags more, reads go to the
+    /// primary. The lag is the time since the standby last replayed a transaction while it has received more than it
+    /// replayed (0 when it has replayed all it received). <see langword="null"/> (the default) sets no limit and skips the check.
+    /// </summary>
+    public TimeSpan? MaxReplicaLag { get; set; }
 
     /// <summary>The time one schema statement may run: 30 minutes by default.</summary>
     public TimeSpan SchemaCommandTimeout { get; set; } = TimeSpan.FromMinutes(30);

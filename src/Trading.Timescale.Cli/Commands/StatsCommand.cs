@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Trading.Timescale.Cli.ScaleOut;
 using Trading.Timescale.Operations;
 using Trading.Timescale.Schema;
 
@@ -22,13 +23,20 @@ internal static class StatsCommand
             var database = context.OpenDatabase();
             await using var databaseScope = database.ConfigureAwait(false);
             var stats = await database.Operations.GetStatsAsync(context.ParseResult.GetValue(top), cancellationToken).ConfigureAwait(false);
+            var servers = await database.GetServersAsync(cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
-                await CliFormat.WriteJsonAsync(context.Output, ToJson(stats)).ConfigureAwait(false);
+                var json = ToJson(stats);
+                json["servers"] = ServersOutput.ToJson(servers);
+                await CliFormat.WriteJsonAsync(context.Output, json).ConfigureAwait(false);
             }
             else
             {
                 await WriteTextAsync(context.Output, stats, context.ParseResult.GetValue(chunks)).ConfigureAwait(false);
+                if (servers.Count > 1)
+                {
+                    await ServersOutput.WriteTextAsync(context.Output, servers).ConfigureAwait(false);
+                }
             }
 
             return 0;

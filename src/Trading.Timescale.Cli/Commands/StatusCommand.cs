@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Trading.Timescale.Cli.ScaleOut;
+using Trading.Timescale.ScaleOut;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.Cli.Commands;
@@ -10,19 +12,21 @@ internal static class StatusCommand
     public static Command Create()
     {
         var command = new Command("status",
-            "Lists every schema file for the server's edition: applied (when, checksum) or pending, judged against the settings the database keeps. Changes nothing.");
+            "Lists every schema file for the server's edition: applied (when, checksum) or pending, judged against the settings the database keeps, and every host of the connection string with its role (primary or standby) and replication lag. Changes nothing.");
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var options = new TradingTimescaleOptions();
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
             var status = await new TradingSchemaInstaller(dataSource, options).GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            var servers = await TradingReplication.GetServersAsync(context.ConnectionString(), cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
                 await CliFormat.WriteJsonAsync(context.Output, new JsonObject
                 {
                     ["database"] = status.Database,
                     ["server"] = CliFormat.Server(status.Server),
+                    ["servers"] = ServersOutput.ToJson(servers),
                     ["upToDate"] = status.IsUpToDate,
                     ["settingsInstalled"] = status.SettingsInstalled,
                     ["settings"] = CliFormat.Settings(status.Settings),
@@ -48,6 +52,11 @@ internal static class StatusCommand
             }
 
             await table.WriteAsync(output).ConfigureAwait(false);
+            if (servers.Count > 1)
+            {
+                await ServersOutput.WriteTextAsync(output, servers).ConfigureAwait(false);
+            }
+
             var applied = status.Migrations.Count - status.Pending.Count;
             await output.WriteLineAsync(status.SettingsInstalled
                 ? $"Settings: the database keeps {status.Settings.Count} (list them with --json); change one with `trading-timescale migrate --set \"Path=Value\"`."

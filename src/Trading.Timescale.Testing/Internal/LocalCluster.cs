@@ -18,12 +18,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     private const UnixFileMode OwnerOnly = ClusterRoot.OwnerOnly;
 
     private readonly OsCommand _command;
-    private readonly string _password = RandomNumberGenerator.GetHexString(32, lowercase: true);
+    private readonly string _password;
     private int _stopped;
     private Process? _watchdog;
 
-    private LocalCluster(string clusterDirectory, PostgresInstallation installation, OsCommand command)
+    private LocalCluster(string clusterDirectory, PostgresInstallation installation, OsCommand command, string? password = null)
     {
+        _password = password ?? RandomNumberGenerator.GetHexString(32, lowercase: true);
         ClusterDirectory = clusterDirectory;
         Installation = installation;
         _command = command;
@@ -79,6 +80,32 @@ internal sealed class LocalCluster : IAsyncDisposable
         catch
         {
             await cluster.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates a streaming standby of <paramref name="primary"/> in a new cluster directory beside it: a base backup
+    /// taken with <c>pg_basebackup -R -X stream</c> (which writes <c>standby.signal</c> and <c>primary_conninfo</c>),
+    /// its own socket directory and port, then started. The replication connection reads the password from a
+    /// password file in the standby's directory, so no password appears in process arguments or configuration.
+    /// </summary>
+    public static async Task<LocalCluster> StartStandbyAsync(LocalCluster primary, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var root = Path.GetDirectoryName(primary.ClusterDirectory)!;
+        var standby = new LocalCluster(CreateClusterDirectory(root), primary.Installation, primary._command, primary._password);
+        ClusterRegistry.Add(standby);
+        try
+        {
+            ClusterMarker.ForCurrentProcess(primary.Installation.BinDirectory).Write(standby.ClusterDirectory);
+            standby._watchdog = ClusterWatchdog.Start(standby.ClusterDirectory, standby.Installation, standby._command);
+            await standby.CloneAsync(primary, timeout, cancellationToken).ConfigureAwait(false);
+            await standby.LaunchAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return standby;
+        }
+        catch
+        {
+            await standby.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -324,6 +351,54 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         var apacheOnly = Installation.HasTimescaleDb && !Installation.HasTimescaleTslModule;
         lines.AddRange(ServerSettings.Build(options, Installation.HasTimescaleDb, apacheOnly).Select(ServerSettings.ToConfigLine));
+        await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), lines, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CloneAsync(LocalCluster primary, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var passwordFile = Path.Combine(ClusterDirectory, "pgpass");
+        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            Directory.CreateDirectory(SocketDirectory, OwnerOnly);
+        }
+
+        using (var writer = new StreamWriter(passwordFile, fileOptions))
+        {
+            await writer.WriteLineAsync($"127.0.0.1:{primary.Port.ToString(CultureInfo.InvariantCulture)}:*:{SuperUser}:{_password}".AsMemory(), cancellationToken)
+                .ConfigureAwait(false);
+        }
+
+        if (_command.RunAsUser is not null)
+        {
+            var chown = await OsCommand.Direct.RunAsync("chown", ["-R", _command.RunAsUser + ":", ClusterDirectory], null, TimeSpan.FromSeconds(30), cancellationToken)
+                .ConfigureAwait(false);
+            if (!chown.Succeeded)
+            {
+                throw new InvalidOperationException($"chown of {ClusterDirectory} to {_command.RunAsUser} failed: {chown.Output}");
+            }
+        }
+
+        var conninfo = $"host=127.0.0.1 port={primary.Port.ToString(CultureInfo.InvariantCulture)} user={SuperUser} passfile={passwordFile} application_name=standby_{Path.GetFileName(ClusterDirectory)}";
+        var backup = await _command.RunAsync(
+            Installation.Tool("pg_basebackup"),
+            ["-D", DataDirectory, "-R", "-X", "stream", "-c", "fast", "--no-sync", "-d", conninfo],
+            ClusterDirectory,
+            timeout,
+            cancellationToken).ConfigureAwait(false);
+        if (!backup.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"pg_basebackup of the primary on 127.0.0.1:{primary.Port} into {DataDirectory} failed with exit code {backup.ExitCode}:{Environment.NewLine}{Tail(backup.Output)}");
+        }
+
+        var lines = new List<string> { string.Empty, "# Trading.Timescale.Testing: a streaming standby of a throwaway test cluster", "hot_standby = 'on'" };
+        if (!OperatingSystem.IsWindows())
+        {
+            lines.Add($"unix_socket_directories = '{SocketDirectory}'");
+        }
+
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), lines, cancellationToken).ConfigureAwait(false);
     }
 

@@ -14,6 +14,10 @@ internal static partial class ServerSettings
             ["synchronous_commit"] = "off",
             ["full_page_writes"] = "off",
             ["max_worker_processes"] = "24",
+            // A streaming standby can be cloned from the server (TimescaleTestServer.AddStandbyAsync).
+            ["wal_level"] = "replica",
+            ["max_wal_senders"] = "10",
+            ["hot_standby"] = "on",
         };
         if (preloadTimescaleDb)
         {

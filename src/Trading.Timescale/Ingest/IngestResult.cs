@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace Trading.Timescale.Ingest;
 
 /// <summary>What a completed ingest call did.</summary>
@@ -44,6 +46,13 @@ public sealed class IngestResult
     /// <see cref="IngestOptions.MaxRejectedRowsKept"/> of them (every one goes to <see cref="IngestOptions.OnRejectedRow"/>).
     /// </summary>
     public required IReadOnlyList<IngestRowError> Rejected { get; init; }
+
+    /// <summary>
+    /// The primary's write-ahead log position right after the last commit of the call (<c>pg_current_wal_insert_lsn()</c>),
+    /// at or past the commit itself; <see langword="null"/> when nothing was committed. Pass it to
+    /// <see cref="Queries.TradingQuery{T}.ReadYourWrites"/> so that a read on a standby sees these rows.
+    /// </summary>
+    public NpgsqlLogSequenceNumber? CommitLsn { get; init; }
 
     /// <summary>Wall-clock time of the call.</summary>
     public required TimeSpan Elapsed { get; init; }

@@ -2,6 +2,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -18,7 +19,7 @@ public sealed partial class TradingIngest
     /// <returns>Snapshot rows written per table.</returns>
     public async Task<LatestRebuildResult> RebuildLatestAsync(Instant? since = null, CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -56,7 +57,7 @@ public sealed partial class TradingIngest
                 {
                     attempts++;
                     opened = false;
-                    var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                    var connection = await PrimaryConnection.OpenAsync(_dataSource, ct).ConfigureAwait(false);
                     opened = true;
                     await using (connection.ConfigureAwait(false))
                     {

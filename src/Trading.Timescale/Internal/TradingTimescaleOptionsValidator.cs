@@ -69,6 +69,16 @@ internal sealed class TradingTimescaleOptionsValidator(Func<bool> requireConnect
             failures.Add($"{Section}StartupRetryTimeout ({options.StartupRetryTimeout.ToString("c", CultureInfo.InvariantCulture)}) cannot be negative: use 00:00:00 to try once.");
         }
 
+        if (options.MaxReplicaLag is { } lag && lag < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}MaxReplicaLag ({lag.ToString("c", CultureInfo.InvariantCulture)}) cannot be negative: use a limit such as 00:00:05, or leave it unset for none.");
+        }
+
+        if (!Enum.IsDefined(options.ReadFrom))
+        {
+            failures.Add($"{Section}ReadFrom ({options.ReadFrom}) must be Primary, PreferStandby or Standby.");
+        }
+
         CheckRetry(options.Retry, failures);
         return failures;
     }

@@ -32,13 +32,19 @@ internal sealed partial class TransientRetry(RetryOptions options, ILogger? logg
     /// <see cref="ForRead"/>). <paramref name="parameters"/> makes new parameters for each attempt.
     /// </summary>
     public static async Task<(NpgsqlConnection Connection, NpgsqlCommand Command, NpgsqlDataReader Reader)> OpenReaderAsync(
-        NpgsqlDataSource dataSource, string operation, string sql, Func<IEnumerable<NpgsqlParameter>> parameters, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, string operation, string sql, Func<IEnumerable<NpgsqlParameter>> parameters, CancellationToken cancellationToken) =>
+        await OpenReaderAsync(dataSource, dataSource.OpenConnectionAsync, operation, sql, parameters, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As above, with the connection opened by <paramref name="open"/> (a read routed to a primary or a standby).</summary>
+    public static async Task<(NpgsqlConnection Connection, NpgsqlCommand Command, NpgsqlDataReader Reader)> OpenReaderAsync(
+        NpgsqlDataSource dataSource, Func<CancellationToken, ValueTask<NpgsqlConnection>> open, string operation, string sql, Func<IEnumerable<NpgsqlParameter>> parameters,
+        CancellationToken cancellationToken)
     {
         var pipeline = For(dataSource).ForRead(operation, dataSource, static () => true);
         return await pipeline.ExecuteAsync(
             static async (state, ct) =>
             {
-                var connection = await state.dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+                var connection = await state.open(ct).ConfigureAwait(false);
                 NpgsqlCommand? command = null;
                 try
                 {
@@ -54,7 +60,7 @@ internal sealed partial class TransientRetry(RetryOptions options, ILogger? logg
                     throw;
                 }
             },
-            (dataSource, sql, parameters),
+            (open, sql, parameters),
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -8,5 +8,5 @@ public sealed partial class TradingDatabase
     private TradingOperations? _operations;
 
     /// <summary>Operations: statistics, maintenance (retention, compression, aggregate refresh), data quality checks and roles.</summary>
-    public TradingOperations Operations => _operations ??= new TradingOperations(DataSource, Options);
+    public TradingOperations Operations => _operations ??= new TradingOperations(PrimaryDataSource, Options);
 }

@@ -3,6 +3,7 @@ using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Positions.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Positions;
 
@@ -55,7 +56,7 @@ public sealed class PositionBook
         var instrumentKey = request.Option?.OptionSymbol ?? request.Symbol;
         var plan = TradePlanner.Open(request.Quantity, request.Price, request.Fees);
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -181,7 +182,7 @@ public sealed class PositionBook
         PositionValidation.ValidateAccountFilter(account);
         var marked = new List<PositionMark>();
         var unmarked = new List<UnmarkedPosition>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(PositionSql.MarkToMarket, connection);
@@ -231,7 +232,7 @@ public sealed class PositionBook
         var generatedAt = _clock.GetCurrentInstant();
         var bySymbol = new List<PortfolioSymbolSummary>();
         IReadOnlyList<Position> unmarked;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
@@ -278,7 +279,7 @@ public sealed class PositionBook
     /// <returns>The position, or null when no position has that id.</returns>
     public async Task<Position?> GetPositionAsync(long positionId, CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(PositionSql.SelectById, connection);
@@ -295,7 +296,7 @@ public sealed class PositionBook
     public async Task<IReadOnlyList<Position>> ListOpenPositionsAsync(string? account = null, CancellationToken cancellationToken = default)
     {
         PositionValidation.ValidateAccountFilter(account);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadPositionsAsync(connection, PositionSql.SelectOpen, account, cancellationToken).ConfigureAwait(false);
@@ -311,7 +312,7 @@ public sealed class PositionBook
     {
         var trades = new List<PositionTrade>();
         var found = false;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(PositionSql.SelectTrades, connection);
@@ -341,7 +342,7 @@ public sealed class PositionBook
     {
         var now = _clock.GetCurrentInstant();
         var at = executedAt ?? now;
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Data;
 using Npgsql;
+using Trading.Timescale.ScaleOut.Internal;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
 
@@ -42,7 +43,7 @@ public sealed partial class TradingQueries
         where T : TradingRecord
     {
         var rows = new List<T>();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await ReadRouter.For(_dataSource).OpenAsync(null, null, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(sql, connection);

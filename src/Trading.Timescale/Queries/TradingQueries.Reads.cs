@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.ScaleOut.Internal;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
@@ -97,7 +98,7 @@ public sealed partial class TradingQueries
         where T : TradingRecord
     {
         using var query = new QueryScope(map.QualifiedTable + ".range", _dataSource);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await ReadRouter.For(_dataSource).OpenAsync(null, null, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = new NpgsqlCommand(

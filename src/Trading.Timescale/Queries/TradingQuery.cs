@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using NpgsqlTypes;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.ScaleOut;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Queries;
 
@@ -14,10 +17,39 @@ namespace Trading.Timescale.Queries;
 public abstract class TradingQuery<T> : IAsyncEnumerable<T>
 {
     private readonly NpgsqlDataSource _dataSource;
+    private ReadFrom? _readFrom;
+    private NpgsqlLogSequenceNumber? _readAfter;
 
     private protected TradingQuery(NpgsqlDataSource dataSource)
     {
         _dataSource = dataSource;
+    }
+
+    /// <summary>
+    /// Sends this query to the server <paramref name="readFrom"/> names instead of the database's
+    /// <see cref="TradingTimescaleOptions.ReadFrom"/> (which matters when the connection string lists a primary and standbys).
+    /// </summary>
+    /// <param name="readFrom">The primary, a standby when one is up, or a standby only.</param>
+    /// <returns>A new query.</returns>
+    public TradingQuery<T> WithReadFrom(ReadFrom readFrom)
+    {
+        var copy = (TradingQuery<T>)MemberwiseClone();
+        copy._readFrom = readFrom;
+        return copy;
+    }
+
+    /// <summary>
+    /// Read-your-writes: the query sees the write that committed at <paramref name="commitLsn"/> (such as
+    /// <see cref="Ingest.IngestResult.CommitLsn"/>). A standby serves it only when it has replayed past that position
+    /// (<c>pg_last_wal_replay_lsn()</c>); otherwise the query goes to the primary. <see langword="null"/> asks for nothing.
+    /// </summary>
+    /// <param name="commitLsn">The write's commit position in the write-ahead log.</param>
+    /// <returns>A new query.</returns>
+    public TradingQuery<T> ReadYourWrites(NpgsqlLogSequenceNumber? commitLsn)
+    {
+        var copy = (TradingQuery<T>)MemberwiseClone();
+        copy._readAfter = commitLsn;
+        return copy;
     }
 
     /// <summary>The statement this query runs: the SQL text and every parameter value.</summary>
@@ -83,7 +115,8 @@ public abstract class TradingQuery<T> : IAsyncEnumerable<T>
         try
         {
             // A query only reads: one broken pooled connection (a server restart) is retried at once on a new one.
-            (connection, command, reader) = await TransientRetry.OpenReaderAsync(_dataSource, "query." + name, sql, parameters.ToNpgsql, cancellationToken).ConfigureAwait(false);
+            (connection, command, reader) = await TransientRetry.OpenReaderAsync(
+                _dataSource, ct => ReadRouter.For(_dataSource).OpenAsync(_readFrom, _readAfter, ct), "query." + name, sql, parameters.ToNpgsql, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (Explain(ex) is { } explained)
         {

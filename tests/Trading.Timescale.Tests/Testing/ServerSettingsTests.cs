@@ -22,6 +22,9 @@ public sealed class ServerSettingsTests
         Assert.Equal("apache", settings["timescaledb.license"]);
         Assert.Equal("50", settings["max_connections"]);
         Assert.Equal("64MB", settings["work_mem"]);
+        Assert.Equal("replica", settings["wal_level"]);
+        Assert.Equal("10", settings["max_wal_senders"]);
+        Assert.Equal("on", settings["hot_standby"]);
     }
 
     [Fact]

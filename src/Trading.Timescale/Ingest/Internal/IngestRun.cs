@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -48,6 +49,7 @@ internal sealed partial class IngestRun<T>
     private bool _keysMayExist;
     private int _savepoints;
     private NpgsqlConnection? _connection;
+    private NpgsqlTypes.NpgsqlLogSequenceNumber? _commitLsn;
     private NpgsqlTransaction? _transaction;
     private bool _stagingReady;
     private T[]? _batch;
@@ -146,6 +148,7 @@ internal sealed partial class IngestRun<T>
                 Rejected = _rejected,
                 RowsRejected = _rejectedCount,
                 Retries = _retries,
+                CommitLsn = _commitLsn,
                 Elapsed = Stopwatch.GetElapsedTime(started),
             };
         }
@@ -202,7 +205,7 @@ internal sealed partial class IngestRun<T>
             if (_connection is null)
             {
                 _phase = Phase.Connecting;
-                _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                _connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
             }
 
             _sent = 0;
@@ -304,7 +307,7 @@ internal sealed partial class IngestRun<T>
         _rowsPending = _changedPending = _latestPending = 0;
         _batchesPending = 0;
         _latest?.Clear();
-        _connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        _connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         _phase = Phase.Writing;
         _transaction = await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         _transactionStarted = Stopwatch.GetTimestamp();
@@ -662,6 +665,7 @@ internal sealed partial class IngestRun<T>
         await _transaction.DisposeAsync().ConfigureAwait(false);
         _transaction = null;
         _savepoints = 0;
+        _commitLsn = await ReadCommitLsnAsync(connection).ConfigureAwait(false);
 
         IngestObserver.Committed(Logger, _dataSource, _map.QualifiedTable, _mode, _rowsPending, _batchesPending, Stopwatch.GetElapsedTime(_transactionStarted));
         _transactionStarted = Stopwatch.GetTimestamp();
@@ -673,6 +677,20 @@ internal sealed partial class IngestRun<T>
         _rowsPending = _changedPending = _latestPending = 0;
         _batchesPending = 0;
         _rowsInDoubt = 0;
+    }
+
+    /// <summary>The log position just after the commit, for read-your-writes on a standby; null when the connection broke after the commit.</summary>
+    private static async Task<NpgsqlTypes.NpgsqlLogSequenceNumber?> ReadCommitLsnAsync(NpgsqlConnection connection)
+    {
+        try
+        {
+            using var command = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()", connection);
+            return (NpgsqlTypes.NpgsqlLogSequenceNumber?)await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            return null;
+        }
     }
 
     private async Task<long> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
