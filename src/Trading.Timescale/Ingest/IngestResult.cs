@@ -49,7 +49,8 @@ public sealed class IngestResult
 
     /// <summary>
     /// The primary's write-ahead log position right after the last commit of the call (<c>pg_current_wal_insert_lsn()</c>),
-    /// at or past the commit itself; <see langword="null"/> when nothing was committed. Pass it to
+    /// at or past the commit itself; <see langword="null"/> when nothing was committed or the connection string names one
+    /// host (no standby to route to, so the position is not read). Pass it to
     /// <see cref="Queries.TradingQuery{T}.ReadYourWrites"/> so that a read on a standby sees these rows.
     /// </summary>
     public NpgsqlLogSequenceNumber? CommitLsn { get; init; }

@@ -22,6 +22,10 @@ internal sealed partial class IngestRun<T>
     private const int MaxSavepointsPerTransaction = 32;
 
     private readonly NpgsqlDataSource _dataSource;
+
+    // Only a connection string naming several hosts can route a read to a standby; with one host the commit's log
+    // position is not read, which would cost a round trip per commit.
+    private readonly bool _tracksCommitLsn;
     private readonly TableMap<T> _map;
     private readonly IngestMode _mode;
     private readonly IngestOptions _options;
@@ -77,6 +81,7 @@ internal sealed partial class IngestRun<T>
     public IngestRun(NpgsqlDataSource dataSource, TableMap<T> map, IngestMode mode, IngestOptions options, IClock clock)
     {
         _dataSource = dataSource;
+        _tracksCommitLsn = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Host?.Contains(',', StringComparison.Ordinal) == true;
         _map = map;
         _mode = mode;
         _options = options;
@@ -665,7 +670,10 @@ internal sealed partial class IngestRun<T>
         await _transaction.DisposeAsync().ConfigureAwait(false);
         _transaction = null;
         _savepoints = 0;
-        _commitLsn = await ReadCommitLsnAsync(connection).ConfigureAwait(false);
+        if (_tracksCommitLsn)
+        {
+            _commitLsn = await ReadCommitLsnAsync(connection).ConfigureAwait(false);
+        }
 
         IngestObserver.Committed(Logger, _dataSource, _map.QualifiedTable, _mode, _rowsPending, _batchesPending, Stopwatch.GetElapsedTime(_transactionStarted));
         _transactionStarted = Stopwatch.GetTimestamp();
