@@ -32,10 +32,13 @@ BEGIN
     IF length(value) >= 2 AND left(value, 1) IN ('''', '"') AND right(value, 1) = left(value, 1) THEN
         value := regexp_replace(substr(value, 2, length(value) - 2), '^\s+|\s+$', '', 'g');
     END IF;
+    IF value ~ '^-[0-9]' THEN
+        RAISE EXCEPTION 'p_interval must be a positive interval, got ''%''', p_interval USING ERRCODE = '22023', HINT = hint;
+    END IF;
     iso := regexp_match(value,
         '^P(?:([0-9]{1,9})Y)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})W)?(?:([0-9]{1,9})D)?(?:T(?=[0-9])(?:([0-9]{1,9})H)?(?:([0-9]{1,9})M)?(?:([0-9]{1,9})S)?)?$', 'i');
     IF iso IS NOT NULL AND array_remove(iso, NULL) = '{}' THEN
-        RAISE EXCEPTION 'p_interval ''%'' is not a bar width', p_interval USING ERRCODE = '22023', HINT = hint;
+        RAISE EXCEPTION 'p_interval ''%'' is not an interval', p_interval USING ERRCODE = '22023', HINT = hint;
     END IF;
     IF iso IS NOT NULL THEN
         months := COALESCE(iso[1]::NUMERIC, 0) * 12 + COALESCE(iso[2]::NUMERIC, 0);
@@ -54,7 +57,7 @@ BEGIN
             END CASE;
         END LOOP;
     ELSE
-        RAISE EXCEPTION 'p_interval ''%'' is not a bar width', p_interval USING ERRCODE = '22023', HINT = hint;
+        RAISE EXCEPTION 'p_interval ''%'' is not an interval', p_interval USING ERRCODE = '22023', HINT = hint;
     END IF;
     IF months > 2147483647 OR days > 2147483647 OR div(micros, 3600000000) > 2147483647 THEN
         RAISE EXCEPTION 'p_interval ''%'' is out of range', p_interval USING ERRCODE = '22023', HINT = hint;
