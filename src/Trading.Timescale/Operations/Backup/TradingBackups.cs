@@ -766,6 +766,7 @@ public sealed partial class TradingBackups
         var counting = CountAllAsync(counter, request.Kind == BackupKind.Schema ? selected.Where(t => t.Table == "schema_migrations") : selected, attemptCancellation.Token);
         var finished = false;
         string? partialDump = null;
+        Task<PgProcess.Result>? running = null;
         try
         {
             var application = "trading-timescale backup " + Guid.NewGuid().ToString("N")[..12];
@@ -818,7 +819,7 @@ public sealed partial class TradingBackups
             arguments.Add("--file=" + partialDump);
             // pg_dump opens the file it is given without changing its mode: created here 0600, it never is readable by others.
             await PrivateFiles.Create(partialDump).DisposeAsync().ConfigureAwait(false);
-            var running = PgProcess.RunAsync(pgDump, arguments, dumpConnection, attemptCancellation.Token, whileRunning: () =>
+            running = PgProcess.RunAsync(pgDump, arguments, dumpConnection, attemptCancellation.Token, whileRunning: () =>
             {
                 progress?.Report(new BackupProgress(BackupStage.Dumping, FileSize(partialDump), Item: Path.GetFileName(dumpPath)));
                 return Task.CompletedTask;
@@ -874,6 +875,19 @@ public sealed partial class TradingBackups
             if (!finished)
             {
                 await attemptCancellation.CancelAsync().ConfigureAwait(false);
+                if (running is not null)
+                {
+                    // Whatever ended the attempt (cancellation included), pg_dump has exited before the caller hears of it.
+                    try
+                    {
+                        await running.ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is OperationCanceledException or TradingBackupException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                    {
+                        // The attempt's own outcome is what the caller hears about.
+                    }
+                }
+
                 try
                 {
                     await counting.ConfigureAwait(false);
