@@ -11,16 +11,7 @@ public sealed class BackupPostRestoreTests(TimescaleServerFixture server) : Back
     public async Task A_replace_whose_post_restore_session_is_terminated_reports_it_and_leaves_the_original_untouched()
     {
         Assert.SkipWhen(Database.ServerInfo.TimescaleVersion is null, "The server has no TimescaleDB, so a restore runs no timescaledb_post_restore().");
-        await LoadEveryTableAsync();
-        var backup = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
-        var target = NewDatabaseName("post");
-        await Backups.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
-        await using (var connection = new NpgsqlConnection(ConnectionStringFor(target)))
-        {
-            await connection.OpenAsync(Ct);
-            await using var change = new NpgsqlCommand("DELETE FROM trading.signals WHERE signal_type = 'HOLD'", connection);
-            await change.ExecuteNonQueryAsync(Ct);
-        }
+        var (backup, target) = await RestoredTargetThatDiffersAsync("post");
 
         var original = await FingerprintAsync(ConnectionStringFor(target));
         var staging = target + "_restoring_";

@@ -193,4 +193,18 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
         await using var command = DataSource.CreateCommand(sql);
         await command.ExecuteNonQueryAsync(Ct);
     }
+
+    /// <summary>A full backup of every table restored into a new database, whose rows then differ from the backup's (its HOLD signals deleted).</summary>
+    protected async Task<(BackupFile Backup, string Target)> RestoredTargetThatDiffersAsync(string prefix)
+    {
+        await LoadEveryTableAsync();
+        var backup = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
+        var target = NewDatabaseName(prefix);
+        await Backups.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
+        await using var connection = new NpgsqlConnection(ConnectionStringFor(target));
+        await connection.OpenAsync(Ct);
+        await using var change = new NpgsqlCommand("DELETE FROM trading.signals WHERE signal_type = 'HOLD'", connection);
+        await change.ExecuteNonQueryAsync(Ct);
+        return (backup, target);
+    }
 }

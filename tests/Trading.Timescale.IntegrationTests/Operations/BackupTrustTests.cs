@@ -116,16 +116,7 @@ public sealed class BackupTrustTests(TimescaleServerFixture server) : BackupTest
     [Fact]
     public async Task A_replace_that_fails_midway_or_does_not_match_the_manifest_leaves_the_original_untouched_and_named_the_same()
     {
-        await LoadEveryTableAsync();
-        var backup = await Backups.BackupAsync(new BackupRequest(BackupKind.Full, BackupDirectoryPath), cancellationToken: Ct);
-        var target = NewDatabaseName("replace");
-        await Backups.RestoreAsync(new RestoreRequest(RestoreKind.Full, backup.DumpPath) { TargetDatabase = target, CreateDatabase = true }, cancellationToken: Ct);
-        await using (var connection = new NpgsqlConnection(ConnectionStringFor(target)))
-        {
-            await connection.OpenAsync(Ct);
-            await using var change = new NpgsqlCommand("DELETE FROM trading.signals WHERE signal_type = 'HOLD'", connection);
-            await change.ExecuteNonQueryAsync(Ct);
-        }
+        var (backup, target) = await RestoredTargetThatDiffersAsync("replace");
 
         var original = await FingerprintAsync(ConnectionStringFor(target));
         Assert.NotEqual(await FingerprintAsync(Database.ConnectionString), original);
