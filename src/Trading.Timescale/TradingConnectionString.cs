@@ -143,6 +143,20 @@ public static class TradingConnectionString
             ? $"{builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{builder.Database ?? builder.Username ?? "(default database)"}"
             : Unreadable;
 
+    /// <summary>
+    /// Points a connection string that lists several hosts (a primary and its standbys) at the primary, unless it chose
+    /// its own target session attributes: a connection made from it writes, locks or installs.
+    /// </summary>
+    internal static NpgsqlConnectionStringBuilder ToPrimary(this NpgsqlConnectionStringBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.TargetSessionAttributes) && builder.Host?.Contains(',', StringComparison.Ordinal) == true)
+        {
+            builder.TargetSessionAttributes = "primary";
+        }
+
+        return builder;
+    }
+
     private const string Unreadable = "(a connection string that cannot be read)";
 
     private static bool TryRead(string? connectionString, out NpgsqlConnectionStringBuilder builder)

@@ -2,6 +2,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Schema;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -22,7 +23,7 @@ public sealed partial class TradingOperations
     /// <exception cref="TradingOperationsException">The schema is not installed (the function is missing).</exception>
     public async Task<IReadOnlyList<RetentionResult>> ApplyRetentionAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         await RequireFunctionAsync(connection, ApplyRetentionFunction, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<RetentionResult> result = [];
@@ -52,7 +53,7 @@ public sealed partial class TradingOperations
             throw new ArgumentException($"to ({to}) must be after from ({from}).", nameof(to));
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
         if (server.Edition != TimescaleEdition.Community)
@@ -82,7 +83,7 @@ public sealed partial class TradingOperations
     public async Task<MaintenanceReport> MaintainAsync(MaintenanceOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new MaintenanceOptions();
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
         if (!server.ExtensionInstalled)

@@ -5,6 +5,7 @@ using NodaTime;
 using NodaTime.Text;
 using Trading.Timescale.Operations.Internal;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -27,7 +28,7 @@ public sealed partial class TradingOperations
     {
         options ??= new DataQualityOptions();
         Validate(options);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         if (!await ScalarAsync<bool>(connection, "SELECT to_regclass('trading.data_quality') IS NOT NULL AND to_regclass('trading.options_data') IS NOT NULL", cancellationToken).ConfigureAwait(false))
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using Trading.Timescale.Operations.Internal;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -39,7 +40,7 @@ public sealed partial class TradingOperations
             throw new ArgumentException($"the analytics and application roles are both '{roles.AppUser}'; give them different names.", nameof(roles));
         }
 
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         if (!await ScalarAsync<bool>(connection, "SELECT to_regnamespace('trading') IS NOT NULL", cancellationToken).ConfigureAwait(false))
         {

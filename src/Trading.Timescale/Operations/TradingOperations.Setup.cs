@@ -37,7 +37,7 @@ public sealed partial class TradingOperations
         }
 
         // Unpooled: no idle connection to the new database stays behind.
-        var admin = new NpgsqlConnectionStringBuilder(TradingConnectionString.Normalize(adminConnectionString)) { Pooling = false };
+        var admin = new NpgsqlConnectionStringBuilder(TradingConnectionString.Normalize(adminConnectionString)) { Pooling = false }.ToPrimary();
         bool roleCreated, passwordChanged, databaseCreated = false, privilegesGranted = false;
         var administratorSteps = new List<string>();
         var connection = new NpgsqlConnection(admin.ConnectionString);

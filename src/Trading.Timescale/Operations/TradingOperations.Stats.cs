@@ -2,6 +2,7 @@ using Npgsql;
 using Trading.Timescale.Schema;
 using Trading.Timescale.Schema.Internal;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -22,7 +23,7 @@ public sealed partial class TradingOperations
     public async Task<DatabaseStats> GetStatsAsync(int topQueries = 10, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(topQueries);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
         var server = await TimescaleServerInfo.DetectAsync(connection, cancellationToken).ConfigureAwait(false);
         if (!server.ExtensionInstalled)

@@ -6,7 +6,8 @@ namespace Trading.Timescale.Operations;
 /// Running the database: statistics (<see cref="GetStatsAsync"/>), maintenance (<see cref="MaintainAsync"/>,
 /// <see cref="ApplyRetentionAsync"/>), data quality checks (<see cref="CheckQualityAsync"/>), the analytics and
 /// application roles (<see cref="ApplyRolesAsync"/>) and database creation (<see cref="SetupDatabaseAsync"/>).
-/// Each call borrows one connection from the data source. Get it from <see cref="TradingDatabase.Operations"/>.
+/// Each call borrows one connection from the data source; over several hosts it is the primary, and when none is reachable
+/// the call throws <see cref="ScaleOut.NoPrimaryException"/>. Get it from <see cref="TradingDatabase.Operations"/>.
 /// </summary>
 public sealed partial class TradingOperations
 {

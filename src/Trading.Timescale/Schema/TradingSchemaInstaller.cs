@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Schema.Internal;
+using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Schema;
 
@@ -60,6 +61,7 @@ public sealed class TradingSchemaInstaller
     /// <exception cref="TradingSchemaException">
     /// TimescaleDB is not available, an applied migration was changed, the lock was not obtained in time, or a file failed.
     /// </exception>
+    /// <exception cref="ScaleOut.NoPrimaryException">The connection string lists several hosts and none is a reachable primary.</exception>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0027", Justification = "The overloads differ in their first parameter's type, so no call is ambiguous.")]
     public Task<SchemaMigrationReport> MigrateAsync(CancellationToken cancellationToken = default) =>
         MigrateAsync(SchemaMigrationOptions.Default, cancellationToken);
@@ -82,6 +84,7 @@ public sealed class TradingSchemaInstaller
     /// or a setting change would remove data without <see cref="SchemaMigrationOptions.AllowDataRemoval"/> (then nothing
     /// is changed and the message says what would be dropped).
     /// </exception>
+    /// <exception cref="ScaleOut.NoPrimaryException">The connection string lists several hosts and none is a reachable primary.</exception>
     public async Task<SchemaMigrationReport> MigrateAsync(SchemaMigrationOptions migration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(migration);
@@ -224,7 +227,8 @@ public sealed class TradingSchemaInstaller
     /// </summary>
     private async Task<NpgsqlConnection> OpenDedicatedConnectionAsync(CancellationToken cancellationToken)
     {
-        var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Pooling = false, Multiplexing = false };
+        // A primary data source made from a multi-host one does not show its target in its connection string.
+        var settings = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString) { Pooling = false, Multiplexing = false }.ToPrimary();
         NpgsqlConnection connection;
         using (var template = _dataSource.CreateConnection())
         {
@@ -234,7 +238,7 @@ public sealed class TradingSchemaInstaller
 
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await PrimaryConnection.OpenAsync(connection, _dataSource, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
@@ -250,7 +254,7 @@ public sealed class TradingSchemaInstaller
     /// <exception cref="TradingSchemaException">TimescaleDB is not available on the server.</exception>
     public async Task<SchemaStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await ReadStatusAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -266,7 +270,7 @@ public sealed class TradingSchemaInstaller
     /// <exception cref="TradingSchemaException">TimescaleDB is not available on the server.</exception>
     public async Task<SchemaHealth> CheckHealthAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await PrimaryConnection.OpenAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var status = await ReadStatusAsync(connection, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,9 +41,9 @@ public sealed class BackupConnectionTests(TimescaleServerFixture server) : Backu
             ["S3_BUCKET"] = string.Empty,
         };
 
-        var backup = await RunCliProcessAsync(environment, "backup", "full", "--connection-file", connectionFile);
+        var backup = await CliRunner.RunProcessAsync(environment, "backup", "full", "--connection-file", connectionFile);
         Assert.True(backup.ExitCode == 0, $"exit code {backup.ExitCode}: {backup.Error} {backup.Output}");
-        var restore = await RunCliProcessAsync(environment, "restore", "full", backup.Output.Trim(), "--connection-file", connectionFile, "--target-database", target, "--create");
+        var restore = await CliRunner.RunProcessAsync(environment, "restore", "full", backup.Output.Trim(), "--connection-file", connectionFile, "--target-database", target, "--create");
         Assert.True(restore.ExitCode == 0, restore.Error);
 
         Assert.Equal(await FingerprintAsync(Database.ConnectionString), await FingerprintAsync(ConnectionStringFor(target)));
@@ -118,35 +117,6 @@ public sealed class BackupConnectionTests(TimescaleServerFixture server) : Backu
         return await ScalarAsync<string>(
             ServerFixture.Server.ConnectionString,
             $"SELECT auth_method FROM pg_hba_file_rules WHERE type = 'host' AND ('all' = ANY(user_name) OR '{builder.Username}' = ANY(user_name)) ORDER BY line_number LIMIT 1");
-    }
-
-    /// <summary>Runs the trading-timescale command line as a child process with extra environment variables.</summary>
-    private static async Task<(int ExitCode, string Output, string Error)> RunCliProcessAsync(Dictionary<string, string> environment, params string[] args)
-    {
-        // The dotnet host that runs this process's runtime (the test assembly itself is an executable of its own).
-        var dotnet = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "trading-timescale.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        return (process.ExitCode, await output, await error);
     }
 
     /// <summary>A loopback port nothing listens on.</summary>

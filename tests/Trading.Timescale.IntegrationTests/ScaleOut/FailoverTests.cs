@@ -43,6 +43,12 @@ public sealed class FailoverTests
         var timeout = TimeSpan.FromSeconds(new NpgsqlConnectionStringBuilder(multiHost).Timeout);
         Assert.True(clock.Elapsed < timeout, $"two writes took {clock.Elapsed}, more than the connect timeout {timeout}");
 
+        // The installer and the operations need the primary too, and say so the same way.
+        var migrate = await Assert.ThrowsAsync<NoPrimaryException>(() => db.Schema.MigrateAsync(Ct));
+        Assert.Equal(noPrimary.HostsTried, migrate.HostsTried);
+        var maintain = await Assert.ThrowsAsync<NoPrimaryException>(() => db.Operations.GetStatsAsync(cancellationToken: Ct));
+        Assert.Equal(noPrimary.HostsTried, maintain.HostsTried);
+
         // Reads: the standby still answers, with everything it replayed.
         Assert.Equal(20, (await db.Queries.Bars("S000", BarInterval.OneMinute).ToListAsync(Ct)).Count);
         await using (var connection = await ReadRouter.For(db.DataSource).OpenAsync(null, null, Ct))

@@ -28,4 +28,17 @@ internal static class PrimaryConnection
             throw new NoPrimaryException(hosts, ex);
         }
     }
+
+    /// <summary>Opens <paramref name="connection"/>, a connection of its own made from <paramref name="dataSource"/>'s settings.</summary>
+    public static async Task OpenAsync(NpgsqlConnection connection, NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException && !cancellationToken.IsCancellationRequested && HostsByPrimarySource.TryGetValue(dataSource, out var hosts))
+        {
+            throw new NoPrimaryException(hosts, ex);
+        }
+    }
 }

@@ -17,15 +17,10 @@ internal sealed class PgConnection
 
     public PgConnection(string connectionString, string applicationName = "trading-timescale")
     {
-        _builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // A backup locks tables and a restore writes: with several hosts both need the primary, in Npgsql and in
+        // pg_dump/pg_restore alike.
+        _builder = new NpgsqlConnectionStringBuilder(connectionString).ToPrimary();
         _applicationName = applicationName;
-
-        // A backup locks tables and a restore writes: with several hosts (a primary and its standbys) both need the
-        // primary, in Npgsql and in pg_dump/pg_restore alike, unless the connection string chose otherwise.
-        if (string.IsNullOrEmpty(_builder.TargetSessionAttributes) && _builder.Host?.Contains(',', StringComparison.Ordinal) == true)
-        {
-            _builder.TargetSessionAttributes = "primary";
-        }
     }
 
     /// <summary>The same connection under another <c>application_name</c>, so its session can be told apart in <c>pg_stat_activity</c>.</summary>
