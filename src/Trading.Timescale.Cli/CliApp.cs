@@ -34,11 +34,6 @@ internal static class CliApp
         return root;
     }
 
-    private static readonly AsyncLocal<TextReader?> InputOverride = new();
-
-    /// <summary>Standard input, or the reader a test passed to <see cref="RunAsync(string[], TextWriter, TextWriter, TextReader, CancellationToken)"/>.</summary>
-    public static TextReader Input => InputOverride.Value ?? Console.In;
-
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers; returns the exit code.</summary>
     /// <remarks>Parse errors are written in the common error format (<c>trading-timescale: MESSAGE</c>), without the help text.</remarks>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -57,14 +52,14 @@ internal static class CliApp
     /// <summary>Like <see cref="RunAsync(string[], TextWriter, TextWriter, CancellationToken)"/>, reading standard input from <paramref name="input"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader input, CancellationToken cancellationToken = default)
     {
-        InputOverride.Value = input;
+        CliContext.StandardInputOverride.Value = input;
         try
         {
             return await RunAsync(args, output, error, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            InputOverride.Value = null;
+            CliContext.StandardInputOverride.Value = null;
         }
     }
 }

@@ -82,10 +82,10 @@ internal sealed class CliContext
         return 1;
     }
 
-    /// <summary>What <c>-</c> reads (for --connection-file and import --file); in-process callers such as tests set their own.</summary>
+    /// <summary>What <c>-</c> reads (for --connection-file and import --file) when a caller of <see cref="CliApp"/> passed a reader.</summary>
     internal static AsyncLocal<TextReader?> StandardInputOverride { get; } = new();
 
-    /// <summary>Standard input, or the reader set in <see cref="StandardInputOverride"/>.</summary>
+    /// <summary>Standard input, or the reader passed to <see cref="CliApp.RunAsync(string[], TextWriter, TextWriter, TextReader, CancellationToken)"/>.</summary>
     public static TextReader StandardInput => StandardInputOverride.Value ?? Console.In;
 
     /// <summary>Standard input as bytes, or the reader set in <see cref="StandardInputOverride"/> as UTF-8.</summary>
@@ -202,7 +202,7 @@ internal sealed class CliContext
         string? text;
         if (path == "-")
         {
-            text = await CliApp.Input.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            text = await StandardInput.ReadLineAsync(cancellationToken).ConfigureAwait(false);
             if (text is null)
             {
                 throw new CliException($"{option} -: standard input ended before the password; write one password per line.");

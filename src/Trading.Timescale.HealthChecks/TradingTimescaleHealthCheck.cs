@@ -24,11 +24,13 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
     /// <param name="database">The trading database.</param>
     /// <param name="options">The limits; the defaults when omitted.</param>
     /// <exception cref="ArgumentNullException"><paramref name="database"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A limit of <paramref name="options"/> cannot work; each message names it.</exception>
     public TradingTimescaleHealthCheck(TradingDatabase database, TradingTimescaleHealthCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _options = options ?? new TradingTimescaleHealthCheckOptions();
+        _options.Validate();
     }
 
     /// <summary>Runs the check.</summary>

@@ -1,3 +1,5 @@
+using Trading.Timescale.Internal;
+
 namespace Trading.Timescale.HealthChecks;
 
 /// <summary>Limits of the trading database health check.</summary>
@@ -17,15 +19,8 @@ public sealed class TradingTimescaleHealthCheckOptions
     /// <c>options_volume_1h</c> 4 hours, <c>stock_prices_1d</c> and <c>signal_performance_1d</c> 30 hours.
     /// Change them with the refresh settings.
     /// </summary>
-    public IDictionary<string, TimeSpan> AggregateLagLimits { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal)
-    {
-        ["stock_prices_1m"] = TimeSpan.FromMinutes(10),
-        ["stock_prices_5m"] = TimeSpan.FromMinutes(30),
-        ["stock_prices_1h"] = TimeSpan.FromHours(4),
-        ["options_volume_1h"] = TimeSpan.FromHours(4),
-        ["stock_prices_1d"] = TimeSpan.FromHours(30),
-        ["signal_performance_1d"] = TimeSpan.FromHours(30),
-    };
+    public IDictionary<string, TimeSpan> AggregateLagLimits { get; } =
+        AggregateCatalog.All.ToDictionary(a => a.Name, a => a.HealthLagLimit, StringComparer.Ordinal);
 
     /// <summary>Whether a TimescaleDB job whose last run failed makes the check degraded (default <see langword="true"/>).</summary>
     public bool CheckJobs { get; set; } = true;
@@ -47,4 +42,22 @@ public sealed class TradingTimescaleHealthCheckOptions
     /// <returns>The entry of <see cref="AggregateLagLimits"/>, else <see cref="MaxAggregateLag"/>.</returns>
     public TimeSpan LagLimitFor(string aggregate) =>
         aggregate is not null && AggregateLagLimits.TryGetValue(aggregate, out var limit) ? limit : MaxAggregateLag;
+
+    /// <summary>Throws when a limit cannot work, listing every one: a lag that is not positive, or a limit for an aggregate the schema does not have.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; each message names it.</exception>
+    internal void Validate()
+    {
+        var failures = new OptionsFailures<TradingTimescaleHealthCheckOptions>()
+            .Require(MaxAggregateLag > TimeSpan.Zero, $"TradingTimescaleHealthCheckOptions.MaxAggregateLag is {MaxAggregateLag}; it must be positive.")
+            .Require(MaxStandbyLag > TimeSpan.Zero, $"TradingTimescaleHealthCheckOptions.MaxStandbyLag is {MaxStandbyLag}; it must be positive.");
+        foreach (var (aggregate, limit) in AggregateLagLimits)
+        {
+            failures
+                .Require(AggregateCatalog.All.Any(a => a.Name == aggregate),
+                    $"TradingTimescaleHealthCheckOptions.AggregateLagLimits names '{aggregate}', which is not an aggregate of the trading schema ({string.Join(", ", AggregateCatalog.All.Select(a => a.Name))}).")
+                .Require(limit > TimeSpan.Zero, $"TradingTimescaleHealthCheckOptions.AggregateLagLimits['{aggregate}'] is {limit}; it must be positive.");
+        }
+
+        failures.ThrowIfAny();
+    }
 }

@@ -22,6 +22,7 @@ public static class TradingTimescaleHealthChecksBuilderExtensions
     /// <param name="timeout">How long the check may run.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A limit set by <paramref name="configure"/> cannot work; each message names it.</exception>
     public static IHealthChecksBuilder AddTradingTimescale(
         this IHealthChecksBuilder builder,
         Action<TradingTimescaleHealthCheckOptions>? configure = null,
@@ -33,6 +34,7 @@ public static class TradingTimescaleHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new TradingTimescaleHealthCheckOptions();
         configure?.Invoke(options);
+        options.Validate();
         return builder.Add(new HealthCheckRegistration(
             name ?? DefaultName,
             sp => new TradingTimescaleHealthCheck(sp.GetRequiredService<TradingDatabase>(), options),

@@ -27,7 +27,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
     /// <param name="clock">The clock of the future-timestamp rule and of position trades; <see cref="SystemClock.Instance"/> when omitted.</param>
     /// <param name="ingestOptions">The default options of <see cref="Ingest"/>; <see cref="IngestOptions.Default"/> with the exchange time zone of <paramref name="options"/> when omitted.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A setting of <paramref name="ingestOptions"/> is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of <paramref name="ingestOptions"/> is out of range; the messages name each one.</exception>
     public TradingDatabase(
         NpgsqlDataSource dataSource,
         TradingTimescaleOptions options,

@@ -7,7 +7,9 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale;
 using Trading.Timescale.Ingest;
+using Trading.Timescale.Operations;
 using Trading.Timescale.Positions;
+using Trading.Timescale.Queries;
 using Trading.Timescale.DependencyInjection.Internal;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Schema;
@@ -17,7 +19,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers the trading database: options, an Npgsql data source with NodaTime under
 /// <see cref="TradingTimescaleBuilder.DataSourceKey"/> (or the application's, with <see cref="TradingTimescaleBuilder.UseDataSource()"/>),
-/// <see cref="TradingDatabase"/>, its installer, ingest and position book, and defaults for <see cref="IClock"/> and
+/// <see cref="TradingDatabase"/> and each of its capabilities (installer, ingest, position book, queries, operations and
+/// backups), and defaults for <see cref="IClock"/> and
 /// <see cref="IngestOptions"/> that the application can replace by registering its own.
 /// </summary>
 public static class TradingTimescaleServiceCollectionExtensions
@@ -103,6 +106,9 @@ public static class TradingTimescaleServiceCollectionExtensions
         services.TryAddSingleton<TradingSchemaInstaller>(sp => sp.GetRequiredService<TradingDatabase>().Schema);
         services.TryAddSingleton<TradingIngest>(sp => sp.GetRequiredService<TradingDatabase>().Ingest);
         services.TryAddSingleton<PositionBook>(sp => sp.GetRequiredService<TradingDatabase>().Positions);
+        services.TryAddSingleton<TradingQueries>(sp => sp.GetRequiredService<TradingDatabase>().Queries);
+        services.TryAddSingleton<TradingOperations>(sp => sp.GetRequiredService<TradingDatabase>().Operations);
+        services.TryAddSingleton<TradingBackups>(sp => sp.GetRequiredService<TradingDatabase>().Backups);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TradingSchemaHostedService>());
         return new TradingTimescaleBuilder(services, registration);
     }

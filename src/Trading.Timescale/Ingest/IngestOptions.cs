@@ -82,46 +82,17 @@ public sealed record IngestOptions
     /// </summary>
     public int? MaxRetries { get; init; }
 
-    /// <summary>Throws when a setting is out of range.</summary>
-    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    internal void Validate()
-    {
-        if (BatchSize is < 1 or > MaxBatchSize)
-        {
-            throw new ArgumentException($"IngestOptions.BatchSize is {BatchSize}; use 1 to {MaxBatchSize:N0}.");
-        }
-
-        if (FutureTolerance < Duration.Zero)
-        {
-            throw new ArgumentException($"IngestOptions.FutureTolerance is {FutureTolerance}; it cannot be negative.");
-        }
-
-        if (MaxYearsToExpiration is < 0 or > 100)
-        {
-            throw new ArgumentException($"IngestOptions.MaxYearsToExpiration is {MaxYearsToExpiration}; use 0 to 100.");
-        }
-
-        if (MaxRejectedRowsKept is < 0 or > 1_000_000)
-        {
-            throw new ArgumentException($"IngestOptions.MaxRejectedRowsKept is {MaxRejectedRowsKept}; use 0 to 1,000,000.");
-        }
-
-        if (CommandTimeout < TimeSpan.Zero || CommandTimeout.TotalSeconds > int.MaxValue)
-        {
-            throw new ArgumentException($"IngestOptions.CommandTimeout is {CommandTimeout}; use TimeSpan.Zero (no limit) or a positive time.");
-        }
-
-        if (MaxRetries is < 0 or >= RetryOptions.MaxAttemptsLimit)
-        {
-            throw new ArgumentException($"IngestOptions.MaxRetries is {MaxRetries}; use 0 to {RetryOptions.MaxAttemptsLimit - 1}, or null for TradingTimescale:Retry.");
-        }
-
-        // The default zone is known; another one is looked up now so a typo fails here, not at the first option quote.
-        if (!string.Equals(ExchangeTimeZone, DefaultExchangeTimeZone, StringComparison.Ordinal))
-        {
-            _ = ResolveExchangeZone();
-        }
-    }
+    /// <summary>Throws when a setting is out of range, listing every one that is.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range; each message names it.</exception>
+    internal void Validate() => new Trading.Timescale.Internal.OptionsFailures<IngestOptions>()
+        .Require(BatchSize is >= 1 and <= MaxBatchSize, $"IngestOptions.BatchSize is {BatchSize}; use 1 to {MaxBatchSize:N0}.")
+        .Require(FutureTolerance >= Duration.Zero, $"IngestOptions.FutureTolerance is {FutureTolerance}; it cannot be negative.")
+        .Require(MaxYearsToExpiration is >= 0 and <= 100, $"IngestOptions.MaxYearsToExpiration is {MaxYearsToExpiration}; use 0 to 100.")
+        .Require(MaxRejectedRowsKept is >= 0 and <= 1_000_000, $"IngestOptions.MaxRejectedRowsKept is {MaxRejectedRowsKept}; use 0 to 1,000,000.")
+        .Require(CommandTimeout >= TimeSpan.Zero && CommandTimeout.TotalSeconds <= int.MaxValue, $"IngestOptions.CommandTimeout is {CommandTimeout}; use TimeSpan.Zero (no limit) or a positive time.")
+        .Require(MaxRetries is null or (>= 0 and < RetryOptions.MaxAttemptsLimit), $"IngestOptions.MaxRetries is {MaxRetries}; use 0 to {RetryOptions.MaxAttemptsLimit - 1}, or null for TradingTimescale:Retry.")
+        .Require(DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty) is not null, UnknownZone)
+        .ThrowIfAny();
 
     /// <summary>The command timeout in whole seconds, as Npgsql takes it (0 = none).</summary>
     internal int CommandTimeoutSeconds => (int)Math.Ceiling(CommandTimeout.TotalSeconds);
@@ -130,5 +101,7 @@ public sealed record IngestOptions
 
     internal DateTimeZone ResolveExchangeZone() =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty)
-        ?? throw new ArgumentException($"IngestOptions.ExchangeTimeZone '{ExchangeTimeZone}' is not an IANA time zone such as America/New_York.");
+        ?? throw new ArgumentException(UnknownZone);
+
+    private string UnknownZone => $"IngestOptions.ExchangeTimeZone '{ExchangeTimeZone}' is not an IANA time zone such as America/New_York.";
 }

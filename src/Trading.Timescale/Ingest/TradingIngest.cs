@@ -28,7 +28,7 @@ public sealed partial class TradingIngest
     /// <param name="options">Default options for every call; <see cref="IngestOptions.Default"/> when omitted.</param>
     /// <param name="clock">The clock the future-timestamp rule reads; <see cref="SystemClock.Instance"/> when omitted.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A setting of <paramref name="options"/> is out of range.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting of <paramref name="options"/> is out of range; the messages name each one.</exception>
     public TradingIngest(NpgsqlDataSource dataSource, IngestOptions? options = null, IClock? clock = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);

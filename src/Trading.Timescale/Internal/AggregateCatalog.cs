@@ -24,6 +24,8 @@ internal enum AggregateKind
 /// <param name="Policy">Its refresh policy in the options.</param>
 /// <param name="DefaultPolicy">Its refresh window and schedule on a new database.</param>
 /// <param name="RetentionOptionName">The <see cref="RetentionOptions"/> property of its raw table.</param>
+/// <param name="HealthLagLimit">The lag the health check allows by default: up to one bucket plus the default policy's
+/// end offset and schedule, with room for a late run.</param>
 internal sealed record AggregateInfo(
     string Name,
     AggregateKind Kind,
@@ -34,7 +36,8 @@ internal sealed record AggregateInfo(
     string OptionName,
     Func<RefreshOptions, RefreshPolicyOptions> Policy,
     DefaultRefreshPolicy DefaultPolicy,
-    string RetentionOptionName)
+    string RetentionOptionName,
+    TimeSpan HealthLagLimit)
 {
     public string QualifiedName => "trading." + Name;
 
@@ -55,27 +58,27 @@ internal static class AggregateCatalog
 {
     public static readonly AggregateInfo StockPrices1m = new(
         "stock_prices_1m", AggregateKind.Bars, TimescaleInterval.FromMinutes(1), "stock_prices", "stock_prices", false,
-        nameof(RefreshOptions.StockPrices1m), o => o.StockPrices1m, new("3 hours", "1 minute", "1 minute"), nameof(RetentionOptions.StockPrices));
+        nameof(RefreshOptions.StockPrices1m), o => o.StockPrices1m, new("3 hours", "1 minute", "1 minute"), nameof(RetentionOptions.StockPrices), TimeSpan.FromMinutes(10));
 
     public static readonly AggregateInfo StockPrices5m = new(
         "stock_prices_5m", AggregateKind.Bars, TimescaleInterval.FromMinutes(5), "stock_prices", "stock_prices_1m", false,
-        nameof(RefreshOptions.StockPrices5m), o => o.StockPrices5m, new("6 hours", "5 minutes", "5 minutes"), nameof(RetentionOptions.StockPrices));
+        nameof(RefreshOptions.StockPrices5m), o => o.StockPrices5m, new("6 hours", "5 minutes", "5 minutes"), nameof(RetentionOptions.StockPrices), TimeSpan.FromMinutes(30));
 
     public static readonly AggregateInfo StockPrices1h = new(
         "stock_prices_1h", AggregateKind.Bars, TimescaleInterval.FromHours(1), "stock_prices", "stock_prices_5m", false,
-        nameof(RefreshOptions.StockPrices1h), o => o.StockPrices1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.StockPrices));
+        nameof(RefreshOptions.StockPrices1h), o => o.StockPrices1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.StockPrices), TimeSpan.FromHours(4));
 
     public static readonly AggregateInfo StockPrices1d = new(
         "stock_prices_1d", AggregateKind.Bars, TimescaleInterval.FromDays(1), "stock_prices", "stock_prices_1h", true,
-        nameof(RefreshOptions.StockPrices1d), o => o.StockPrices1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.StockPrices));
+        nameof(RefreshOptions.StockPrices1d), o => o.StockPrices1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.StockPrices), TimeSpan.FromHours(30));
 
     public static readonly AggregateInfo OptionsVolume1h = new(
         "options_volume_1h", AggregateKind.OptionsVolume, TimescaleInterval.FromHours(1), "options_data", "options_data", false,
-        nameof(RefreshOptions.OptionsVolume1h), o => o.OptionsVolume1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.OptionsData));
+        nameof(RefreshOptions.OptionsVolume1h), o => o.OptionsVolume1h, new("3 days", "1 hour", "30 minutes"), nameof(RetentionOptions.OptionsData), TimeSpan.FromHours(4));
 
     public static readonly AggregateInfo SignalPerformance1d = new(
         "signal_performance_1d", AggregateKind.SignalPerformance, TimescaleInterval.FromDays(1), "signals", "signals", true,
-        nameof(RefreshOptions.SignalPerformance1d), o => o.SignalPerformance1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.Signals));
+        nameof(RefreshOptions.SignalPerformance1d), o => o.SignalPerformance1d, new("10 days", "1 hour", "1 hour"), nameof(RetentionOptions.Signals), TimeSpan.FromHours(30));
 
     /// <summary>Every aggregate, in dependency order (an aggregate comes after the one it reads).</summary>
     public static IReadOnlyList<AggregateInfo> All { get; } =

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Npgsql;
+using Trading.Timescale.Internal;
 using NodaTime;
 using NodaTime.Text;
 using Trading.Timescale.Operations.Internal;
@@ -22,7 +23,7 @@ public sealed partial class TradingOperations
     /// <param name="options">Thresholds and the market calendar; the defaults when omitted.</param>
     /// <param name="cancellationToken">Cancels the checks; nothing is recorded then.</param>
     /// <returns>A summary row per check and a row per symbol with a problem.</returns>
-    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the messages name each one.</exception>
     /// <exception cref="TradingOperationsException">The exchange time zone is unknown, or the schema is not installed.</exception>
     public async Task<DataQualityReport> CheckQualityAsync(DataQualityOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -111,26 +112,21 @@ public sealed partial class TradingOperations
 
     private static void Validate(DataQualityOptions options)
     {
-        static void Require(bool condition, string name, object value, string rule)
-        {
-            if (!condition)
-            {
-                throw new ArgumentException($"DataQualityOptions.{name} = {value} {rule}.", nameof(options));
-            }
-        }
-
-        Require(options.Window > Duration.Zero, nameof(options.Window), options.Window, "must be positive");
-        Require(options.MaxBarGap > Duration.Zero, nameof(options.MaxBarGap), options.MaxBarGap, "must be positive");
-        Require(options.StaleAfter > Duration.Zero, nameof(options.StaleAfter), options.StaleAfter, "must be positive");
-        Require(options.StaleLookback > Duration.Zero, nameof(options.StaleLookback), options.StaleLookback, "must be positive");
-        Require(options.SessionOpen < options.SessionClose, nameof(options.SessionOpen), options.SessionOpen, $"must be before SessionClose ({options.SessionClose})");
-        Require(options.MaxPriceJump > 0, nameof(options.MaxPriceJump), options.MaxPriceJump, "must be positive");
-        Require(options.MaxStockVolume > 0, nameof(options.MaxStockVolume), options.MaxStockVolume, "must be positive");
-        Require(options.MaxOptionVolume > 0, nameof(options.MaxOptionVolume), options.MaxOptionVolume, "must be positive");
-        Require(options.MinImpliedVolatility < options.MaxImpliedVolatility, nameof(options.MinImpliedVolatility), options.MinImpliedVolatility,
-            $"must be below MaxImpliedVolatility ({options.MaxImpliedVolatility})");
         ArgumentNullException.ThrowIfNull(options.Holidays);
         ArgumentNullException.ThrowIfNull(options.EarlyCloses);
+        static string Rule(string name, object value, string rule) => $"DataQualityOptions.{name} = {value} {rule}.";
+        new OptionsFailures<DataQualityOptions>()
+            .Require(options.Window > Duration.Zero, Rule(nameof(options.Window), options.Window, "must be positive"))
+            .Require(options.MaxBarGap > Duration.Zero, Rule(nameof(options.MaxBarGap), options.MaxBarGap, "must be positive"))
+            .Require(options.StaleAfter > Duration.Zero, Rule(nameof(options.StaleAfter), options.StaleAfter, "must be positive"))
+            .Require(options.StaleLookback > Duration.Zero, Rule(nameof(options.StaleLookback), options.StaleLookback, "must be positive"))
+            .Require(options.SessionOpen < options.SessionClose, Rule(nameof(options.SessionOpen), options.SessionOpen, $"must be before SessionClose ({options.SessionClose})"))
+            .Require(options.MaxPriceJump > 0, Rule(nameof(options.MaxPriceJump), options.MaxPriceJump, "must be positive"))
+            .Require(options.MaxStockVolume > 0, Rule(nameof(options.MaxStockVolume), options.MaxStockVolume, "must be positive"))
+            .Require(options.MaxOptionVolume > 0, Rule(nameof(options.MaxOptionVolume), options.MaxOptionVolume, "must be positive"))
+            .Require(options.MinImpliedVolatility < options.MaxImpliedVolatility, Rule(nameof(options.MinImpliedVolatility), options.MinImpliedVolatility,
+                $"must be below MaxImpliedVolatility ({options.MaxImpliedVolatility})"))
+            .ThrowIfAny();
     }
 
     private static List<(string Name, object Value)> Parameters(DataQualityOptions options, string zone, Instant asOf, Instant windowStart, Instant? expected)

@@ -11,7 +11,6 @@ public static class CliRunner
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, TextReader? input = null)
     {
         input ??= new StringReader(string.Empty);
-        CliContext.StandardInputOverride.Value = input;
         using var output = new StringWriter(CultureInfo.InvariantCulture);
         using var error = new StringWriter(CultureInfo.InvariantCulture);
         var exitCode = await CliApp.RunAsync(args, output, error, input, TestContext.Current.CancellationToken);

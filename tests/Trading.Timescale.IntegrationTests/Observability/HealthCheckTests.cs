@@ -35,6 +35,27 @@ public sealed class HealthCheckTests(TimescaleServerFixture server) : DatabaseTe
     }
 
     [Fact]
+    public void Limits_that_cannot_work_are_refused_at_registration_naming_each()
+    {
+        var services = new ServiceCollection();
+        services.AddTradingTimescale(Database.ConnectionString);
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.AddHealthChecks().AddTradingTimescale(o =>
+        {
+            o.MaxStandbyLag = TimeSpan.Zero;
+            o.AggregateLagLimits["stock_prices_2m"] = TimeSpan.FromMinutes(5);
+            o.AggregateLagLimits["stock_prices_5m"] = TimeSpan.FromMinutes(-1);
+        }));
+
+        Assert.Equal(
+        [
+            "TradingTimescaleHealthCheckOptions.MaxStandbyLag is 00:00:00; it must be positive.",
+            "TradingTimescaleHealthCheckOptions.AggregateLagLimits['stock_prices_5m'] is -00:01:00; it must be positive.",
+            "TradingTimescaleHealthCheckOptions.AggregateLagLimits names 'stock_prices_2m', which is not an aggregate of the trading schema (stock_prices_1m, stock_prices_5m, stock_prices_1h, stock_prices_1d, options_volume_1h, signal_performance_1d).",
+        ], error.Failures);
+        Assert.Equal(TimeSpan.FromMinutes(30), new TradingTimescaleHealthCheckOptions().LagLimitFor("stock_prices_5m"));
+    }
+
+    [Fact]
     public async Task A_database_with_pending_migrations_is_unhealthy_and_names_them()
     {
         using var host = BuildHost(Database.ConnectionString, applySchema: false);

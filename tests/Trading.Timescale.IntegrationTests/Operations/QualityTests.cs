@@ -131,7 +131,7 @@ public sealed class QualityTests(Infrastructure.TimescaleServerFixture server) :
     [Fact]
     public async Task Bad_options_are_refused_naming_the_option()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Trading.Operations.CheckQualityAsync(new DataQualityOptions { MaxImpliedVolatility = -1 }, Ct));
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => Trading.Operations.CheckQualityAsync(new DataQualityOptions { MaxImpliedVolatility = -1 }, Ct));
 
         Assert.Contains("DataQualityOptions.MinImpliedVolatility = 0 must be below MaxImpliedVolatility (-1)", error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest;
@@ -224,9 +225,14 @@ public sealed class ValidationTests : IDisposable
     [Fact]
     public void Options_out_of_range_are_refused_with_the_setting_named()
     {
-        Assert.Contains("BatchSize", Assert.Throws<ArgumentException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { BatchSize = 0 })).Message, StringComparison.Ordinal);
-        Assert.Contains("Mars/Olympus", Assert.Throws<ArgumentException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { ExchangeTimeZone = "Mars/Olympus" })).Message, StringComparison.Ordinal);
-        Assert.Contains("FutureTolerance", Assert.Throws<ArgumentException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { FutureTolerance = Duration.FromHours(-1) })).Message, StringComparison.Ordinal);
+        Assert.Contains("BatchSize", Assert.Throws<OptionsValidationException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { BatchSize = 0 })).Message, StringComparison.Ordinal);
+        Assert.Contains("Mars/Olympus", Assert.Throws<OptionsValidationException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { ExchangeTimeZone = "Mars/Olympus" })).Message, StringComparison.Ordinal);
+        Assert.Contains("FutureTolerance", Assert.Throws<OptionsValidationException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { FutureTolerance = Duration.FromHours(-1) })).Message, StringComparison.Ordinal);
+
+        // Every broken setting at once, as TradingTimescaleOptions and the other options report them.
+        var all = Assert.Throws<OptionsValidationException>(() => new TradingIngest(_dataSource, IngestOptions.Default with { BatchSize = 0, MaxRetries = -1 }));
+        Assert.Equal(typeof(IngestOptions), all.OptionsType);
+        Assert.Equal(["IngestOptions.BatchSize is 0; use 1 to 1,000,000.", $"IngestOptions.MaxRetries is -1; use 0 to {RetryOptions.MaxAttemptsLimit - 1}, or null for TradingTimescale:Retry."], all.Failures);
     }
 
     private sealed class FixedClock(Instant now) : IClock
