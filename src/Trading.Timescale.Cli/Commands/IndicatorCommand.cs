@@ -18,7 +18,9 @@ internal static class IndicatorCommand
         var interval = QueryArguments.Interval();
         var period = new Option<int?>("--period", "-p")
         {
-            Description = "The period in bars. Defaults: rsi 14, bollinger 20, sma 20, ema 20, atr 14, stochastic 14 (%K; %D is 3). macd is 12/26/9 and vwap has none.",
+            Description = $"The period in bars. Defaults: rsi {IndicatorDefaults.RsiPeriod}, bollinger {IndicatorDefaults.BollingerPeriod}, sma {IndicatorDefaults.MovingAveragePeriod}, " +
+                $"ema {IndicatorDefaults.EmaPeriod}, atr {IndicatorDefaults.AtrPeriod}, stochastic {IndicatorDefaults.StochasticKPeriod} (%K; %D is {IndicatorDefaults.StochasticDPeriod}). " +
+                $"macd is {IndicatorDefaults.MacdFastPeriod}/{IndicatorDefaults.MacdSlowPeriod}/{IndicatorDefaults.MacdSignalPeriod} and vwap has none.",
         };
         var from = QueryArguments.Instant("--from", "The first bar start included (the warm-up before it is read too).");
         var to = QueryArguments.Instant("--to", "The first bar start excluded.");
@@ -55,7 +57,15 @@ internal static class IndicatorCommand
             var dataSource = context.OpenDataSource();
             await using var dataSourceScope = dataSource.ConfigureAwait(false);
             var queries = new TradingQueries(dataSource);
-            var n = given ?? (name is "rsi" or "atr" or "stochastic" ? 14 : 20);
+            var n = given ?? name switch
+            {
+                "rsi" => IndicatorDefaults.RsiPeriod,
+                "bollinger" => IndicatorDefaults.BollingerPeriod,
+                "sma" => IndicatorDefaults.MovingAveragePeriod,
+                "ema" => IndicatorDefaults.EmaPeriod,
+                "atr" => IndicatorDefaults.AtrPeriod,
+                _ => IndicatorDefaults.StochasticKPeriod,
+            };
             var result = await (name switch
             {
                 "rsi" => Run(queries.Rsi(ticker, width, n), p => (p.Timestamp, p.ClosePrice, [("rsi", p.Rsi)])),

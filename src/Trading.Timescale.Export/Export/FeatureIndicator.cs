@@ -1,4 +1,5 @@
 using System.Globalization;
+using Trading.Timescale.Queries;
 
 namespace Trading.Timescale.Export;
 
@@ -29,26 +30,26 @@ public sealed record FeatureIndicator
     /// <param name="period">The period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not between 1 and 100,000.</exception>
-    public static FeatureIndicator Rsi(int period = 14) => Create("rsi", [Period(period, "rsi")]);
+    public static FeatureIndicator Rsi(int period = IndicatorDefaults.RsiPeriod) => Create("rsi", [Period(period, "rsi")]);
 
     /// <summary>Simple moving average of the close: <c>sma_N</c>.</summary>
     /// <param name="period">The period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not between 1 and 100,000.</exception>
-    public static FeatureIndicator Sma(int period = 20) => Create("sma", [Period(period, "sma")]);
+    public static FeatureIndicator Sma(int period = IndicatorDefaults.MovingAveragePeriod) => Create("sma", [Period(period, "sma")]);
 
     /// <summary>Exponential moving average of the close: <c>ema_N</c>.</summary>
     /// <param name="period">The period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not between 1 and 100,000.</exception>
-    public static FeatureIndicator Ema(int period = 20) => Create("ema", [Period(period, "ema")]);
+    public static FeatureIndicator Ema(int period = IndicatorDefaults.EmaPeriod) => Create("ema", [Period(period, "ema")]);
 
     /// <summary>Bollinger bands: <c>bollinger_N_K_upper</c>, <c>_middle</c>, <c>_lower</c> (a decimal point in K is written <c>p</c>).</summary>
     /// <param name="period">The period.</param>
     /// <param name="multiplier">The standard deviation multiplier.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A parameter is out of range.</exception>
-    public static FeatureIndicator Bollinger(int period = 20, decimal multiplier = 2) =>
+    public static FeatureIndicator Bollinger(int period = IndicatorDefaults.BollingerPeriod, decimal multiplier = IndicatorDefaults.BollingerStandardDeviations) =>
         multiplier is <= 0 or > 100
             ? throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "The bollinger multiplier must be above 0 and at most 100, such as 2.")
             : Create("bollinger", [Period(period, "bollinger"), multiplier]);
@@ -59,7 +60,7 @@ public sealed record FeatureIndicator
     /// <param name="signal">The signal period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A period is out of range, or <paramref name="fast"/> is not below <paramref name="slow"/>.</exception>
-    public static FeatureIndicator Macd(int fast = 12, int slow = 26, int signal = 9) =>
+    public static FeatureIndicator Macd(int fast = IndicatorDefaults.MacdFastPeriod, int slow = IndicatorDefaults.MacdSlowPeriod, int signal = IndicatorDefaults.MacdSignalPeriod) =>
         fast >= slow
             ? throw new ArgumentOutOfRangeException(nameof(fast), fast, $"The macd fast period must be below the slow period ({slow}).")
             : Create("macd", [Period(fast, "macd"), Period(slow, "macd"), Period(signal, "macd")]);
@@ -68,7 +69,7 @@ public sealed record FeatureIndicator
     /// <param name="period">The period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="period"/> is not between 1 and 100,000.</exception>
-    public static FeatureIndicator Atr(int period = 14) => Create("atr", [Period(period, "atr")]);
+    public static FeatureIndicator Atr(int period = IndicatorDefaults.AtrPeriod) => Create("atr", [Period(period, "atr")]);
 
     /// <summary>The session VWAP of typical prices, reset each exchange day: <c>vwap_session</c>.</summary>
     /// <returns>The indicator.</returns>
@@ -79,7 +80,7 @@ public sealed record FeatureIndicator
     /// <param name="dPeriod">The %D period.</param>
     /// <returns>The indicator.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A period is out of range.</exception>
-    public static FeatureIndicator Stochastic(int kPeriod = 14, int dPeriod = 3) =>
+    public static FeatureIndicator Stochastic(int kPeriod = IndicatorDefaults.StochasticKPeriod, int dPeriod = IndicatorDefaults.StochasticDPeriod) =>
         Create("stochastic", [Period(kPeriod, "stochastic"), Period(dPeriod, "stochastic")]);
 
     /// <summary>Reads a comma-separated list such as <c>rsi:14,sma:20,bollinger:20:2,macd,atr:14</c>.</summary>
@@ -126,16 +127,16 @@ public sealed record FeatureIndicator
                 : fallback;
             return kind switch
             {
-                "rsi" => Rsi(Int(0, 14)),
-                "sma" => Sma(Int(0, 20)),
-                "ema" => Ema(Int(0, 20)),
-                "atr" => Atr(Int(0, 14)),
+                "rsi" => Rsi(Int(0, IndicatorDefaults.RsiPeriod)),
+                "sma" => Sma(Int(0, IndicatorDefaults.MovingAveragePeriod)),
+                "ema" => Ema(Int(0, IndicatorDefaults.EmaPeriod)),
+                "atr" => Atr(Int(0, IndicatorDefaults.AtrPeriod)),
                 "vwap" => Vwap(),
-                "stochastic" => Stochastic(Int(0, 14), Int(1, 3)),
+                "stochastic" => Stochastic(Int(0, IndicatorDefaults.StochasticKPeriod), Int(1, IndicatorDefaults.StochasticDPeriod)),
                 "macd" when count is 0 => Macd(),
-                "macd" when count is 3 => Macd(Int(0, 12), Int(1, 26), Int(2, 9)),
+                "macd" when count is 3 => Macd(Int(0, IndicatorDefaults.MacdFastPeriod), Int(1, IndicatorDefaults.MacdSlowPeriod), Int(2, IndicatorDefaults.MacdSignalPeriod)),
                 "macd" => throw new FormatException($"indicator '{text}': macd takes no parameters or all three (macd:12:26:9)."),
-                _ => Bollinger(Int(0, 20), count > 1
+                _ => Bollinger(Int(0, IndicatorDefaults.BollingerPeriod), count > 1
                     ? decimal.TryParse(parts[2], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var k) ? k
                         : throw new FormatException($"indicator '{text}': multiplier '{parts[2]}' is not a number.")
                     : 2m),

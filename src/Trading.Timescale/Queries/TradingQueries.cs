@@ -56,7 +56,7 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or <paramref name="period"/> is not positive.</exception>
-    public IndicatorQuery<RsiPoint> Rsi(string symbol, TimescaleInterval interval, int period = 14) =>
+    public IndicatorQuery<RsiPoint> Rsi(string symbol, TimescaleInterval interval, int period = IndicatorDefaults.RsiPeriod) =>
         Indicator("calculate_rsi", "\"timestamp\", \"close_price\", \"rsi\"", symbol, interval, [Period(period, nameof(period))], Interval(interval),
             r => new RsiPoint(r.RequiredInstant(0), r.Decimal(1), r.Double(2)));
 
@@ -68,7 +68,7 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or <paramref name="period"/> is not positive, or <paramref name="standardDeviations"/> is negative.</exception>
-    public IndicatorQuery<BollingerPoint> BollingerBands(string symbol, TimescaleInterval interval, int period = 20, decimal standardDeviations = 2m)
+    public IndicatorQuery<BollingerPoint> BollingerBands(string symbol, TimescaleInterval interval, int period = IndicatorDefaults.BollingerPeriod, decimal standardDeviations = IndicatorDefaults.BollingerStandardDeviations)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(standardDeviations);
         return Indicator("calculate_bollinger_bands", "\"timestamp\", \"close_price\", \"middle_band\", \"upper_band\", \"lower_band\"", symbol, interval,
@@ -79,22 +79,22 @@ public sealed partial class TradingQueries
     /// <summary><c>trading.calculate_moving_average(symbol, period, interval, from, to)</c>: the simple moving average.</summary>
     /// <param name="symbol">The ticker.</param>
     /// <param name="interval">The bar width.</param>
-    /// <param name="period">The period.</param>
+    /// <param name="period">The period (20 by default).</param>
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or <paramref name="period"/> is not positive.</exception>
-    public IndicatorQuery<MovingAveragePoint> MovingAverage(string symbol, TimescaleInterval interval, int period) =>
+    public IndicatorQuery<MovingAveragePoint> MovingAverage(string symbol, TimescaleInterval interval, int period = IndicatorDefaults.MovingAveragePeriod) =>
         Indicator("calculate_moving_average", "\"timestamp\", \"close_price\", \"moving_average\"", symbol, interval, [Period(period, nameof(period))], Interval(interval),
             r => new MovingAveragePoint(r.RequiredInstant(0), r.Decimal(1), r.Double(2)));
 
     /// <summary><c>trading.calculate_ema(symbol, period, interval, from, to)</c>: the exponential moving average.</summary>
     /// <param name="symbol">The ticker.</param>
     /// <param name="interval">The bar width.</param>
-    /// <param name="period">The period.</param>
+    /// <param name="period">The period (20 by default).</param>
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or <paramref name="period"/> is not positive.</exception>
-    public IndicatorQuery<EmaPoint> Ema(string symbol, TimescaleInterval interval, int period) =>
+    public IndicatorQuery<EmaPoint> Ema(string symbol, TimescaleInterval interval, int period = IndicatorDefaults.EmaPeriod) =>
         Indicator("calculate_ema", "\"timestamp\", \"close_price\", \"ema\"", symbol, interval, [Period(period, nameof(period))], Interval(interval),
             r => new EmaPoint(r.RequiredInstant(0), r.Decimal(1), r.Double(2)));
 
@@ -107,7 +107,7 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or a period is not positive.</exception>
-    public IndicatorQuery<MacdPoint> Macd(string symbol, TimescaleInterval interval, int fastPeriod = 12, int slowPeriod = 26, int signalPeriod = 9) =>
+    public IndicatorQuery<MacdPoint> Macd(string symbol, TimescaleInterval interval, int fastPeriod = IndicatorDefaults.MacdFastPeriod, int slowPeriod = IndicatorDefaults.MacdSlowPeriod, int signalPeriod = IndicatorDefaults.MacdSignalPeriod) =>
         Indicator("calculate_macd", "\"timestamp\", \"close_price\", \"macd\", \"signal\", \"histogram\"", symbol, interval,
             [Period(fastPeriod, nameof(fastPeriod)), Period(slowPeriod, nameof(slowPeriod)), Period(signalPeriod, nameof(signalPeriod))], Interval(interval),
             r => new MacdPoint(r.RequiredInstant(0), r.Decimal(1), r.Double(2), r.Double(3), r.Double(4)));
@@ -119,7 +119,7 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or <paramref name="period"/> is not positive.</exception>
-    public IndicatorQuery<AtrPoint> Atr(string symbol, TimescaleInterval interval, int period = 14) =>
+    public IndicatorQuery<AtrPoint> Atr(string symbol, TimescaleInterval interval, int period = IndicatorDefaults.AtrPeriod) =>
         Indicator("calculate_atr", "\"timestamp\", \"high_price\", \"low_price\", \"close_price\", \"true_range\", \"atr\"", symbol, interval,
             [Period(period, nameof(period))], Interval(interval),
             r => new AtrPoint(r.RequiredInstant(0), r.Decimal(1), r.Decimal(2), r.Decimal(3), r.Double(4), r.Double(5)));
@@ -142,7 +142,7 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     /// <exception cref="ArgumentException"><paramref name="symbol"/> is empty.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> or a period is not positive.</exception>
-    public IndicatorQuery<StochasticPoint> Stochastic(string symbol, TimescaleInterval interval, int kPeriod = 14, int dPeriod = 3) =>
+    public IndicatorQuery<StochasticPoint> Stochastic(string symbol, TimescaleInterval interval, int kPeriod = IndicatorDefaults.StochasticKPeriod, int dPeriod = IndicatorDefaults.StochasticDPeriod) =>
         Indicator("calculate_stochastic", "\"timestamp\", \"close_price\", \"percent_k\", \"percent_d\"", symbol, interval,
             [Period(kPeriod, nameof(kPeriod)), Period(dPeriod, nameof(dPeriod))], Interval(interval),
             r => new StochasticPoint(r.RequiredInstant(0), r.Decimal(1), r.Double(2), r.Double(3)));

@@ -21,6 +21,36 @@ public sealed partial class AggregateCatalogTests
     }
 
     [Fact]
+    public void The_indicator_functions_name_exactly_the_catalogued_bar_aggregates()
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "schema", "repeatable", "70_indicators.sql"));
+        var named = AggregateName().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(AggregateCatalog.All.Where(a => a.Kind == AggregateKind.Bars).Select(a => a.Name).Order(), named.Order());
+    }
+
+    [Fact]
+    public void No_file_names_an_aggregate_the_catalogue_does_not_have()
+    {
+        var root = RepositoryRoot();
+        var known = AggregateCatalog.All.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        var files = Directory.EnumerateFiles(Path.Combine(root, "schema"), "*.sql", SearchOption.AllDirectories)
+            .Append(Path.Combine(root, "tests", "Conformance", "schema-script.mjs"))
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(files.Count > 100, $"only {files.Count} files found under {root}");
+
+        var unknown = files
+            .SelectMany(f => AggregateLikeName().Matches(File.ReadAllText(f)).Select(m => (File: Path.GetRelativePath(root, f), Name: m.Value)))
+            .Where(x => !known.Contains(x.Name))
+            .Select(x => $"{x.File}: {x.Name}")
+            .Distinct()
+            .ToList();
+        Assert.Empty(unknown);
+    }
+
+    [Fact]
     public void The_installer_sets_a_refresh_policy_for_every_aggregate()
     {
         var names = SchemaSettings.From(new TradingTimescaleOptions(), Trading.Timescale.Schema.TimescaleEdition.Community).Select(s => s.Key).ToHashSet();
@@ -62,4 +92,8 @@ public sealed partial class AggregateCatalogTests
 
     [GeneratedRegex(@"\b(stock_prices_(1m|5m|1h|1d)|options_volume_1h|signal_performance_1d)\b")]
     private static partial Regex AggregateName();
+
+    // Any name shaped like an aggregate of the schema, catalogued or not.
+    [GeneratedRegex(@"\b(stock_prices|options_volume|signal_performance|options_data|signals)_[0-9]+(s|m|h|d|w)\b")]
+    private static partial Regex AggregateLikeName();
 }
