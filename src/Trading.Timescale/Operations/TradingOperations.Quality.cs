@@ -74,7 +74,7 @@ public sealed partial class TradingOperations
                         found.Add(new DataQualityCheck
                         {
                             CheckName = check.Name, TableName = check.Table, Symbol = reader.GetString(0), Status = check.ProblemStatus,
-                            MeasuredValue = reader.IsDBNull(2) ? null : reader.GetDouble(2), ThresholdValue = check.Threshold,
+                            MeasuredValue = reader.Double(2), ThresholdValue = check.Threshold,
                             Details = details.ToJsonString(), Timestamp = asOf,
                         });
                     }

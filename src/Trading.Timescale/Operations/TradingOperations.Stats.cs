@@ -3,6 +3,7 @@ using Trading.Timescale.Schema;
 using Trading.Timescale.Schema.Internal;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -80,7 +81,7 @@ public sealed partial class TradingOperations
         await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
         {
             result.Add(new TableSize(row.GetString(0), row.GetBoolean(1), row.GetInt64(2),
-                ReadInt64(row, 3) ?? 0, ReadInt64(row, 4) ?? 0, ReadInt64(row, 5) ?? 0, ReadInt64(row, 6) ?? 0));
+                row.Int64(3) ?? 0, row.Int64(4) ?? 0, row.Int64(5) ?? 0, row.Int64(6) ?? 0));
         }
 
         return result;
@@ -109,7 +110,7 @@ public sealed partial class TradingOperations
         await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
         {
             result.Add(new ChunkStats(row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3), row.GetBoolean(4),
-                ReadInt64(row, 5) ?? 0, ReadInt64(row, 6), ReadInt64(row, 7)));
+                row.Int64(5) ?? 0, row.Int64(6), row.Int64(7)));
         }
 
         return result;
@@ -146,8 +147,8 @@ public sealed partial class TradingOperations
         var result = new List<JobStats>();
         await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
         {
-            result.Add(new JobStats(row.GetInt32(0), row.GetString(1), row.GetString(2), ReadDuration(row, 3), row.GetBoolean(4), ReadString(row, 5),
-                ReadInstant(row, 6), ReadInstant(row, 7), ReadInstant(row, 8), row.GetInt64(9), row.GetInt64(10), ReadString(row, 11), ReadInstant(row, 12)));
+            result.Add(new JobStats(row.GetInt32(0), row.GetString(1), row.GetString(2), ReadDuration(row, 3), row.GetBoolean(4), row.String(5),
+                ReadInstant(row, 6), ReadInstant(row, 7), ReadInstant(row, 8), row.GetInt64(9), row.GetInt64(10), row.String(11), ReadInstant(row, 12)));
         }
 
         return result;

@@ -4,6 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Positions.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Positions;
 
@@ -207,9 +208,9 @@ public sealed class PositionBook
                     unmarked.Add(new UnmarkedPosition(position, UnmarkedReason(
                         position,
                         reader.GetBoolean(extra + 1),
-                        PositionSql.NullableDecimal(reader, extra + 3),
-                        PositionSql.NullableDecimal(reader, extra + 4),
-                        PositionSql.NullableDecimal(reader, extra + 5))));
+                        reader.Decimal(extra + 3),
+                        reader.Decimal(extra + 4),
+                        reader.Decimal(extra + 5))));
                 }
             }
         }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Queries;
 

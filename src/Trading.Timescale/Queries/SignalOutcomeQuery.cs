@@ -2,6 +2,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -1,6 +1,7 @@
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.ScaleOut;
 
@@ -86,8 +87,8 @@ public static class TradingReplication
                 {
                     await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                     inRecovery = reader.GetBoolean(0);
-                    bytes = reader.IsDBNull(1) ? null : reader.GetInt64(1);
-                    seconds = reader.IsDBNull(2) ? null : reader.GetDouble(2);
+                    bytes = reader.Int64(1);
+                    seconds = reader.Double(2);
                     paused = reader.IsDBNull(3) ? null : reader.GetBoolean(3);
                 }
 
@@ -116,10 +117,10 @@ public static class TradingReplication
             {
                 standbys.Add(new StandbyConnection
                 {
-                    ApplicationName = reader.IsDBNull(0) ? null : reader.GetString(0),
-                    ClientAddress = reader.IsDBNull(1) ? null : reader.GetString(1),
-                    State = reader.IsDBNull(2) ? null : reader.GetString(2),
-                    Lag = new ReplicationLag { Bytes = reader.IsDBNull(3) ? null : reader.GetInt64(3), Seconds = reader.IsDBNull(4) ? null : reader.GetDouble(4) },
+                    ApplicationName = reader.String(0),
+                    ClientAddress = reader.String(1),
+                    State = reader.String(2),
+                    Lag = new ReplicationLag { Bytes = reader.Int64(3), Seconds = reader.Double(4) },
                 });
             }
         }

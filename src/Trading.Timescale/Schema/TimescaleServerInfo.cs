@@ -1,4 +1,5 @@
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Schema;
 
@@ -32,9 +33,9 @@ public sealed record TimescaleServerInfo(string ServerVersion, string? Timescale
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         // Distributions append build details ("15.20 (Debian 15.20-0+deb12u1)"); keep the version number.
         var serverVersion = reader.GetString(0).Split(' ', 2)[0];
-        var installed = reader.IsDBNull(1) ? null : reader.GetString(1);
-        var available = reader.IsDBNull(2) ? null : reader.GetString(2);
-        var license = reader.IsDBNull(3) ? null : reader.GetString(3);
+        var installed = reader.String(1);
+        var available = reader.String(2);
+        var license = reader.String(3);
         return new TimescaleServerInfo(serverVersion, installed ?? available, ParseEdition(installed ?? available, license), installed is not null);
     }
 

@@ -1,5 +1,6 @@
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -27,11 +28,11 @@ internal sealed class DataQualityCheckMap : TableMap<DataQualityCheck>
     {
         CheckName = reader.GetString(0),
         TableName = reader.GetString(1),
-        Symbol = GetString(reader, 2),
+        Symbol = reader.String(2),
         Status = EnumText.ParseQualityStatus(reader.GetString(3)),
         MeasuredValue = GetDouble(reader, 4),
         ThresholdValue = GetDouble(reader, 5),
-        Details = GetString(reader, 6),
+        Details = reader.String(6),
         Timestamp = reader.GetFieldValue<Instant>(7),
         Id = GetInt64(reader, 8),
         CreatedAt = GetInstant(reader, 9),

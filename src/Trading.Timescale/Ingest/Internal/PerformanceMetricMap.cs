@@ -1,5 +1,6 @@
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -28,9 +29,9 @@ internal sealed class PerformanceMetricMap : TableMap<PerformanceMetric>
     {
         MetricName = reader.GetString(0),
         MetricValue = reader.GetDouble(1),
-        Strategy = GetString(reader, 2),
-        ModelVersion = GetString(reader, 3),
-        Symbol = GetString(reader, 4),
+        Strategy = reader.String(2),
+        ModelVersion = reader.String(3),
+        Symbol = reader.String(4),
         Period = EnumText.ParsePeriod(reader.GetString(5)),
         Tags = reader.GetString(6),
         Timestamp = reader.GetFieldValue<Instant>(7),

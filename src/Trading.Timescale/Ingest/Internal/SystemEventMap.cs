@@ -1,5 +1,6 @@
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -27,7 +28,7 @@ internal sealed class SystemEventMap : TableMap<SystemEvent>
         Severity = EnumText.ParseSeverity(reader.GetString(1)),
         Source = reader.GetString(2),
         Message = reader.GetString(3),
-        Details = GetString(reader, 4),
+        Details = reader.String(4),
         Timestamp = reader.GetFieldValue<Instant>(5),
         Id = GetInt64(reader, 6),
         CreatedAt = GetInstant(reader, 7),

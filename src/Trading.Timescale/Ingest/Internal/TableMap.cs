@@ -163,7 +163,5 @@ internal abstract class TableMap<T> : TableMap
 
     protected static double? GetDouble(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<double?>(ordinal);
 
-    protected static string? GetString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     protected static NodaTime.Instant? GetInstant(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<NodaTime.Instant?>(ordinal);
 }

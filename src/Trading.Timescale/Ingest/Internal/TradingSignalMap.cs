@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -33,9 +34,9 @@ internal sealed class TradingSignalMap : TableMap<TradingSignal>
         Confidence = reader.GetDecimal(2),
         TargetPrice = GetDecimal(reader, 3),
         StopLoss = GetDecimal(reader, 4),
-        Reasoning = GetString(reader, 5),
-        ModelVersion = GetString(reader, 6),
-        Features = GetString(reader, 7),
+        Reasoning = reader.String(5),
+        ModelVersion = reader.String(6),
+        Features = reader.String(7),
         Timestamp = reader.GetFieldValue<Instant>(8),
         ExpiresAt = GetInstant(reader, 9),
         Id = GetInt64(reader, 10),

@@ -20,10 +20,6 @@ internal static class OperationsSql
     public static Duration? ReadDuration(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : NodaTime.Duration.FromSeconds(reader.GetDouble(ordinal));
 
-    public static long? ReadInt64(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
-    public static string? ReadString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     /// <summary>A double-quoted SQL identifier.</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

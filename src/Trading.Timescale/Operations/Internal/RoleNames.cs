@@ -1,5 +1,6 @@
 using System.Text;
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations.Internal;
 
@@ -109,7 +110,7 @@ internal static class RoleNames
         var powers = new List<(string, string?)>();
         await foreach (var row in OperationsSql.QueryAsync(connection, sql, [name], cancellationToken).ConfigureAwait(false))
         {
-            powers.Add((row.GetString(0), OperationsSql.ReadString(row, 1)));
+            powers.Add((row.GetString(0), row.String(1)));
         }
 
         return powers;

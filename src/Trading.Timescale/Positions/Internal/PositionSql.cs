@@ -1,6 +1,7 @@
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Positions.Internal;
 
@@ -180,16 +181,16 @@ internal static class PositionSql
             AverageCost = reader.GetDecimal(10),
             Status = PositionCodes.ParseStatus(reader.GetString(11)),
             RealizedPnl = reader.GetDecimal(12),
-            UnrealizedPnl = NullableDecimal(reader, 13),
-            MarkPrice = NullableDecimal(reader, 14),
-            MarkedAt = NullableInstant(reader, 15),
-            SignalId = reader.IsDBNull(16) ? null : reader.GetInt64(16),
-            SignalTimestamp = NullableInstant(reader, 17),
+            UnrealizedPnl = reader.Decimal(13),
+            MarkPrice = reader.Decimal(14),
+            MarkedAt = reader.Instant(15),
+            SignalId = reader.Int64(16),
+            SignalTimestamp = reader.Instant(17),
             OpenedAt = reader.GetFieldValue<Instant>(18),
-            ClosedAt = NullableInstant(reader, 19),
-            Notes = reader.IsDBNull(20) ? null : reader.GetString(20),
-            CreatedAt = NullableInstant(reader, 21),
-            UpdatedAt = NullableInstant(reader, 22),
+            ClosedAt = reader.Instant(19),
+            Notes = reader.String(20),
+            CreatedAt = reader.Instant(21),
+            UpdatedAt = reader.Instant(22),
         };
     }
 
@@ -206,14 +207,9 @@ internal static class PositionSql
         PositionQuantityAfter = reader.GetDecimal(8),
         AverageCostAfter = reader.GetDecimal(9),
         ExecutedAt = reader.GetFieldValue<Instant>(10),
-        Notes = reader.IsDBNull(11) ? null : reader.GetString(11),
+        Notes = reader.String(11),
         CreatedAt = reader.GetFieldValue<Instant>(12),
     };
-
-    internal static decimal? NullableDecimal(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
-
-    private static Instant? NullableInstant(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<Instant>(ordinal);
 
     private static string Columns(string? alias) =>
         string.Join(", ", PositionColumnNames.Select(name => alias is null ? name : $"{alias}.{name}"));

@@ -70,8 +70,8 @@ internal static class AggregateRefreshReader
             int? JobId, bool Scheduled, Instant? LastSuccess, Instant? NextStart, double? EndOffsetSeconds)>();
         await foreach (var row in QueryAsync(connection, AggregatesSql, null, cancellationToken).ConfigureAwait(false))
         {
-            aggregates.Add((row.GetString(0), row.GetBoolean(1), row.GetString(2), ReadString(row, 3), row.GetString(4), ReadString(row, 5),
-                row.IsDBNull(6) ? null : row.GetInt32(6), row.GetBoolean(7), ReadInstant(row, 8), ReadInstant(row, 9), row.IsDBNull(10) ? null : row.GetDouble(10)));
+            aggregates.Add((row.GetString(0), row.GetBoolean(1), row.GetString(2), row.String(3), row.GetString(4), row.String(5),
+                row.IsDBNull(6) ? null : row.GetInt32(6), row.GetBoolean(7), ReadInstant(row, 8), ReadInstant(row, 9), row.Double(10)));
         }
 
         var result = new List<AggregateRefresh>(aggregates.Count);

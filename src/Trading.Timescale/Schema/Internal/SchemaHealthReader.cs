@@ -147,7 +147,7 @@ internal static class SchemaHealthReader
                 row.GetString(2),
                 ReadInterval(row, 3) ?? default,
                 row.GetBoolean(4),
-                row.IsDBNull(5) ? null : row.GetString(5),
+                row.String(5),
                 row.IsDBNull(6) ? null : Instant.FromUnixTimeTicks(row.GetInt64(6) * 10),
                 row.IsDBNull(7) ? null : Instant.FromUnixTimeTicks(row.GetInt64(7) * 10),
                 row.GetInt64(8)));
@@ -171,8 +171,8 @@ internal static class SchemaHealthReader
         {
             result.Add(new CompressionHealth(
                 row.GetString(0), row.GetBoolean(1), row.GetInt64(2), row.GetInt64(3),
-                row.IsDBNull(4) ? null : row.GetInt64(4),
-                row.IsDBNull(5) ? null : row.GetInt64(5)));
+                row.Int64(4),
+                row.Int64(5)));
         }
 
         return result;

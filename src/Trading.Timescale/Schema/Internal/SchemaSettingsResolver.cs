@@ -106,7 +106,7 @@ internal static class SchemaSettingsResolver
             {
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var rows = reader.GetInt64(0);
-                var oldest = reader.IsDBNull(1) ? null : reader.GetString(1);
+                var oldest = reader.String(1);
                 var cutoff = reader.GetString(2);
                 parts.Add(rows == 0
                     ? $"{change} drops trading.{table} rows older than {change.ConfiguredValue} (none today; rows older than {cutoff} from now on)"

@@ -1,10 +1,13 @@
 using NodaTime;
 using Npgsql;
 
-namespace Trading.Timescale.Queries.Internal;
+namespace Trading.Timescale.Internal;
 
-/// <summary>Nullable column reads, one call per column (the readers use sequential access).</summary>
-internal static class ReaderExtensions
+/// <summary>
+/// The one set of nullable column reads of every capability: one call per column, so the readers may use sequential
+/// access.
+/// </summary>
+internal static class NullableReads
 {
     public static decimal? Decimal(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDecimal(ordinal);
 
@@ -13,6 +16,8 @@ internal static class ReaderExtensions
     public static long? Int64(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
     public static Instant? Instant(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<Instant>(ordinal);
+
+    public static string? String(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static Instant RequiredInstant(this NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<Instant>(ordinal);
 }
