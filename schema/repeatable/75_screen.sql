@@ -66,7 +66,7 @@ BEGIN
                            LEAST(count(*) OVER (PARTITION BY b.symbol), %1$s) AS used
                     FROM (%2$s) AS b
                     WINDOW newest_first AS (PARTITION BY b.symbol ORDER BY b.bucket DESC)) AS n
-              WHERE n.back <= n.used) AS w
+              WHERE n.back <= %1$s) AS w
         GROUP BY w.symbol
         $sql$, p_needed, source)
         USING p_from, p_to, p_symbols, p_width;
@@ -94,7 +94,8 @@ DECLARE
     universe TEXT[];
     seen TEXT[];
     short TEXT[];
-    fewest INTEGER;
+    short_bars BIGINT;
+    passes INTEGER := 0;
     bar RECORD;
 BEGIN
     IF p_as_of IS NULL OR NOT isfinite(p_as_of) THEN
@@ -122,13 +123,16 @@ BEGIN
         END IF;
         seen := '{}';
         short := '{}';
-        fewest := NULL;
+        short_bars := 0;
+        passes := passes + 1;
         FOR bar IN SELECT * FROM trading.screen_pass(width, pending, lower_bound, cutoff, needed) LOOP
             seen := seen || bar.symbol;
-            IF bar.used < needed AND isfinite(lower_bound) AND trading.bars_exist_before(bar.symbol, width, lower_bound) THEN
-                -- Fewer bars than the warm-up in the range, and earlier ones exist: read further back.
+            -- Fewer bars than the warm-up in the range, and earlier ones may exist: read further back. After the first
+            -- range (which only sizes the next one) a symbol goes on only while bars_exist_before says so.
+            IF bar.used < needed AND isfinite(lower_bound)
+               AND (passes = 1 OR trading.bars_exist_before(bar.symbol, width, lower_bound)) THEN
                 short := short || bar.symbol;
-                fewest := LEAST(fewest, bar.used);
+                short_bars := short_bars + bar.used;
                 CONTINUE;
             END IF;
             IF NOT bar.ranges_complete THEN
@@ -159,7 +163,8 @@ BEGIN
         EXIT WHEN cardinality(short) = 0;
         pending := short;
         universe := short;
-        lookback := lookback * LEAST(8, GREATEST(2, CASE WHEN fewest > 0 THEN 1.25 * needed / fewest ELSE 4 END));
+        -- Sized by the short symbols' average density, with room for a session's edges and a weekend.
+        lookback := lookback * LEAST(8, GREATEST(2, CASE WHEN short_bars > 0 THEN 2.0 * needed * cardinality(short) / short_bars ELSE 4 END));
     END LOOP;
 END
 $$;
