@@ -177,6 +177,7 @@ internal static class QuickBenchmark
         var rsi = await IndicatorBenchmarks.MeasureRsiAsync(history);
         Log($"RSI-14, one day of 5-minute bars: {rsi.OneDayMedianMs} ms; the whole 30 days: {rsi.FullHistoryMedianMs} ms");
         var queryTimings = await QueryBenchmarks.MeasureAsync(history, symbols, days, Math.Min(runs, 5), Log);
+        var screen = await ScreenBenchmarks.MeasureAsync(history, symbols, days, Log);
         var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Clamp(runs - 1, 2, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
 
         var soak = soakSeconds > 0 ? await SoakBenchmark.MeasureAsync(soakSeconds, Log) : null;
@@ -222,11 +223,13 @@ internal static class QuickBenchmark
             refresh,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
+            screen,
             export,
             soak,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 3.0, met = rsi.OneDayMedianMs < 3 },
+                screenMs = new { target = 100.0, met = screen.ms < 100 },
                 materializeVsRawCopy = refresh.materialize is { } m ? new { target = 0.25, met = m.vsRawCopy >= 0.25 } : null,
                 steadyStateRefreshSeconds = refresh.steadyState is { } r ? new { target = 1.0, met = r.medianSeconds < 1 } : null,
                 barsOneSymbolSpeedup = new { target = 20.0, met = queryTimings.bars.oneSymbol.speedup >= 20 },
@@ -379,7 +382,7 @@ internal static class QuickBenchmark
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
@@ -388,7 +391,7 @@ internal static class QuickBenchmark
     private static readonly Stopwatch Started = Stopwatch.StartNew();
 
     /// <summary>One progress line on standard error, with the seconds since the process started.</summary>
-    private static void Log(string message) => Console.Error.WriteLine($"[bench {Started.Elapsed.TotalSeconds,4:F0} s] {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[bench {Started.Elapsed.TotalSeconds,4:F0} s] {message}");
 
     /// <summary>Latency of the latest-snapshot read vs the spec's DISTINCT ON query (milliseconds, medians).</summary>
     internal sealed record LatestResult(

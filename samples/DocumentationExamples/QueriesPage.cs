@@ -37,6 +37,24 @@ internal static class QueriesPage
         Console.WriteLine(rsi.Count);
     }
 
+    public static async Task ScreensAsync(TradingDatabase trading, Instant closeOfDay, CancellationToken ct)
+    {
+        var oversold = await trading.Queries.Screen(BarInterval.FiveMinutes).RsiBelow(30).ToListAsync(ct);
+        var breakouts = await trading.Queries.Screen(BarInterval.FiveMinutes)
+            .AboveUpperBand()
+            .RelativeVolumeAtLeast(2)
+            .OrderBy(ScreenOrder.RelativeVolume, SortDirection.Descending)
+            .Take(10)
+            .ToListAsync(ct);
+        foreach (var row in breakouts)
+        {
+            Console.WriteLine($"{row.Symbol} {row.Timestamp} close {row.Close} RSI {row.Rsi14:F1} %B {row.PercentB:F2} volume x{row.RelativeVolume:F1}");
+        }
+
+        var atClose = await trading.Queries.Screen(BarInterval.OneHour).AsOf(closeOfDay).ForSymbols("AAPL", "MSFT", "NVDA").ToListAsync(ct);
+        Console.WriteLine($"{oversold.Count} {atClose.Count}");
+    }
+
     public static async Task OptionsAsync(TradingDatabase trading, Instant at, LocalDate today, CancellationToken ct)
     {
         var chain = await trading.Queries.OptionChain("AAPL").AsOf(at).Expiring(today, today.PlusDays(7)).Strikes(180m, 220m).ToListAsync(ct);

@@ -29,6 +29,7 @@ internal static class CliApp
         root.Subcommands.Add(BackupsCommand.Create());
         root.Subcommands.Add(BarsCommand.Create());
         root.Subcommands.Add(IndicatorCommand.Create());
+        root.Subcommands.Add(ScreenCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         return root;

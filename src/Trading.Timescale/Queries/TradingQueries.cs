@@ -50,6 +50,20 @@ public sealed partial class TradingQueries
     /// <returns>The query.</returns>
     public LatestPriceQuery LatestPrices(Instant asOf) => new(_dataSource, asOf);
 
+    /// <summary>
+    /// A screen across symbols (<c>trading.screen</c>, see <see cref="ScreenQuery"/>): each symbol's last complete bar of
+    /// <paramref name="interval"/> width with close, change, RSI-14, SMA-20, SMA-50, Bollinger(20, 2) %B and bandwidth, ATR-14
+    /// and relative volume, in one query.
+    /// </summary>
+    /// <param name="interval">The bar width, such as <see cref="BarInterval.FiveMinutes"/>.</param>
+    /// <returns>The query.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="interval"/> is not positive.</exception>
+    public ScreenQuery Screen(TimescaleInterval interval)
+    {
+        CheckInterval(interval);
+        return new ScreenQuery(_dataSource, interval);
+    }
+
     /// <summary><c>trading.calculate_rsi(symbol, period, interval, from, to)</c>: Wilder RSI.</summary>
     /// <param name="symbol">The ticker.</param>
     /// <param name="interval">The bar width.</param>

@@ -42,6 +42,7 @@ public sealed class CliErrorFormatTests : IDisposable
         ("bars", ["AAPL", "--interval", "1m", "--from", "2026-03-09T14:30:00Z", "--to", "2026-03-09T15:30:00Z"]),
         ("indicator", ["rsi", "AAPL", "--interval", "5m"]),
         ("chain", ["AAPL"]),
+        ("screen", ["--interval", "5m"]),
         ("export bars", ["--from", "2026-11-30", "--to", "2026-12-01", "--output", "{dir}/bars"]),
         ("export options", ["--from", "2026-11-30", "--to", "2026-12-01", "--output", "{dir}/options"]),
         ("export signals", ["--from", "2026-11-30", "--to", "2026-12-01", "--output", "{dir}/signals"]),
