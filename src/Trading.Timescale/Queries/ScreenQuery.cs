@@ -1,6 +1,7 @@
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using Trading.Timescale.Internal;
 using Trading.Timescale.Queries.Internal;
 
 namespace Trading.Timescale.Queries;
