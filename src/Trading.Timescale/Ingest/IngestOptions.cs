@@ -1,4 +1,5 @@
 using NodaTime;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -40,7 +41,7 @@ public sealed record IngestOptions
     /// The IANA time zone of the exchange calendar (default <c>America/New_York</c>): an option may not expire
     /// before the quote's date in this zone.
     /// </summary>
-    public string ExchangeTimeZone { get; init; } = DefaultExchangeTimeZone;
+    public string ExchangeTimeZone { get; init; } = SchemaSettings.DefaultExchangeTimeZone;
 
     /// <summary>
     /// Whether ingestion keeps <c>trading.latest_stock_prices</c> and <c>trading.latest_option_quotes</c> current in
@@ -84,7 +85,7 @@ public sealed record IngestOptions
 
     /// <summary>Throws when a setting is out of range, listing every one that is.</summary>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range; each message names it.</exception>
-    internal void Validate() => new Trading.Timescale.Internal.OptionsFailures<IngestOptions>()
+    internal void Validate() => new OptionsFailures<IngestOptions>()
         .Require(BatchSize is >= 1 and <= MaxBatchSize, $"IngestOptions.BatchSize is {BatchSize}; use 1 to {MaxBatchSize:N0}.")
         .Require(FutureTolerance >= Duration.Zero, $"IngestOptions.FutureTolerance is {FutureTolerance}; it cannot be negative.")
         .Require(MaxYearsToExpiration is >= 0 and <= 100, $"IngestOptions.MaxYearsToExpiration is {MaxYearsToExpiration}; use 0 to 100.")
@@ -96,8 +97,6 @@ public sealed record IngestOptions
 
     /// <summary>The command timeout in whole seconds, as Npgsql takes it (0 = none).</summary>
     internal int CommandTimeoutSeconds => (int)Math.Ceiling(CommandTimeout.TotalSeconds);
-
-    private const string DefaultExchangeTimeZone = "America/New_York";
 
     internal DateTimeZone ResolveExchangeZone() =>
         DateTimeZoneProviders.Tzdb.GetZoneOrNull(ExchangeTimeZone ?? string.Empty)
