@@ -31,6 +31,7 @@ internal static class CliApp
         root.Subcommands.Add(IndicatorCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(WatchCommand.Create());
         return root;
     }
 
