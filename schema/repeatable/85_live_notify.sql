@@ -1,24 +1,19 @@
 -- Live notifications (docs/live.md): after each statement that writes stock_prices, signals or system_events, one
 -- notification on the channel trading_live, whatever tool wrote the rows (the library, psql \copy, any client).
 -- The triggers are statement-level with a transition table, so a COPY of a million rows sends one notification.
--- The payload is a wake-up, not the data: the table, the operation, the row count and the rows' time range, a few
--- dozen bytes whatever the statement wrote (PostgreSQL's limit is 8,000). Subscribers read what is new from their
--- own position, so a lost notification loses nothing.
+-- The payload is a wake-up, not the data: the table and the operation, a few dozen bytes whatever the statement
+-- wrote (PostgreSQL's limit is 8,000). Subscribers read what is new from their own position, so a lost
+-- notification loses nothing.
 
 CREATE OR REPLACE FUNCTION trading.live_notify()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    row_count bigint;
-    first_time timestamptz;
-    last_time timestamptz;
 BEGIN
-    SELECT count(*), min(r."timestamp"), max(r."timestamp") INTO row_count, first_time, last_time FROM live_rows r;
-    IF row_count > 0 THEN
-        PERFORM pg_notify('trading_live', json_build_object(
-            'table', TG_TABLE_NAME, 'op', TG_OP, 'rows', row_count, 'first', first_time, 'last', last_time)::text);
+    -- Only whether the statement wrote a row: reading the first one is enough, whatever the statement's size.
+    IF EXISTS (SELECT FROM live_rows) THEN
+        PERFORM pg_notify('trading_live', json_build_object('table', TG_TABLE_NAME, 'op', TG_OP)::text);
     END IF;
     RETURN NULL;
 END;
