@@ -13,8 +13,6 @@ namespace Trading.Timescale.Benchmarks;
 /// </summary>
 internal static class LiveBenchmarks
 {
-    private static readonly string[] Tables = ["stock_prices", "signals", "system_events"];
-
     public static async Task<LiveResult> MeasureAsync(BenchmarkDatabase db, TradingIngest ingest, StockPrice[] data, int runs, int samples, Action<string> log)
     {
         log($"live: latency of {samples} bars and {samples} signals");
@@ -112,11 +110,19 @@ internal static class LiveBenchmarks
         return latencies;
     }
 
+    /// <summary>
+    /// Drops or creates the insert trigger of stock_prices as schema/repeatable/85_live_notify.sql does (TimescaleDB
+    /// before 2.27 refuses ALTER TABLE ... DISABLE TRIGGER on a hypertable).
+    /// </summary>
     private static async Task SetTriggersAsync(BenchmarkDatabase db, bool enabled)
     {
-        foreach (var table in Tables)
+        await db.ExecuteAsync("DROP TRIGGER IF EXISTS live_notify_insert ON trading.stock_prices");
+        if (enabled)
         {
-            await db.ExecuteAsync($"ALTER TABLE trading.{table} {(enabled ? "ENABLE" : "DISABLE")} TRIGGER live_notify_insert");
+            await db.ExecuteAsync("""
+                CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.stock_prices
+                    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify()
+                """);
         }
     }
 
