@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
@@ -49,7 +50,11 @@ public sealed partial class TradingLive
                 }
             }
 
-            first = false;
+            if (first)
+            {
+                _logger.LogDebug("Live stock_prices subscription started: {Width} bars of {Symbols} symbol(s) with rows.", interval, latest.Count);
+                first = false;
+            }
             while (true)
             {
                 dirty.Clear();

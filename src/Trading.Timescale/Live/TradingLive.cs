@@ -126,6 +126,7 @@ public sealed partial class TradingLive
         await using var listenerScope = listener.ConfigureAwait(false);
         await listener.StartAsync(cancellationToken).ConfigureAwait(false);
         var position = after ?? await NewestAsync(map, cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("Live {Table} subscription started after ({Timestamp}, {Id}).", map.Table, position.Timestamp, position.Id);
         while (true)
         {
             listener.Consume();

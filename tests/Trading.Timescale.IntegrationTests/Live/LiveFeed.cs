@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using NodaTime;
+using Npgsql;
+using Trading.Timescale.Live;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 
 namespace Trading.Timescale.IntegrationTests.Live;
@@ -78,6 +80,26 @@ internal static class LiveFeed
             },
             CancellationToken.None);
         return (channel.Reader, completion);
+    }
+
+    /// <summary>
+    /// Starts a subscription on a <see cref="TradingLive"/> of its own and returns once it has taken its starting position
+    /// (its "subscription started" log entry), so that rows written afterwards are new to it.
+    /// </summary>
+    public static async Task<(ChannelReader<T> Items, Task Completion)> SubscribeAsync<T>(
+        NpgsqlDataSource dataSource, Func<TradingLive, IAsyncEnumerable<T>> subscribe, CancellationToken cancellationToken, NpgsqlDataSource? primary = null)
+    {
+        var logger = new CapturingLogger<TradingLive>();
+        var drained = Drain(subscribe(new TradingLive(dataSource, primary, logger)), cancellationToken);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!logger.Entries.Any(e => e.Message.Contains("subscription started", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the subscription did not start within 30 s");
+            Assert.False(drained.Completion.IsCompleted, "the subscription ended before it started");
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return drained;
     }
 
     /// <summary>Reads exactly <paramref name="count"/> items within <paramref name="timeout"/>, then checks that no more come for a moment.</summary>

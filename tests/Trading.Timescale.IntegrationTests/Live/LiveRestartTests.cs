@@ -16,9 +16,8 @@ public sealed class LiveRestartTests(RestartableServerFixture fixture) : Restart
         string[] symbols = ["AAA"];
         await using var trading = TradingDatabase.Create(Database.ConnectionString);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var (bars, barsDone) = LiveFeed.Drain(trading.Live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
-        var (signals, signalsDone) = LiveFeed.Drain(trading.Live.Signals(cancellationToken: stop.Token), stop.Token);
-        await Task.Delay(Quiet, Ct);
+        var (bars, barsDone) = await LiveFeed.SubscribeAsync(trading.DataSource, live => live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
+        var (signals, signalsDone) = await LiveFeed.SubscribeAsync(trading.DataSource, live => live.Signals(cancellationToken: stop.Token), stop.Token);
 
         // Before: buckets 0 and 2 complete, signal 0.
         await trading.Ingest.AppendAsync(LiveFeed.Minutes(symbols, 0, 5), cancellationToken: Ct);

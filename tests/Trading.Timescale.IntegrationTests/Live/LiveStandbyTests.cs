@@ -16,8 +16,8 @@ public sealed class LiveStandbyTests(ReplicatedServerFixture fixture) : IClassFi
         await using var _ = database;
         await using var trading = TradingDatabase.Create(multiHost);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var (bars, completion) = LiveFeed.Drain(trading.Live.Bars(["AAA"], TwoMinutes, cancellationToken: stop.Token), stop.Token);
-        await Task.Delay(700, Ct);
+        var (bars, completion) = await LiveFeed.SubscribeAsync(
+            trading.DataSource, live => live.Bars(["AAA"], TwoMinutes, cancellationToken: stop.Token), stop.Token, trading.PrimaryDataSource);
 
         // The standby's replay is paused: the pages that the notification asks for are read from the primary.
         await fixture.Standby.PauseReplayAsync(Ct);

@@ -19,7 +19,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         string[] symbols = ["AAA", "BBBB"];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         await using var writer = TradingDatabase.Create(Database.ConnectionString);
-        var (bars, completion) = LiveFeed.Drain(Trading.Live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
+        var (bars, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
 
         // Minutes 0-5 through the library (buckets 0, 2 and 4; 4 stays partial), 6-11 with psql \copy, 12 with plain SQL.
         await writer.Ingest.AppendAsync(LiveFeed.Minutes(symbols, 0, 6), cancellationToken: Ct);
@@ -55,8 +55,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         // Started now: bucket 4 completes afterwards (bars 0 and 2 were complete before).
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
-            var (bars, completion) = LiveFeed.Drain(Trading.Live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
-            await Task.Delay(Quiet, Ct);
+            var (bars, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Bars(symbols, TwoMinutes, cancellationToken: stop.Token), stop.Token);
             await Trading.Ingest.AppendAsync(LiveFeed.Minutes(symbols, 5, 2), cancellationToken: Ct);
             var received = await LiveFeed.TakeAsync(bars, 1, Wait, Quiet);
             Assert.Equal(LiveFeed.Start + Duration.FromMinutes(4), Assert.Single(received).Bucket);
@@ -68,7 +67,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
         {
             var options = new LiveBarOptions { After = new Dictionary<string, Instant> { ["CCC"] = LiveFeed.Start } };
-            var (bars, completion) = LiveFeed.Drain(Trading.Live.Bars(symbols, TwoMinutes, options, stop.Token), stop.Token);
+            var (bars, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Bars(symbols, TwoMinutes, options, stop.Token), stop.Token);
             var received = await LiveFeed.TakeAsync(bars, 2, Wait, Quiet);
             Assert.Equal([LiveFeed.Start + Duration.FromMinutes(2), LiveFeed.Start + Duration.FromMinutes(4)], received.Select(b => b.Bucket));
             await stop.CancelAsync();
@@ -81,8 +80,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var options = new LiveBarOptions { GracePeriod = Duration.FromSeconds(1) };
-        var (bars, completion) = LiveFeed.Drain(Trading.Live.Bars(["DDD"], TwoMinutes, options, stop.Token), stop.Token);
-        await Task.Delay(Quiet, Ct);
+        var (bars, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Bars(["DDD"], TwoMinutes, options, stop.Token), stop.Token);
 
         // One row of a bucket that ended long ago and no row of a later bucket: complete by the grace period alone.
         await ExecuteAsync($"INSERT INTO trading.stock_prices (symbol, timestamp, close_price, volume) VALUES ('DDD', '{Iso(LiveFeed.Start)}', 10, 1)");
@@ -100,8 +98,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         var width = NodaConstants.TicksPerMinute * 2;
         var bucket = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / width * width) + Duration.FromHours(1);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var (bars, completion) = LiveFeed.Drain(Trading.Live.Bars(["DDE"], TwoMinutes, new LiveBarOptions { IncludePartial = true }, stop.Token), stop.Token);
-        await Task.Delay(Quiet, Ct);
+        var (bars, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Bars(["DDE"], TwoMinutes, new LiveBarOptions { IncludePartial = true }, stop.Token), stop.Token);
 
         await ExecuteAsync($"INSERT INTO trading.stock_prices (symbol, timestamp, close_price, volume) VALUES ('DDE', '{Iso(bucket)}', 10, 1)");
         var first = Assert.Single(await LiveFeed.TakeAsync(bars, 1, Wait, Quiet));
@@ -124,8 +121,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         await Trading.Ingest.WriteSignalAsync(Signal("OLD", 0, 0.9m), Ct);
         var filter = new LiveSignalFilter { MinimumConfidence = 0.5m, Types = [SignalType.Buy, SignalType.Sell] };
-        var (signals, completion) = LiveFeed.Drain(Trading.Live.Signals(filter, stop.Token), stop.Token);
-        await Task.Delay(Quiet, Ct);
+        var (signals, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Signals(filter, stop.Token), stop.Token);
 
         await Trading.Ingest.AppendAsync([Signal("AAA", 1, 0.9m), Signal("BBB", 2, 0.4m), Signal("CCC", 3, 0.7m) with { SignalType = SignalType.Hold }], cancellationToken: Ct);
         await ExecuteAsync($"INSERT INTO trading.signals (symbol, signal_type, confidence, model_version, timestamp) VALUES ('DDD', 'SELL', 0.8, 'm1', '{Iso(LiveFeed.Start + Duration.FromMinutes(4))}')");
@@ -146,8 +142,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
     public async Task An_event_subscription_yields_events_at_or_above_the_minimum_severity()
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var (events, completion) = LiveFeed.Drain(Trading.Live.Events(EventSeverity.Warning, cancellationToken: stop.Token), stop.Token);
-        await Task.Delay(Quiet, Ct);
+        var (events, completion) = await LiveFeed.SubscribeAsync(DataSource, live => live.Events(EventSeverity.Warning, cancellationToken: stop.Token), stop.Token);
         foreach (var (severity, i) in new[] { EventSeverity.Info, EventSeverity.Error, EventSeverity.Debug, EventSeverity.Critical }.Select((s, i) => (s, i)))
         {
             await Trading.Ingest.WriteEventAsync(

@@ -36,7 +36,15 @@ public sealed class WatchCommandTests(TimescaleServerFixture server) : QueryTest
     public async Task Watch_signals_prints_one_line_per_signal_above_the_minimum_confidence()
     {
         var (lines, finish) = Start(["watch", "signals", "--min-confidence", "0.5", "--connection", Database.ConnectionString]);
-        await Task.Delay(1000, Ct);
+
+        // The watch has its starting position once a session of it has read trading.signals (the newest row, then a page).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((long)(await RowsAsync("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%FROM trading.signals%'"))[0][0]! == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the watch did not read trading.signals within 30 s");
+            await Task.Delay(50, Ct);
+        }
+
         foreach (var (symbol, confidence) in new[] { ("AAA", 0.9m), ("BBB", 0.3m), ("CCC", 0.6m) })
         {
             await Trading.Ingest.WriteSignalAsync(
