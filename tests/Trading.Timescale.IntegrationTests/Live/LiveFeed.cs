@@ -32,24 +32,27 @@ internal static class LiveFeed
             }];
 
     /// <summary>Writes the rows with <c>psql \copy</c>, as a DBA or another tool would.</summary>
-    public static async Task CopyWithPsqlAsync(string connectionString, IEnumerable<StockPrice> rows, CancellationToken cancellationToken)
+    public static Task CopyWithPsqlAsync(string connectionString, IEnumerable<StockPrice> rows, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        foreach (var r in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{r.Symbol},{Iso(r.Timestamp)},{r.OpenPrice},{r.HighPrice},{r.LowPrice},{r.ClosePrice},{r.Volume},{r.Vwap}\n");
+        }
+
+        return CopyWithPsqlAsync(connectionString, "trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap)", text.ToString(), cancellationToken);
+    }
+
+    /// <summary>Writes CSV lines into <paramref name="target"/> (a table and its column list) with <c>psql \copy</c>.</summary>
+    public static async Task CopyWithPsqlAsync(string connectionString, string target, string csv, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("live-copy-").FullName;
         try
         {
-            var csv = Path.Combine(directory, "rows.csv");
-            var text = new StringBuilder();
-            foreach (var r in rows)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"{r.Symbol},{r.Timestamp:uuuu'-'MM'-'dd'T'HH':'mm':'ss'Z'},{r.OpenPrice},{r.HighPrice},{r.LowPrice},{r.ClosePrice},{r.Volume},{r.Vwap}\n");
-            }
-
-            await File.WriteAllTextAsync(csv, text.ToString(), cancellationToken);
+            var file = Path.Combine(directory, "rows.csv");
+            await File.WriteAllTextAsync(file, csv, cancellationToken);
             var script = Path.Combine(directory, "copy.sql");
-            await File.WriteAllTextAsync(
-                script,
-                $"\\copy trading.stock_prices (symbol, timestamp, open_price, high_price, low_price, close_price, volume, vwap) FROM '{csv}' WITH (FORMAT csv)\n",
-                cancellationToken);
+            await File.WriteAllTextAsync(script, $"\\copy {target} FROM '{file}' WITH (FORMAT csv)\n", cancellationToken);
             var (exitCode, _, error) = await Psql.RunFileAsync(connectionString, script, cancellationToken);
             Assert.True(exitCode == 0, error);
         }
@@ -58,6 +61,8 @@ internal static class LiveFeed
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    public static string Iso(Instant instant) => instant.ToString("uuuu'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Drains <paramref name="items"/> into a channel until cancelled; the task ends with the enumeration.</summary>
     public static (ChannelReader<T> Items, Task Completion) Drain<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)

@@ -125,15 +125,17 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
 
         await Trading.Ingest.AppendAsync([Signal("AAA", 1, 0.9m), Signal("BBB", 2, 0.4m), Signal("CCC", 3, 0.7m) with { SignalType = SignalType.Hold }], cancellationToken: Ct);
         await ExecuteAsync($"INSERT INTO trading.signals (symbol, signal_type, confidence, model_version, timestamp) VALUES ('DDD', 'SELL', 0.8, 'm1', '{Iso(LiveFeed.Start + Duration.FromMinutes(4))}')");
-        var received = await LiveFeed.TakeAsync(signals, 2, Wait, Quiet);
-        Assert.Equal(["AAA", "DDD"], received.Select(s => s.Symbol));
+        await LiveFeed.CopyWithPsqlAsync(
+            Database.ConnectionString, "trading.signals (symbol, signal_type, confidence, model_version, timestamp)", $"EEE,SELL,0.95,m2,{Iso(LiveFeed.Start + Duration.FromMinutes(5))}\nFFF,BUY,0.2,m2,{Iso(LiveFeed.Start + Duration.FromMinutes(6))}\n", Ct);
+        var received = await LiveFeed.TakeAsync(signals, 3, Wait, Quiet);
+        Assert.Equal(["AAA", "DDD", "EEE"], received.Select(s => s.Symbol));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => completion);
 
-        // Resumed after AAA: DDD again, nothing before it.
+        // Resumed after AAA: DDD and EEE again, nothing before them.
         using var again = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var (resumed, resumedCompletion) = LiveFeed.Drain(Trading.Live.Signals(filter with { After = LivePosition.Of(received[0]) }, again.Token), again.Token);
-        Assert.Equal("DDD", Assert.Single(await LiveFeed.TakeAsync(resumed, 1, Wait, Quiet)).Symbol);
+        Assert.Equal(["DDD", "EEE"], (await LiveFeed.TakeAsync(resumed, 2, Wait, Quiet)).Select(s => s.Symbol));
         await again.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => resumedCompletion);
     }
@@ -199,7 +201,7 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         Assert.Equal(12000L, (await RowsAsync("SELECT count(*) FROM trading.stock_prices"))[0][0]);
     }
 
-    private static string Iso(Instant instant) => instant.ToString("uuuu'-'MM'-'dd'T'HH':'mm':'ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Iso(Instant instant) => LiveFeed.Iso(instant);
 
     private static TradingSignal Signal(string symbol, int minute, decimal confidence) => new()
     {
