@@ -30,6 +30,11 @@ internal static class WatchCommand
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var width = QueryArguments.ParseInterval(context.ParseResult.GetValue(interval)!);
+            if (context.ParseResult.GetValue(symbols)!.FirstOrDefault(s => s.StartsWith('-')) is { } option)
+            {
+                throw new CliException($"'{option}' is not a symbol nor an option of watch bars: run 'trading-timescale watch bars --help' for usage.");
+            }
+
             var database = context.OpenDatabase();
             await using var databaseScope = database.ConfigureAwait(false);
             return await UntilCancelledAsync(

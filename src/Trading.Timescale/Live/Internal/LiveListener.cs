@@ -35,7 +35,7 @@ internal sealed class LiveListener : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Starts listening and returns once the first LISTEN is in place (or the first attempt failed and the loop retries).</summary>
+    /// <summary>Starts listening and returns once the first LISTEN is in place; throws when that first attempt fails.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
@@ -104,10 +104,15 @@ internal sealed class LiveListener : IAsyncDisposable
             }
             catch (Exception ex) when (ex is NpgsqlException or IOException or SocketException or TimeoutException)
             {
+                // A subscription that cannot listen when it starts fails: the caller hears of a wrong or unreachable server.
+                if (_firstConnection.TrySetException(ex))
+                {
+                    return;
+                }
+
                 // The server went away (a restart, a failover): pooled connections to it are dead too.
                 _primary.Clear();
                 _logger.LogWarning(ex, "The live notification connection failed; listening again in {Backoff} ms.", backoff.TotalMilliseconds);
-                _firstConnection.TrySetResult();
                 _wakeUps.Writer.TryWrite(true);
                 try
                 {
