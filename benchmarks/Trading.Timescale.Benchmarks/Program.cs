@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Trading.Timescale.Benchmarks;
 
-// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts, `export` only the export section, `soak` only its soak part, `screen` only its screen part (screen.ms), `replicas` indicator reads over a primary and a standby; anything else goes to BenchmarkDotNet.
+// `quick` prints one JSON object (what ./build.sh bench runs); `refresh` only its refresh and read parts, `export` only the export section, `soak` only its soak part, `screen` only its screen part (screen.ms), `live` only its live part (latency and trigger cost), `replicas` indicator reads over a primary and a standby; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "quick")
 {
     return await QuickBenchmark.RunAsync(args[1..]);
@@ -20,6 +20,11 @@ if (args.Length > 0 && args[0] == "export")
 if (args.Length > 0 && args[0] == "screen")
 {
     return await ScreenBenchmarks.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "live")
+{
+    return await QuickBenchmark.RunLiveAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "soak")

@@ -168,6 +168,8 @@ internal static class QuickBenchmark
         var perSecond = samples.ToDictionary(s => s.Key, s => Math.Round(Median(s.Value)));
         double Ratio(string path) => Math.Round(Median(ratios[path]), 3);
 
+        var live = await LiveBenchmarks.MeasureAsync(db, ingest, data, Math.Max(runs, 5), Option(args, "--live-samples", 200), Log);
+
         Log($"latest snapshot: {symbols} symbols, {days} days of 5-minute bars");
         var latest = await MeasureLatestAsync(db, ingest, symbols, days);
 
@@ -220,6 +222,7 @@ internal static class QuickBenchmark
                 importVsPsqlCopy = Ratio("importVsPsqlCopy"),
             },
             latest,
+            live,
             refresh,
             rsi14OneDayOf5mBarsMedianMs = rsi.OneDayMedianMs,
             queries = queryTimings,
@@ -238,6 +241,8 @@ internal static class QuickBenchmark
                 upsertReplayChangedVsRawCopy = new { target = 0.5, met = Ratio("upsertReplayChanged") >= 0.5 },
                 typedReadVsRawReader = new { target = 0.9, met = Ratio("typedRead") >= 0.9 },
                 latestSpeedup = new { target = 20.0, met = latest.speedup >= 20 },
+                liveLatencyP50Ms = live.latencyP50Target,
+                liveTriggerSlowdown = live.triggerSlowdownTarget,
                 importVsPsqlCopy = new { target = 0.8, met = Ratio("importVsPsqlCopy") >= 0.8 },
                 soakErrors = soak is null ? null : new { target = 0L, met = soak.steady.writeErrors + soak.steady.readErrors == 0 },
                 soakRowsLostOrDuplicated = soak?.withRestart is { } restarted ? new { target = 0L, met = restarted.rowsLost + restarted.rowsDuplicated == 0 } : null,
@@ -246,6 +251,37 @@ internal static class QuickBenchmark
         };
         File.Delete(csvFile);
         Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary><c>live</c>: only the live part of <c>quick</c> (latency and trigger cost), printed as one JSON object.</summary>
+    public static async Task<int> RunLiveAsync(string[] args)
+    {
+        var rows = Option(args, "--rows", 300_000);
+        var symbols = Option(args, "--symbols", 500);
+        var runs = Option(args, "--runs", 5);
+        var total = Stopwatch.StartNew();
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        Log($"live on {db.ServerInfo}");
+        var ingest = new TradingIngest(db.DataSource, clock: new FixedClock(Bars.Start + Duration.FromDays(400)));
+        var data = Bars.Generate(rows, symbols, Bars.Start, Duration.FromMinutes(1));
+        await ingest.AppendAsync(data.Take(20_000));
+        var live = await LiveBenchmarks.MeasureAsync(db, ingest, data, runs, Option(args, "--live-samples", 200), Log);
+        var info = db.ServerInfo;
+        Console.WriteLine(JsonSerializer.Serialize(
+            new
+            {
+                benchmark = "Trading.Timescale live benchmark",
+                command = "dotnet run -c Release --project benchmarks/Trading.Timescale.Benchmarks -- live",
+                edition = info.Edition.ToString().ToLowerInvariant(),
+                timescaleVersion = info.TimescaleVersion,
+                server = new { postgres = info.ServerVersion },
+                machine = new { cores = Environment.ProcessorCount },
+                workload = new { rows, symbols, runs },
+                live,
+                elapsedSeconds = Math.Round(total.Elapsed.TotalSeconds),
+            },
+            new JsonSerializerOptions { WriteIndented = true }));
         return 0;
     }
 

@@ -1,6 +1,7 @@
-// A generic-host service: the trading schema applied at start-up, a simulated feed ingested continuously, the health
-// check on GET /health, OpenTelemetry to the console, and a clean stop on Ctrl+C: the batch in flight either commits
-// and is acknowledged, or rolls back and is not.
+// A generic-host service: the trading schema applied at start-up, a simulated feed ingested continuously, a watcher
+// that subscribes to the feed's completed bars and logs RSI extremes, the health check on GET /health, OpenTelemetry
+// to the console, and a clean stop on Ctrl+C: the batch in flight either commits and is acknowledged, or rolls back
+// and is not.
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Npgsql;
 using OpenTelemetry.Metrics;
@@ -21,6 +22,7 @@ builder.Services.AddOpenTelemetry()
 builder.Services.Configure<FeedOptions>(builder.Configuration.GetSection("Feed"));
 builder.Services.AddSingleton<FeedLedger>();
 builder.Services.AddHostedService<FeedWorker>();
+builder.Services.AddHostedService<RsiWatcher>();
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
 var app = builder.Build();

@@ -32,6 +32,7 @@ internal static class CliApp
         root.Subcommands.Add(ScreenCommand.Create());
         root.Subcommands.Add(ChainCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(WatchCommand.Create());
         return root;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest;
+using Trading.Timescale.Live;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Positions;
 using Trading.Timescale.Queries;
@@ -62,6 +63,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         Positions = new PositionBook(PrimaryDataSource, clock);
         TransientRetry.Register(dataSource, retry);
         Queries = new TradingQueries(dataSource);
+        Live = new TradingLive(dataSource, PrimaryDataSource, LoggerFactory.CreateLogger<TradingLive>());
     }
 
     /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>
@@ -84,6 +86,9 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Reading: typed reads, latest snapshots, bars, indicators, options and signal analytics through immutable query builders.</summary>
     public TradingQueries Queries { get; }
+
+    /// <summary>Live data: subscriptions to new bars, signals and system events, woken by notify triggers (<c>trading_live</c>).</summary>
+    public TradingLive Live { get; }
 
     /// <summary>Positions: open, add, reduce and close with a trade ledger, mark to market and the portfolio summary.</summary>
     public PositionBook Positions { get; }

@@ -48,6 +48,8 @@ public sealed class CliErrorFormatTests : IDisposable
         ("export signals", ["--from", "2026-11-30", "--to", "2026-12-01", "--output", "{dir}/signals"]),
         ("export outcomes", ["--from", "2026-11-30", "--to", "2026-12-01", "--output", "{dir}/outcomes"]),
         ("export features", ["--interval", "5m", "--from", "2026-11-30", "--to", "2026-12-01", "--indicators", "rsi:14", "--output", "{dir}/features"]),
+        ("watch bars", ["AAPL", "--interval", "1m"]),
+        ("watch signals", ["--min-confidence", "0.5"]),
     ];
 
     public static TheoryData<string, string[]> FailingRuns()
@@ -94,7 +96,7 @@ public sealed class CliErrorFormatTests : IDisposable
 
         AssertFormat(exit, output, error);
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
-        if (command != "backup")   // backup's table list takes any word; its own check names it ("got --no-such-option")
+        if (command is not ("backup" or "watch bars"))   // their lists (tables, symbols) take any word; their own checks name it
         {
             Assert.Equal(
                 ["trading-timescale: Unrecognized command or argument '--no-such-option'.", $"trading-timescale: run 'trading-timescale {command} --help' for usage."],

@@ -1,0 +1,38 @@
+-- Live notifications (docs/live.md): after each statement that writes stock_prices, signals or system_events, one
+-- notification on the channel trading_live, whatever tool wrote the rows (the library, psql \copy, any client).
+-- The triggers are statement-level with a transition table, so a COPY of a million rows sends one notification.
+-- The payload is a wake-up, not the data: the table and the operation, a few dozen bytes whatever the statement
+-- wrote (PostgreSQL's limit is 8,000). Subscribers read what is new from their own position, so a lost
+-- notification loses nothing.
+
+CREATE OR REPLACE FUNCTION trading.live_notify()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Only whether the statement wrote a row: reading the first one is enough, whatever the statement's size.
+    IF EXISTS (SELECT FROM live_rows) THEN
+        PERFORM pg_notify('trading_live', json_build_object('table', TG_TABLE_NAME, 'op', TG_OP)::text);
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS live_notify_insert ON trading.stock_prices;
+CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.stock_prices
+    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();
+DROP TRIGGER IF EXISTS live_notify_update ON trading.stock_prices;
+CREATE TRIGGER live_notify_update AFTER UPDATE ON trading.stock_prices
+    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();
+
+DROP TRIGGER IF EXISTS live_notify_insert ON trading.signals;
+CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.signals
+    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();
+DROP TRIGGER IF EXISTS live_notify_update ON trading.signals;
+CREATE TRIGGER live_notify_update AFTER UPDATE ON trading.signals
+    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();
+
+DROP TRIGGER IF EXISTS live_notify_insert ON trading.system_events;
+CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.system_events
+    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();
