@@ -32,6 +32,18 @@ internal static class LivePage
         }
     }
 
+    public static async Task DashboardAsync(TradingDatabase trading, CancellationToken ct)
+    {
+        // A dashboard: each time a 5-minute bar of SPY closes, one screen over every symbol for RSI extremes.
+        await foreach (var bar in trading.Live.Bars(["SPY"], BarInterval.FiveMinutes, cancellationToken: ct))
+        {
+            var screen = await trading.Queries.Screen(BarInterval.FiveMinutes).AsOf(bar.Bucket + Duration.FromMinutes(5)).ToListAsync(ct);
+            var oversold = screen.Where(s => s.Rsi14 < 30).Select(s => s.Symbol);
+            var overbought = screen.Where(s => s.Rsi14 > 70).Select(s => s.Symbol);
+            Console.WriteLine($"{bar.Bucket}: oversold {string.Join(", ", oversold)}; overbought {string.Join(", ", overbought)}");
+        }
+    }
+
     public static async Task ExecutionAsync(TradingDatabase trading, PositionStore store, CancellationToken ct)
     {
         var filter = new LiveSignalFilter
