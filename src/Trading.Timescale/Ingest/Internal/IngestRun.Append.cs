@@ -33,15 +33,7 @@ internal sealed partial class IngestRun<T>
                 _rowsRead++;
                 if ((source.CurrentError ?? Check(source.Current, source.CurrentLine)) is { } error)
                 {
-                    if (_skipInvalid)
-                    {
-                        await RejectAsync(error, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        AddInvalid(ref invalid, error);
-                    }
-
+                    await RefuseAsync(error, ref invalid, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 

@@ -28,6 +28,18 @@ internal sealed partial class IngestRun<T>
             };
     }
 
+    /// <summary>An invalid row: refused under Skip (<see cref="RejectAsync"/>), else kept for the batch's exception (<see cref="AddInvalid"/>).</summary>
+    private ValueTask RefuseAsync(IngestRowError error, ref List<IngestRowError>? invalid, CancellationToken cancellationToken)
+    {
+        if (_skipInvalid)
+        {
+            return RejectAsync(error, cancellationToken);
+        }
+
+        AddInvalid(ref invalid, error);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Counts a row refused under Skip, keeps the first ones and hands every one to the caller's handler.</summary>
     private async ValueTask RejectAsync(IngestRowError error, CancellationToken cancellationToken)
     {
