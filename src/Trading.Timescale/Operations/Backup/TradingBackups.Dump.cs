@@ -199,38 +199,7 @@ public sealed partial class TradingBackups
             var dumpConnection = _connection.WithApplicationName(application);
             var arguments = new List<string> { "--format=custom", "--snapshot=" + snapshot };
             arguments.AddRange(dumpConnection.Arguments());
-            switch (request.Kind)
-            {
-                case BackupKind.Full:
-                    break;
-                case BackupKind.Schema:
-                    foreach (var table in selected.Where(t => t.Table != "schema_migrations"))
-                    {
-                        arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
-                    }
-
-                    foreach (var chunkSchema in chunkSchemas)
-                    {
-                        arguments.Add("--exclude-table-data=" + PgIdentifier.Quote(chunkSchema) + ".*");
-                    }
-
-                    break;
-                case BackupKind.Data:
-                    arguments.Add("--data-only");
-                    foreach (var table in selected)
-                    {
-                        arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
-                    }
-
-                    foreach (var (schema, chunk) in await ChunksAsync(connection, server, selected, cancellationToken).ConfigureAwait(false))
-                    {
-                        arguments.Add("--table=" + PgIdentifier.Pattern(schema, chunk));
-                    }
-
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown backup kind.");
-            }
+            arguments.AddRange(await KindArgumentsAsync(connection, request, server, selected, chunkSchemas, cancellationToken).ConfigureAwait(false));
 
             var journal = await JournalAsync(connection, cancellationToken).ConfigureAwait(false);
 
@@ -329,6 +298,49 @@ public sealed partial class TradingBackups
                 }
             }
         }
+    }
+
+    // What pg_dump is asked for besides the format, the snapshot and the connection: a schema backup keeps the
+    // schema journal's rows and no other table data; a data backup dumps the selected tables and their chunks.
+    private static async Task<List<string>> KindArgumentsAsync(
+        NpgsqlConnection connection, BackupRequest request, TimescaleServerInfo server, List<TableName> selected, List<string> chunkSchemas,
+        CancellationToken cancellationToken)
+    {
+        var arguments = new List<string>();
+        switch (request.Kind)
+        {
+            case BackupKind.Full:
+                break;
+            case BackupKind.Schema:
+                foreach (var table in selected.Where(t => t.Table != "schema_migrations"))
+                {
+                    arguments.Add("--exclude-table-data=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                }
+
+                foreach (var chunkSchema in chunkSchemas)
+                {
+                    arguments.Add("--exclude-table-data=" + PgIdentifier.Quote(chunkSchema) + ".*");
+                }
+
+                break;
+            case BackupKind.Data:
+                arguments.Add("--data-only");
+                foreach (var table in selected)
+                {
+                    arguments.Add("--table=" + PgIdentifier.Pattern(table.Schema, table.Table));
+                }
+
+                foreach (var (schema, chunk) in await ChunksAsync(connection, server, selected, cancellationToken).ConfigureAwait(false))
+                {
+                    arguments.Add("--table=" + PgIdentifier.Pattern(schema, chunk));
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown backup kind.");
+        }
+
+        return arguments;
     }
 
     private static async Task StopQuietlyAsync(Task<PgProcess.Result> running, CancellationTokenSource cancellation)
