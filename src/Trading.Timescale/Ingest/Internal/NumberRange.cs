@@ -1,0 +1,10 @@
+
+namespace Trading.Timescale.Ingest.Internal;
+
+/// <summary>What a numeric column accepts besides its precision.</summary>
+internal enum NumberRange
+{
+    Any,
+    Positive,
+    NonNegative,
+}
