@@ -1,5 +1,6 @@
 using System.Text;
 using Trading.Timescale.Operations.Internal;
+using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
 

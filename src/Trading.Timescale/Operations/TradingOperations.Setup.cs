@@ -1,5 +1,6 @@
 using Npgsql;
 using Trading.Timescale.Operations.Internal;
+using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 
 namespace Trading.Timescale.Operations;

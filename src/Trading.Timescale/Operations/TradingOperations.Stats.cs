@@ -1,6 +1,7 @@
 using Npgsql;
 using Trading.Timescale.Schema;
 using Trading.Timescale.Schema.Internal;
+using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
 using Trading.Timescale.Internal;

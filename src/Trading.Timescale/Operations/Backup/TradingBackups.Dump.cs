@@ -1,5 +1,6 @@
 using System.Data;
 using Npgsql;
+using Trading.Timescale.Internal;
 using NodaTime;
 using Trading.Timescale.Operations.Internal;
 using Trading.Timescale.Schema;

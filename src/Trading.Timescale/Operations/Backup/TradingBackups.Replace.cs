@@ -1,5 +1,5 @@
 using Npgsql;
-using Trading.Timescale.Operations.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Diagnostics;
 using Npgsql;
+using Trading.Timescale.Internal;
 using Trading.Timescale.Operations.Internal;
 using Trading.Timescale.Schema;
 

@@ -20,9 +20,6 @@ internal static class OperationsSql
     public static Duration? ReadDuration(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : NodaTime.Duration.FromSeconds(reader.GetDouble(ordinal));
 
-    /// <summary>A double-quoted SQL identifier.</summary>
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
     public static async IAsyncEnumerable<NpgsqlDataReader> QueryAsync(
         NpgsqlConnection connection, string sql, IEnumerable<object?>? parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

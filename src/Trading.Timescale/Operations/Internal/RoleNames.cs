@@ -44,7 +44,7 @@ internal static class RoleNames
             }
 
             // The verifier is a literal: CREATE ROLE takes no parameters, and it holds only base64 and $:, never the plaintext.
-            await OperationsSql.ExecuteAsync(connection, $"CREATE ROLE {OperationsSql.Quote(name)} WITH LOGIN PASSWORD '{ScramSha256.CreateVerifier(password)}'", cancellationToken).ConfigureAwait(false);
+            await OperationsSql.ExecuteAsync(connection, $"CREATE ROLE {PgIdentifier.Quote(name)} WITH LOGIN PASSWORD '{ScramSha256.CreateVerifier(password)}'", cancellationToken).ConfigureAwait(false);
             return (true, true, []);
         }
 
@@ -67,7 +67,7 @@ internal static class RoleNames
         var setPassword = password is not null ? $" PASSWORD '{ScramSha256.CreateVerifier(password)}'" : string.Empty;
         if (!existing.Value.CanLogin || password is not null)
         {
-            await OperationsSql.ExecuteAsync(connection, $"ALTER ROLE {OperationsSql.Quote(name)} WITH LOGIN{setPassword}", cancellationToken).ConfigureAwait(false);
+            await OperationsSql.ExecuteAsync(connection, $"ALTER ROLE {PgIdentifier.Quote(name)} WITH LOGIN{setPassword}", cancellationToken).ConfigureAwait(false);
         }
 
         return (false, password is not null, removed);

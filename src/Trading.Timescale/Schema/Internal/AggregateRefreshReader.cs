@@ -1,6 +1,7 @@
 using Npgsql;
 using NodaTime;
 using Trading.Timescale.Internal;
+using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 
 namespace Trading.Timescale.Schema.Internal;
