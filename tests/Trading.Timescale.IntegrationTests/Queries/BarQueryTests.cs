@@ -32,6 +32,37 @@ public sealed class BarQueryTests(TimescaleServerFixture server) : QueryTest(ser
         ('DST', '2026-03-09T13:30:00Z', 13.05, 13.60, 13.00, 13.50, 60, 13.40)
         """);
 
+    [Theory]
+    [InlineData("1m")]
+    [InlineData("5m")]
+    [InlineData("15m")]
+    [InlineData("1h")]
+    [InlineData("4h")]
+    [InlineData("1d")]
+    public async Task The_builder_and_the_sql_bars_function_give_the_same_bars(string width)
+    {
+        await LoadDstAsync();
+        var (from, to) = (At("2026-03-06T00:00:00Z"), At("2026-03-10T00:00:00Z"));
+
+        var built = await Queries.Bars("DST", BarInterval.Parse(width)).Between(from, to).ToListAsync(Ct);
+        var fromSql = new List<Bar>();
+        await using (var command = DataSource.CreateCommand("SELECT bucket, symbol, open, high, low, close, volume, vwap FROM trading.bars('DST', $1, $2, $3) ORDER BY bucket"))
+        {
+            command.Parameters.AddWithValue(width);
+            command.Parameters.AddWithValue(from);
+            command.Parameters.AddWithValue(to);
+            await using var reader = await command.ExecuteReaderAsync(Ct);
+            while (await reader.ReadAsync(Ct))
+            {
+                fromSql.Add(new Bar(reader.GetFieldValue<Instant>(0), reader.GetString(1), reader.GetDecimal(2), reader.GetDecimal(3), reader.GetDecimal(4),
+                    reader.GetDecimal(5), reader.GetInt64(6), reader.GetDecimal(7)));
+            }
+        }
+
+        Assert.NotEmpty(fromSql);
+        Assert.Equal(fromSql, built.OrderBy(b => b.Bucket));
+    }
+
     [Fact]
     public async Task Five_minute_bars_skip_the_gap_and_keep_the_range_half_open()
     {
