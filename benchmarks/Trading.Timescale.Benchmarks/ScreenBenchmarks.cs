@@ -13,17 +13,17 @@ namespace Trading.Timescale.Benchmarks;
 /// </summary>
 internal static class ScreenBenchmarks
 {
-    public static async Task<ScreenResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, Action<string> log, int calls = 15)
+    public static async Task<ScreenResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, Action<string> log, int calls = 15, int warmUps = 3)
     {
         var asOf = Bars.Start + Duration.FromDays(days - 1) + Duration.FromMinutes(390);
         var screen = new TradingQueries(db.DataSource).Screen(BarInterval.FiveMinutes).AsOf(asOf);
         IReadOnlyList<ScreenRow> rows = [];
         var times = new List<double>();
-        for (var i = 0; i < calls + 3; i++)
+        for (var i = 0; i < calls + warmUps; i++)
         {
             var watch = Stopwatch.StartNew();
             rows = await screen.ToListAsync();
-            if (i >= 3)
+            if (i >= warmUps)
             {
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
