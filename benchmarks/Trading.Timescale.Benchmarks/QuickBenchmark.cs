@@ -183,6 +183,7 @@ internal static class QuickBenchmark
         var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Clamp(runs - 1, 2, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
 
         var soak = soakSeconds > 0 ? await SoakBenchmark.MeasureAsync(soakSeconds, Log) : null;
+        var replicas = await ScaleOutBenchmark.MeasureAsync(Option(args, "--replica-seconds", 5), readers: 4, Log);
 
         var info = db.ServerInfo;
         var edition = info.Edition.ToString().ToLowerInvariant();
@@ -229,6 +230,7 @@ internal static class QuickBenchmark
             screen,
             export,
             soak,
+            replicas,
             targets = new
             {
                 rsi14OneDayOf5mBarsMedianMs = new { target = 3.0, met = rsi.OneDayMedianMs < 3 },

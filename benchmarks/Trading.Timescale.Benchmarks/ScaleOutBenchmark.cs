@@ -24,6 +24,14 @@ internal static class ScaleOutBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var readers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
+        var result = await MeasureAsync(seconds, readers, m => Console.Error.WriteLine(m));
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    /// <summary>Reads from the primary only, the standby only and spread over both, <paramref name="seconds"/> each, in one process.</summary>
+    public static async Task<object> MeasureAsync(int seconds, int readers, Action<string> log)
+    {
         var ct = CancellationToken.None;
         await using var primary = await TimescaleTestServer.StartAsync(
             new TimescaleTestServerOptions { ConnectionStringVariable = null, UseContainer = false }, ct);
@@ -39,7 +47,7 @@ internal static class ScaleOutBenchmark
         }
 
         await standby.WaitForReplayAsync(ct);
-        Console.Error.WriteLine($"replicas: {written.RowsWritten:N0} bars on {primary.Describe()} and a standby on 127.0.0.1:{standby.Port}; {readers} readers, {seconds} s per run");
+        log($"replicas: {written.RowsWritten:N0} bars on {primary.Describe()} and a standby on 127.0.0.1:{standby.Port}; {readers} readers, {seconds} s per run");
 
         await using var onPrimary = TradingDatabase.Create(multiHost, o => o.ReadFrom = ReadFrom.Primary);
         var primaryOnly = await MeasureAsync("primary only", onPrimary.Queries, readers, seconds, ct);
@@ -47,8 +55,9 @@ internal static class ScaleOutBenchmark
         var spreadString = new NpgsqlConnectionStringBuilder(multiHost) { LoadBalanceHosts = true }.ConnectionString;
         await using var spreadSource = TradingDataSource.Create(spreadString);
         var spread = await MeasureAsync("spread over primary and standby", new TradingQueries(spreadSource), readers, seconds, ct);
+        log($"replicas: primary only {primaryOnly.QueriesPerSecond} q/s, standby only {standbyOnly.QueriesPerSecond} q/s, spread {spread.QueriesPerSecond} q/s");
 
-        Console.WriteLine(JsonSerializer.Serialize(new
+        return new
         {
             edition = primary.Edition.ToString().ToLowerInvariant(),
             timescaleVersion = primary.ServerInfo.TimescaleVersion,
@@ -62,8 +71,7 @@ internal static class ScaleOutBenchmark
             standbyVsPrimary = Math.Round(standbyOnly.QueriesPerSecond / primaryOnly.QueriesPerSecond, 3),
             processors = Environment.ProcessorCount,
             load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
-        }, new JsonSerializerOptions { WriteIndented = true }));
-        return 0;
+        };
     }
 
     private static async Task<ReadRun> MeasureAsync(string name, TradingQueries queries, int readers, int seconds, CancellationToken cancellationToken)
