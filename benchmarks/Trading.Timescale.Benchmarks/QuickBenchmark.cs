@@ -20,7 +20,7 @@ internal static class QuickBenchmark
         var symbols = Option(args, "--symbols", 500);
         var runs = Option(args, "--runs", 3);
         var days = Option(args, "--days", 30);
-        var soakSeconds = Option(args, "--soak-seconds", 60);
+        var soakSeconds = Option(args, "--soak-seconds", 30);
         var total = Stopwatch.StartNew();
 
         await using var db = await BenchmarkDatabase.CreateAsync();
@@ -168,7 +168,7 @@ internal static class QuickBenchmark
         var perSecond = samples.ToDictionary(s => s.Key, s => Math.Round(Median(s.Value)));
         double Ratio(string path) => Math.Round(Median(ratios[path]), 3);
 
-        var live = await LiveBenchmarks.MeasureAsync(db, ingest, data, Math.Max(runs, 5), Option(args, "--live-samples", 200), Log);
+        var live = await LiveBenchmarks.MeasureAsync(db, ingest, data, runs, Option(args, "--live-samples", 200), Log);
 
         Log($"latest snapshot: {symbols} symbols, {days} days of 5-minute bars");
         var latest = await MeasureLatestAsync(db, ingest, symbols, days);
@@ -183,7 +183,7 @@ internal static class QuickBenchmark
         var export = await ExportBenchmarks.MeasureAsync(history, symbols, days, Math.Clamp(runs - 1, 2, 5), Option(args, "--feature-days", 1), Option(args, "--feature-symbols", 20), Log);
 
         var soak = soakSeconds > 0 ? await SoakBenchmark.MeasureAsync(soakSeconds, Log) : null;
-        var replicas = await ScaleOutBenchmark.MeasureAsync(Option(args, "--replica-seconds", 5), readers: 4, Log);
+        var replicas = await ScaleOutBenchmark.MeasureAsync(Option(args, "--replica-seconds", 4), readers: 4, Log);
 
         var info = db.ServerInfo;
         var edition = info.Edition.ToString().ToLowerInvariant();
