@@ -17,7 +17,7 @@ internal static class ExportBenchmarks
 {
     public sealed record ExportResult(
         long Rows, double ParquetRowsPerSecond, double CopyCsvRowsPerSecond, double ParquetVsCopyCsv, long ParquetBytes, long CsvBytes, double CsvToParquetSizeRatio,
-        long FeatureRows, int FeatureDays, int FeatureSymbols, string FeatureIndicators, double FeatureRowsPerSecond, double[] PairRatios);
+        long FeatureRows, int FeatureDays, int FeatureSymbols, string FeatureIndicators, double FeatureRowsPerSecond, double[] PairRatios, int CalendarDays);
 
     /// <summary>The export section alone (<c>-- export</c>): a fresh database, one JSON object.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -45,10 +45,16 @@ internal static class ExportBenchmarks
     }
 
     /// <summary>Loads the bars when the table is empty (the standalone <c>export</c> mode), then measures.</summary>
-    public static async Task<ExportResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, int runs, int featureDays, int featureSymbols, Action<string> log)
+    public static async Task<ExportResult> MeasureAsync(BenchmarkDatabase db, int symbols, int days, int runs, int featureDays, int featureSymbols, Action<string> log, int? exportDays = null)
     {
         await LoadAsync(db, symbols, days, log);
         var (from, to) = await RangeAsync(db);
+        if (exportDays is { } last && last < (to - from).TotalDays)
+        {
+            // The newest days only: the rates are per row.
+            from = to.AddDays(-last);
+        }
+
         var trading = new TradingDatabase(db.DataSource, new TradingTimescaleOptions());
         var source = trading.Queries.Bars(BarInterval.FiveMinutes).Source ?? throw new InvalidOperationException("5-minute bars have no aggregate.");
         // The same statement the bar builder runs for each day of the range (the export also reads one day at a time), with the bounds written in.
@@ -157,7 +163,7 @@ internal static class ExportBenchmarks
         Directory.Delete(scratch, recursive: true);
         return new ExportResult(
             rows, Math.Round(Median(parquet)), Math.Round(Median(copy)), Math.Round(Median(ratios), 3), parquetBytes, csvBytes, Math.Round((double)csvBytes / parquetBytes, 2),
-            features.Rows, featureDays, featureSymbolList?.Count ?? symbols, indicators + " with label_forward_return_30m", Math.Round(featureRate), [.. ratios.Select(r => Math.Round(r, 3))]);
+            features.Rows, featureDays, featureSymbolList?.Count ?? symbols, indicators + " with label_forward_return_30m", Math.Round(featureRate), [.. ratios.Select(r => Math.Round(r, 3))], (int)(to - from).TotalDays);
     }
 
     /// <summary>
