@@ -45,7 +45,8 @@ run_conformance() {
   dotnet run --project src/Trading.Timescale.Cli -c "$configuration" -f net10.0 -- \
     script --edition community --output artifacts/conformance/community.sql >/dev/null
   (cd tests/Conformance && npm ci --no-audit --no-fund --loglevel=error >/dev/null \
-    && node conformance.mjs --script ../../artifacts/conformance/community.sql) \
+    && node conformance.mjs --script ../../artifacts/conformance/community.sql \
+      --cli "../../src/Trading.Timescale.Cli/bin/${configuration}/net10.0/trading-timescale.dll") \
     | tee artifacts/conformance/console.log | grep -v '^PASS'
   return "${PIPESTATUS[0]}"
 }

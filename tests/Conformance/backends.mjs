@@ -1,7 +1,6 @@
 // Two ways to reach a database: PGlite with TimescaleDB (community edition, in process) and psql
 // against a PostgreSQL server (any edition). Both return rows as JSON, so checks compare alike.
 import { spawnSync } from 'node:child_process';
-import { splitStatements } from './schema-script.mjs';
 import { runPsqlScript } from './psql-script.mjs';
 
 const jsonRows = (sql) => `SELECT coalesce(json_agg(q), '[]'::json) AS j FROM (${sql}) AS q`;
@@ -19,12 +18,10 @@ export async function pgliteBackend() {
   await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
   return {
     name: 'PGlite with TimescaleDB',
-    // Statement by statement, as psql and the installer do: CALL refresh_continuous_aggregate
-    // refuses to run inside the implicit transaction of a multi-statement query.
     // A failure inside BEGIN ... COMMIT rolls back, as psql's exit does for its session.
     async exec(sql) {
       try {
-        for (const statement of splitStatements(sql)) await db.exec(statement);
+        await db.exec(sql);
       } catch (error) {
         await db.exec('ROLLBACK');
         throw error;

@@ -1,34 +1,41 @@
-// Conformance of the trading schema on a real TimescaleDB.
-//   node conformance.mjs                              community edition, in process (PGlite with TimescaleDB)
-//   node conformance.mjs --script trading.sql         the same with a ready script (trading-timescale script output)
-//   node conformance.mjs --edition apache --server "host=127.0.0.1 port=55432 user=postgres dbname=postgres"
-//   node conformance.mjs --print-script --edition apache   prints the assembled script
+// Conformance of the trading schema on a real TimescaleDB, installed with the scripts the installer exports
+// (`trading-timescale script`): the harness runs the CLI for every script it applies, settings variants included.
+//   node conformance.mjs --cli PATH                   community edition, in process (PGlite with TimescaleDB)
+//   node conformance.mjs --cli PATH --script FILE     the same, with the main script exported beforehand
+//   node conformance.mjs --cli PATH --edition apache --server "host=127.0.0.1 port=55432 user=postgres dbname=postgres"
+// PATH is the trading-timescale executable, or its .dll (run with dotnet).
 // Ends with "Conformance: N passed, N failed[, N skipped]" and exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pgliteBackend, psqlBackend } from './backends.mjs';
 import { copiedEvents, sampleData } from './data.mjs';
-import { assembleScript, defaultSettings } from './schema-script.mjs';
 import { runPsqlScript } from './psql-script.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values: options } = parseArgs({
   options: {
     edition: { type: 'string', default: 'community' },
+    cli: { type: 'string' },
     script: { type: 'string' },
-    schema: { type: 'string', default: resolve(here, '../../schema') },
     server: { type: 'string' },
     database: { type: 'string', default: `tt_conformance_${process.pid}` },
-    'print-script': { type: 'boolean', default: false },
   },
 });
 const edition = options.edition;
 if (!['community', 'apache'].includes(edition)) throw new Error(`--edition must be community or apache, not ${edition}`);
-if (options['print-script']) {
-  process.stdout.write(assembleScript(options.schema, edition));
-  process.exit(0);
+if (!options.cli) throw new Error('--cli is required: the trading-timescale executable (or .dll) that exports the schema scripts');
+
+/** The installer's script for an edition, exported by the CLI with the given extra arguments (--time-zone, --set). */
+function exportScript(scriptEdition, ...args) {
+  const cli = resolve(options.cli);
+  const [command, prefix] = cli.endsWith('.dll') ? ['dotnet', [cli]] : [cli, []];
+  const result = spawnSync(command, [...prefix, 'script', '--edition', scriptEdition, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  if (result.status !== 0) throw new Error(`trading-timescale script exited with ${result.status}: ${result.stderr.trim()}`);
+  return result.stdout;
 }
 const community = edition === 'community';
 
@@ -78,16 +85,12 @@ async function errorOf(sql) {
     return String(error.message ?? error);
   }
 }
-const repeatableOnly = (settings) =>
-  assembleScript(options.schema, edition, settings).split('\n-- file: ').filter((part, i) => i === 0 || part.startsWith('repeatable/'))
-    .join('\n-- file: ');
-
 console.log(`Trading schema conformance, ${edition} edition, on ${db.name}`);
-const script = options.script ? readFileSync(options.script, 'utf8') : assembleScript(options.schema, edition);
+const script = options.script ? readFileSync(options.script, 'utf8') : exportScript(edition);
 
-// The installer's export is a psql script; the schema assembled here is plain SQL.
-const apply = (sql) => (options.script ? db.execScript(sql) : db.exec(sql));
-const exportedFiles = options.script ? [...script.matchAll(/^-- ===== (\S+) \((versioned|repeatable) (\S+),/gm)].map((m) => m[3]) : [];
+// The installer's export is a psql script: psql-script.mjs runs its meta-commands on back ends that take only SQL.
+const apply = (sql) => db.execScript(sql);
+const exportedFiles = [...script.matchAll(/^-- ===== (\S+) \((versioned|repeatable) (\S+),/gm)].map((m) => m[3]);
 
 await check('psql script runner: \\gset, \\if and :variables', async () => {
   const seen = [];
@@ -106,21 +109,21 @@ await check('schema script applies a second time (idempotent)', async () => {
   await apply(script);
   equal(await value(`SELECT count(*)::int FROM trading.settings`), 34, 'stored settings');
 });
-if (options.script) {
-  await check('installer journal: one row per exported file, for this edition, unchanged by the second run', async () => {
-    const journal = await rows(`SELECT id, edition FROM trading.schema_migrations ORDER BY id`);
-    equal(JSON.stringify(journal.map((r) => r.id).sort()), JSON.stringify([...exportedFiles].sort()), 'journal ids');
-    truthy(exportedFiles.length >= 15 && journal.every((r) => r.edition === edition), `every row is ${edition}`);
-  });
-}
-await check('edition server mismatch is refused', async () => {
+await check('installer journal: one row per exported file, for this edition, unchanged by the second run', async () => {
+  const journal = await rows(`SELECT id, edition FROM trading.schema_migrations ORDER BY id`);
+  equal(JSON.stringify(journal.map((r) => r.id).sort()), JSON.stringify([...exportedFiles].sort()), 'journal ids');
+  truthy(exportedFiles.length >= 15 && journal.every((r) => r.edition === edition), `every row is ${edition}`);
+});
+await check('a script exported for the other edition is refused before it changes anything', async () => {
   const other = community ? 'apache' : 'community';
+  const before = await value(`SELECT max(applied_at)::text FROM trading.schema_migrations`);
   try {
-    await db.exec(repeatableOnly({ ...defaultSettings(edition), edition: other }).split('\n-- file: repeatable/10')[0]);
-    throw new Error('the settings script accepted the wrong edition');
+    await apply(exportScript(other));
+    throw new Error('the other edition\'s script was accepted');
   } catch (e) {
-    truthy(String(e.message).includes(`edition = '${other}'`), `unexpected error: ${e.message}`);
+    truthy(String(e.message).includes(`This script is for the ${other} edition`), `unexpected error: ${e.message}`);
   }
+  equal(await value(`SELECT max(applied_at)::text FROM trading.schema_migrations`), before, 'journal unchanged');
 });
 
 await check('sample data loads, COPY included', async () => {
@@ -604,16 +607,15 @@ await check('stats and maintenance read job errors, compression stats and each a
 }, { communityOnly: true });
 
 // ---- changed settings -----------------------------------------------------------------------
-await check('changed settings are applied by the repeatable scripts', async () => {
-  const changed = {
-    ...defaultSettings(edition),
-    chunk_interval_stock_prices: '12 hours',
-    retention_stock_prices: '100 days',
-    compress_after: '14 days',
-    refresh_stock_prices_1h_start_offset: '4 days',
-    refresh_stock_prices_1h_schedule: '20 minutes',
-  };
-  await db.exec(repeatableOnly(changed));
+const changedSettings = [
+  '--set', 'ChunkIntervals:StockPrices=12 hours',
+  '--set', 'Retention:StockPrices=100 days',
+  '--set', 'CompressAfter=14 days',
+  '--set', 'Refresh:StockPrices1h:StartOffset=4 days',
+  '--set', 'Refresh:StockPrices1h:Schedule=20 minutes',
+];
+await check('changed settings are applied by a script exported with --set', async () => {
+  await apply(exportScript(edition, ...changedSettings));
   equal(await value(`SELECT time_interval::text FROM timescaledb_information.dimensions
     WHERE hypertable_schema = 'trading' AND hypertable_name = 'stock_prices'`), '12:00:00', 'chunk interval');
   equal(await value(`SELECT value FROM trading.settings WHERE name = 'retention_stock_prices'`), '100 days', 'stored retention');
@@ -627,7 +629,7 @@ await check('changed settings are applied by the repeatable scripts', async () =
 });
 await check('a changed exchange_time_zone is refused with the installed zone named', async () => {
   try {
-    await db.exec(repeatableOnly({ ...defaultSettings(edition), exchange_time_zone: 'Europe/London' }));
+    await apply(exportScript(edition, ...changedSettings, '--time-zone', 'Europe/London'));
     throw new Error('the zone change was accepted');
   } catch (e) {
     truthy(String(e.message).includes(`differs from 'America/New_York'`), `unexpected error: ${e.message}`);
@@ -746,7 +748,7 @@ await db.close();
 await check('an exchange zone with a half-hour offset builds stock_prices_1d on stock_prices_5m, by its days', async () => {
   const kolkata = await pgliteBackend();
   try {
-    await kolkata.exec(assembleScript(options.schema, edition, { ...defaultSettings(edition), exchange_time_zone: 'Asia/Kolkata' }));
+    await kolkata.execScript(exportScript(edition, '--time-zone', 'Asia/Kolkata'));
     const source = await kolkata.rows(`SELECT substring(view_definition from 'FROM ([a-z_.0-9]+)') AS source
       FROM timescaledb_information.continuous_aggregates WHERE view_name = 'stock_prices_1d'`);
     equal(source[0].source.replace('trading.', ''), 'stock_prices_5m', 'daily source');
