@@ -169,11 +169,21 @@ public sealed partial class PositionBook
                     update.Parameters.Add(PositionSql.Value(trade.QuantityAfter, NpgsqlDbType.Numeric));
                     update.Parameters.Add(PositionSql.Value(trade.AverageCostAfter, NpgsqlDbType.Numeric));
                     update.Parameters.Add(PositionSql.Value(trade.PositionRealizedPnlAfter, NpgsqlDbType.Numeric));
-                    update.Parameters.Add(PositionSql.Value(trade.UnrealizedPnlAfter, NpgsqlDbType.Numeric));
                     update.Parameters.Add(PositionSql.Value(PositionCodes.ToCode(trade.Closes ? PositionStatus.Closed : PositionStatus.Open), NpgsqlDbType.Varchar));
                     update.Parameters.Add(PositionSql.Value(trade.Closes ? at : null, NpgsqlDbType.TimestampTz));
                     update.Parameters.Add(PositionSql.Value(now, NpgsqlDbType.TimestampTz));
-                    updated = await ReadSingleAsync(update, cancellationToken).ConfigureAwait(false) ?? throw NotFound(positionId);
+                    try
+                    {
+                        updated = await ReadSingleAsync(update, cancellationToken).ConfigureAwait(false) ?? throw NotFound(positionId);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.NumericValueOutOfRange && locked.MarkPrice is { } mark)
+                    {
+                        throw new ArgumentException(
+                            $"The trade would make the unrealized_pnl of position {positionId} at its mark {TradePlanner.Format(mark)} (quantity " +
+                            $"{TradePlanner.Format(trade.QuantityAfter)}, average cost {TradePlanner.Format(trade.AverageCostAfter)}, multiplier " +
+                            $"{locked.Multiplier}) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
+                            ex);
+                    }
                 }
 
                 var ledger = await InsertTradeAsync(connection, positionId, trade, at, notes, now, cancellationToken).ConfigureAwait(false);

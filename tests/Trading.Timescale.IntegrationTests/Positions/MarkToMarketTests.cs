@@ -114,6 +114,26 @@ public sealed class MarkToMarketTests(TimescaleServerFixture server) : PositionB
     }
 
     [Fact]
+    public async Task A_reduce_values_the_rest_at_the_mark_and_an_unmarked_position_stays_unvalued()
+    {
+        await SetStockPriceAsync("AAPL", 21.00m, StockTime);
+        var marked = await Book.OpenAsync(new OpenPositionRequest("AAPL", 100m, 20.00m), Ct);
+        await Book.MarkToMarketAsync(cancellationToken: Ct);
+        var unmarked = await Book.OpenAsync(new OpenPositionRequest("TSLA", 100m, 20.00m), Ct);
+
+        var reduced = await Book.ReduceAsync(marked.Position.Id, new TradeFill(40m, 21.00m), Ct);
+        var added = await Book.AddAsync(unmarked.Position.Id, new TradeFill(1m, 20.00m), Ct);
+        await SetStockPriceAsync("AAPL", 20.0002m, StockTime + Duration.FromMinutes(1));
+        var half = await Book.OpenAsync(new OpenPositionRequest("AAPL", -0.5m, 20.0001m) { Account = "short" }, Ct);
+        await Book.MarkToMarketAsync("short", Ct);
+
+        Assert.Equal(60.00m, reduced.Position.UnrealizedPnl); // (21 - 20) * 60
+        Assert.Null(added.Position.UnrealizedPnl);
+        // (20.0002 - 20.0001) * -0.5 = -0.00005, rounded half away from zero to the column's 4 places.
+        Assert.Equal(-0.0001m, (await Book.GetPositionAsync(half.Position.Id, Ct))!.UnrealizedPnl);
+    }
+
+    [Fact]
     public async Task A_position_whose_price_disappears_keeps_its_last_mark_and_is_reported_unmarked()
     {
         await SetStockPriceAsync("AMD", 101.00m, StockTime);

@@ -56,6 +56,26 @@ public sealed class PositionBoundsTests(TimescaleServerFixture server) : Positio
     }
 
     [Fact]
+    public async Task A_trade_whose_unrealized_pnl_at_the_mark_overflows_is_refused_and_nothing_is_written()
+    {
+        var open = await Book.OpenAsync(new OpenPositionRequest("NVDA", 1_000_000m, 1m), Ct);
+        await SetStockPriceAsync("NVDA", 100_000m, Start);
+        Assert.Single((await Book.MarkToMarketAsync(cancellationToken: Ct)).Marked); // (100000 - 1) * 1000000 fits
+
+        // (100000 - 1.0001) * 9001000000 is about 9 * 10^14, beyond numeric(18,4).
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Book.AddAsync(open.Position.Id, new TradeFill(9_000_000_000m, 1.0001m), Ct));
+
+        Assert.StartsWith(
+            $"The trade would make the unrealized_pnl of position {open.Position.Id} at its mark 100000 (quantity 9001000000, average cost 1.0001, " +
+            "multiplier 1) beyond the numeric(18,4) range of trading.positions; check price and quantity.",
+            ex.Message,
+            StringComparison.Ordinal);
+        var unchanged = await Book.GetPositionAsync(open.Position.Id, Ct);
+        Assert.Equal((1_000_000m, 1m, 99_999_000_000m), (unchanged!.Quantity, unchanged.AverageCost, unchanged.UnrealizedPnl));
+        Assert.Single(await Book.ListTradesAsync(open.Position.Id, Ct));
+    }
+
+    [Fact]
     public async Task Text_with_a_nul_character_is_refused_before_it_reaches_the_server()
     {
         var notes = await Assert.ThrowsAsync<ArgumentException>(() =>

@@ -42,7 +42,6 @@ public class TradePlannerTests
         Assert.Equal(-72.90m, close.RealizedPnl); // (10.00 - 10.80) * 90 - 0.90
         Assert.Equal(-33.00m, close.PositionRealizedPnlAfter);
         Assert.Equal(0m, close.QuantityAfter);
-        Assert.Equal(0m, close.UnrealizedPnlAfter);
     }
 
     [Fact]
@@ -96,21 +95,6 @@ public class TradePlannerTests
 
         var close = TradePlanner.Close(Apply(position, add), 10.02m, 0m);
         Assert.Equal(0.0399m, close.RealizedPnl); // (10.02 - 10.0067) * 3; exact lots would give 0.04
-    }
-
-    [Fact]
-    public void A_trade_keeps_unrealized_pnl_in_step_with_an_existing_mark()
-    {
-        var position = Apply(Stock(), TradePlanner.Open(100m, 20.00m, 0m)) with { MarkPrice = 21.00m, UnrealizedPnl = 100m };
-        var add = TradePlanner.Add(position, 100m, 22.00m, 0m);
-        Assert.Equal(21.00m, add.AverageCostAfter);
-        Assert.Equal(0m, add.UnrealizedPnlAfter);
-
-        var reduce = TradePlanner.Reduce(position, 40m, 21.00m, 0m);
-        Assert.Equal(60m, reduce.UnrealizedPnlAfter); // (21 - 20) * 60
-
-        var unmarked = Apply(Stock(), TradePlanner.Open(100m, 20.00m, 0m));
-        Assert.Null(TradePlanner.Add(unmarked, 1m, 20m, 0m).UnrealizedPnlAfter);
     }
 
     [Fact]
@@ -178,6 +162,5 @@ public class TradePlannerTests
         Quantity = plan.QuantityAfter,
         AverageCost = plan.AverageCostAfter,
         RealizedPnl = plan.PositionRealizedPnlAfter,
-        UnrealizedPnl = plan.UnrealizedPnlAfter,
     };
 }

@@ -1,6 +1,6 @@
 namespace Trading.Timescale.Positions.Internal;
 
-/// <summary>P&amp;L arithmetic. Results are rounded half away from zero to the 4 decimal places of the table columns,
+/// <summary>The P&amp;L arithmetic of a trade (unrealized P&amp;L is SQL's: <c>trading.position_unrealized_pnl</c>). Results are rounded half away from zero to the 4 decimal places of the table columns,
 /// as PostgreSQL rounds numeric on assignment, so what is computed here is exactly what is stored.</summary>
 internal static class PositionMath
 {
@@ -20,8 +20,4 @@ internal static class PositionMath
     /// <paramref name="quantity"/>: <c>(price - average_cost) * reduce * multiplier</c> for a long, the mirror for a short.</summary>
     internal static decimal GrossRealizedPnl(decimal quantity, decimal averageCost, decimal reduceQuantity, decimal price, int multiplier) =>
         Round((price - averageCost) * reduceQuantity * multiplier * Math.Sign(quantity));
-
-    /// <summary><c>(mark - average_cost) * quantity * multiplier</c>; null without a mark.</summary>
-    internal static decimal? UnrealizedPnl(decimal? markPrice, decimal averageCost, decimal quantity, int multiplier) =>
-        markPrice is { } mark ? Round((mark - averageCost) * quantity * multiplier) : null;
 }

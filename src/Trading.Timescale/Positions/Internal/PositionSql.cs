@@ -60,7 +60,9 @@ internal static class PositionSql
     internal static readonly string UpdateAfterTrade =
         $"""
         UPDATE trading.positions
-        SET quantity = $2, average_cost = $3, realized_pnl = $4, unrealized_pnl = $5, status = $6, closed_at = $7, updated_at = $8
+        SET quantity = $2, average_cost = $3, realized_pnl = $4,
+            unrealized_pnl = CASE WHEN $2 = 0 THEN 0 ELSE trading.position_unrealized_pnl(mark_price, $3, $2, multiplier) END,
+            status = $5, closed_at = $6, updated_at = $7
         WHERE id = $1
         RETURNING {PositionColumns}
         """;
@@ -129,7 +131,7 @@ internal static class PositionSql
             ORDER BY p.id
             FOR UPDATE OF p
         ), valued AS (
-            SELECT pr.*, round((pr.new_mark - pr.average_cost) * pr.quantity * pr.multiplier, 4) AS new_unrealized
+            SELECT pr.*, trading.position_unrealized_pnl(pr.new_mark, pr.average_cost, pr.quantity, pr.multiplier) AS new_unrealized
             FROM priced pr
         ), marked AS (
             UPDATE trading.positions p

@@ -1,6 +1,7 @@
 namespace Trading.Timescale.Positions.Internal;
 
-/// <summary>What one trade will write: the ledger row's figures and the position's new state.</summary>
+/// <summary>What one trade will write: the ledger row's figures and the position's new state. The unrealized P&amp;L at the
+/// position's mark is computed by the statement that writes it (<c>trading.position_unrealized_pnl</c>).</summary>
 internal sealed record TradePlan(
     PositionTradeKind Kind,
     TradeSide Side,
@@ -10,8 +11,7 @@ internal sealed record TradePlan(
     decimal RealizedPnl,
     decimal QuantityAfter,
     decimal AverageCostAfter,
-    decimal PositionRealizedPnlAfter,
-    decimal? UnrealizedPnlAfter)
+    decimal PositionRealizedPnlAfter)
 {
     internal bool Closes => Kind == PositionTradeKind.Close;
 }

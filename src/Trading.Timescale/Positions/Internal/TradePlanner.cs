@@ -13,8 +13,7 @@ internal static class TradePlanner
             RealizedPnl: -fees,
             QuantityAfter: signedQuantity,
             AverageCostAfter: price,
-            PositionRealizedPnlAfter: -fees,
-            UnrealizedPnlAfter: null);
+            PositionRealizedPnlAfter: -fees);
     }
 
     internal static TradePlan Add(Position position, decimal quantity, decimal price, decimal fees) =>
@@ -34,8 +33,7 @@ internal static class TradePlanner
             RealizedPnl: -fees,
             QuantityAfter: quantityAfter,
             AverageCostAfter: averageCost,
-            PositionRealizedPnlAfter: CheckedPnl(position.RealizedPnl - fees, "realized_pnl", position.Id),
-            UnrealizedPnlAfter: CheckedUnrealized(position, averageCost, quantityAfter));
+            PositionRealizedPnlAfter: CheckedPnl(position.RealizedPnl - fees, "realized_pnl", position.Id));
     }
 
     private static TradePlan PlanReduce(Position position, decimal quantity, decimal price, decimal fees)
@@ -63,8 +61,7 @@ internal static class TradePlanner
             RealizedPnl: CheckedPnl(realized, "realized_pnl of the trade", position.Id),
             QuantityAfter: quantityAfter,
             AverageCostAfter: position.AverageCost,
-            PositionRealizedPnlAfter: CheckedPnl(position.RealizedPnl + realized, "realized_pnl", position.Id),
-            UnrealizedPnlAfter: quantityAfter == 0 ? 0m : CheckedUnrealized(position, position.AverageCost, quantityAfter));
+            PositionRealizedPnlAfter: CheckedPnl(position.RealizedPnl + realized, "realized_pnl", position.Id));
     }
 
     internal static TradePlan Close(Position position, decimal price, decimal fees) =>
@@ -95,11 +92,6 @@ internal static class TradePlanner
             PositionValidation.EnsureWholeContracts(quantity, nameof(quantity));
         }
     }
-
-    private static decimal? CheckedUnrealized(Position position, decimal averageCost, decimal quantityAfter) =>
-        PositionMath.UnrealizedPnl(position.MarkPrice, averageCost, quantityAfter, position.Multiplier) is { } unrealized
-            ? CheckedPnl(unrealized, "unrealized_pnl", position.Id)
-            : null;
 
     /// <summary>Bounds keep the arithmetic within decimal, but a row written outside this library may not be bounded.</summary>
     private static TradePlan WithoutOverflow(Position position, Func<TradePlan> plan)
