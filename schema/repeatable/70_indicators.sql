@@ -1,8 +1,8 @@
 -- Bars of any interval and technical indicators over them (docs/indicators.md), on every edition.
--- trading.bars reads the aggregate of the interval when there is one (1 minute, 5 minutes, 1 hour,
--- 1 day: continuous aggregates with real-time aggregation on the community edition, views of the same
--- names on apache) and otherwise buckets the raw rows with the aggregates' expressions; intervals of a
--- day or more are bucketed in the exchange time zone, like stock_prices_1d.
+-- trading.bars reads trading.bars_by_width (69_bars.sql, generated from the one bar definition): the aggregate of the
+-- interval when there is one (continuous aggregates with real-time aggregation on the community edition, views of the
+-- same names on apache), otherwise the raw rows bucketed with the aggregates' expressions; intervals of a day or more
+-- are bucketed in the exchange time zone, like stock_prices_1d.
 -- Indicators follow TA-Lib / Skender.Stock.Indicators: NULL during warm-up; windowed indicators are
 -- computed in numeric, recursive ones (RSI, EMA, MACD, ATR) in double precision.
 -- With p_from, a call reads warm-up bars before p_from: exactly the window for windowed indicators;
@@ -90,55 +90,6 @@ BEGIN
 END
 $$;
 
--- Bars of one symbol for an interval already parsed, bucket start in [p_from, p_to) (NULL: unbounded).
-CREATE OR REPLACE FUNCTION trading.bars_by_width(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ)
-RETURNS TABLE (bucket TIMESTAMPTZ, symbol TEXT, open NUMERIC, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT, vwap NUMERIC)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-    lower_bound CONSTANT TIMESTAMPTZ := COALESCE(p_from, '-infinity');
-    upper_bound CONSTANT TIMESTAMPTZ := COALESCE(p_to, 'infinity');
-    zone TEXT;
-BEGIN
-    IF p_width = INTERVAL '1 minute' THEN
-        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
-            FROM trading.stock_prices_1m AS a
-            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSIF p_width = INTERVAL '5 minutes' THEN
-        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
-            FROM trading.stock_prices_5m AS a
-            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSIF p_width = INTERVAL '1 hour' THEN
-        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
-            FROM trading.stock_prices_1h AS a
-            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSIF p_width = INTERVAL '1 day' THEN
-        RETURN QUERY SELECT a.bucket, a.symbol::TEXT, a.open, a.high, a.low, a.close, a.volume, a.vwap
-            FROM trading.stock_prices_1d AS a
-            WHERE a.symbol = p_symbol AND a.bucket >= lower_bound AND a.bucket < upper_bound ORDER BY a.bucket;
-    ELSE
-        -- A day or longer follows the exchange's calendar; shorter buckets are UTC-aligned like the aggregates.
-        zone := CASE WHEN p_width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END;
-        -- Raw rows a bucket away on both sides cover every bucket that starts in the range (a day may last 25 hours).
-        RETURN QUERY SELECT b.* FROM (
-            SELECT time_bucket(p_width, s.timestamp, zone) AS bucket,
-                   s.symbol::TEXT,
-                   first(s.open_price, s.timestamp),
-                   max(s.high_price),
-                   min(s.low_price),
-                   last(s.close_price, s.timestamp),
-                   sum(s.volume)::BIGINT,
-                   sum(s.vwap * s.volume) FILTER (WHERE s.vwap IS NOT NULL)
-                       / NULLIF(sum(s.volume) FILTER (WHERE s.vwap IS NOT NULL), 0)
-            FROM trading.stock_prices AS s
-            WHERE s.symbol = p_symbol
-              AND s.timestamp >= lower_bound - p_width - INTERVAL '1 day'
-              AND s.timestamp < upper_bound + p_width + INTERVAL '1 day'
-            GROUP BY 1, 2) AS b
-            WHERE b.bucket >= lower_bound AND b.bucket < upper_bound ORDER BY b.bucket;
-    END IF;
-END
-$$;
-
 -- OHLCV bars of one symbol: one row per bucket with data, bucket start in [p_from, p_to), ordered by bucket.
 CREATE OR REPLACE FUNCTION trading.bars(p_symbol TEXT, p_interval TEXT, p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
 RETURNS TABLE (bucket TIMESTAMPTZ, symbol TEXT, open NUMERIC, high NUMERIC, low NUMERIC, close NUMERIC, volume BIGINT, vwap NUMERIC)
@@ -154,8 +105,7 @@ CREATE OR REPLACE FUNCTION trading.bars_exist_before(p_symbol TEXT, p_width INTE
 RETURNS BOOLEAN
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    aggregate TEXT := CASE p_width WHEN INTERVAL '1 minute' THEN 'stock_prices_1m' WHEN INTERVAL '5 minutes' THEN 'stock_prices_5m'
-                                   WHEN INTERVAL '1 hour' THEN 'stock_prices_1h' WHEN INTERVAL '1 day' THEN 'stock_prices_1d' END;
+    aggregate CONSTANT TEXT := trading.bar_aggregate(p_width);
     found BOOLEAN;
 BEGIN
     IF EXISTS (SELECT FROM trading.stock_prices AS s WHERE s.symbol = p_symbol AND s.timestamp < p_before) THEN
@@ -597,8 +547,5 @@ BEGIN
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', routine, extension_schema);
     END LOOP;
-    -- Generic plans: the time bounds exclude chunks at executor start-up, without planning the
-    -- hypertable (or continuous aggregate) again on every call.
-    ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
 END
 $$;

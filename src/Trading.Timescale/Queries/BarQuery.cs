@@ -116,21 +116,17 @@ public sealed class BarQuery : TradingQuery<Bar>
         {
             var raw = aggregate is null;
             var time = raw ? "\"timestamp\"" : "\"bucket\"";
-            var (open, high, low, close) = raw
-                ? ("\"open_price\"", "\"high_price\"", "\"low_price\"", "\"close_price\"")
-                : ("\"open\"", "\"high\"", "\"low\"", "\"close\"");
             var width = parameters.Interval(Interval);
-            var zone = Sql.IsExchangeDay(Interval) ? ", " + Sql.ExchangeTimeZone : string.Empty;
-            var bucket = gapFill ? $"time_bucket_gapfill({width}, {time}{zone}, {from}, {to})" : $"time_bucket({width}, {time}{zone})";
-            // A bar that starts before `to` may hold rows up to one width (plus a DST hour) later.
-            var rawTo = to is null ? null : raw && !gapFill ? $"{time} < {to} + {width} + INTERVAL '1 day'" : $"{time} < {to}";
+            var exchangeDay = BarDefinition.IsExchangeDay(Interval);
+            var zone = exchangeDay ? ", " + BarDefinition.ExchangeTimeZone : string.Empty;
+            var bucket = gapFill ? $"time_bucket_gapfill({width}, {time}{zone}, {from}, {to})" : BarDefinition.Bucket(width, time, exchangeDay);
+            var rawTo = to is null ? null : raw && !gapFill ? BarDefinition.RawRowsBefore(time, to, width) : $"{time} < {to}";
             var where = Sql.Where(symbolFilter, from is null ? null : $"{time} >= {from}", rawTo);
+            var close = raw ? "\"close_price\"" : "\"close\"";
             var carried = _gapFill == BarGapFill.CarryForward ? $",\n       locf(last({close}, {time})) AS \"carried\"" : string.Empty;
             sql = $"""
                 SELECT {bucket} AS "bucket", "symbol",
-                       first({open}, {time}) AS "open", max({high}) AS "high", min({low}) AS "low", last({close}, {time}) AS "close",
-                       sum("volume")::BIGINT AS "volume",
-                       sum("vwap" * "volume") FILTER (WHERE "vwap" IS NOT NULL) / NULLIF(sum("volume") FILTER (WHERE "vwap" IS NOT NULL), 0) AS "vwap"{carried}
+                       {BarDefinition.Ohlcv(time, raw)}{carried}
                 FROM {(raw ? "trading.stock_prices" : aggregate!.QualifiedName)}{where}
                 GROUP BY 1, 2
                 """;

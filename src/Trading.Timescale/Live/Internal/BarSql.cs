@@ -3,8 +3,8 @@ using Trading.Timescale.Queries.Internal;
 namespace Trading.Timescale.Live.Internal;
 
 /// <summary>
-/// The statements of a bar subscription for one width. Bars are bucketed from <c>trading.stock_prices</c> with the
-/// expressions of <see cref="Queries.BarQuery"/> (and of the aggregates), widths of a day or more in the exchange time zone.
+/// The statements of a bar subscription for one width. Bars are bucketed from <c>trading.stock_prices</c> as
+/// <see cref="BarDefinition"/> defines them, widths of a day or more in the exchange time zone.
 /// </summary>
 internal sealed class BarSql
 {
@@ -41,11 +41,11 @@ internal sealed class BarSql
     public static BarSql For(TimescaleInterval interval)
     {
         const string width = "$6::interval";
-        var zone = Sql.IsExchangeDay(interval) ? ", " + Sql.ExchangeTimeZone : string.Empty;
-        string Bucket(string time) => $"time_bucket({width}, {time}{zone})";
-        string End(string bucket) => zone.Length == 0
-            ? $"({bucket} + {width})"
-            : $"((({bucket}) AT TIME ZONE {Sql.ExchangeTimeZone} + {width}) AT TIME ZONE {Sql.ExchangeTimeZone})";
+        var exchangeDay = BarDefinition.IsExchangeDay(interval);
+        string Bucket(string time) => BarDefinition.Bucket(width, time, exchangeDay);
+        string End(string bucket) => exchangeDay
+            ? $"((({bucket}) AT TIME ZONE {BarDefinition.ExchangeTimeZone} + {width}) AT TIME ZONE {BarDefinition.ExchangeTimeZone})"
+            : $"({bucket} + {width})";
         var page = $"""
             WITH p AS (
                 SELECT u."symbol", COALESCE(u."row_from", {End("u.\"after_bucket\"")}, {Bucket("u.\"start_at\"")}, '-infinity'::timestamptz) AS "row_from"
@@ -60,9 +60,7 @@ internal sealed class BarSql
                 WHERE s."symbol" = p."symbol" AND s."timestamp" >= p."row_from" ORDER BY s."timestamp" LIMIT 1) f
             CROSS JOIN LATERAL (
                 SELECT {Bucket("s.\"timestamp\"")} AS "bucket",
-                       first(s."open_price", s."timestamp") AS "open", max(s."high_price") AS "high", min(s."low_price") AS "low",
-                       last(s."close_price", s."timestamp") AS "close", sum(s."volume")::BIGINT AS "volume",
-                       sum(s."vwap" * s."volume") FILTER (WHERE s."vwap" IS NOT NULL) / NULLIF(sum(s."volume") FILTER (WHERE s."vwap" IS NOT NULL), 0) AS "vwap"
+                       {BarDefinition.Ohlcv("s.\"timestamp\"", raw: true, qualifier: "s.", indent: new string(' ', 23))}
                 FROM trading.stock_prices s
                 WHERE s."symbol" = p."symbol" AND s."timestamp" >= f."first_bucket"
                   AND s."timestamp" < {Bucket($"f.\"first_bucket\" + {width} * $5")}

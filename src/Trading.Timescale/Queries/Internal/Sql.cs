@@ -5,13 +5,6 @@ namespace Trading.Timescale.Queries.Internal;
 /// <summary>SQL fragments shared by the queries.</summary>
 internal static class Sql
 {
-    /// <summary>The exchange time zone the schema was installed with (what <c>stock_prices_1d</c> buckets by).</summary>
-    public const string ExchangeTimeZone = "(SELECT \"value\" FROM trading.settings WHERE \"name\" = 'exchange_time_zone')";
-
-    /// <summary>Whether bars of this width follow the exchange's calendar (a day or more).</summary>
-    public static bool IsExchangeDay(TimescaleInterval interval) =>
-        interval.Months > 0 || interval.Days > 0 || interval.Microseconds >= 86_400_000_000L;
-
     /// <summary><c>column = $n</c> for one value, <c>column = ANY($n)</c> for several.</summary>
     public static string In(SqlParameters parameters, string column, IReadOnlyList<string> values) =>
         values.Count == 1 ? $"{column} = {parameters.Text(values[0])}" : $"{column} = ANY({parameters.TextArray(values)})";
