@@ -113,18 +113,8 @@ internal static class BarDefinition
 
             -- Fixed search_path (time_bucket, first and last live in the timescaledb extension's schema) and generic plans: the
             -- time bounds exclude chunks at executor start-up without planning the hypertable again on every call.
-            DO $$
-            DECLARE
-                extension_schema TEXT;
-            BEGIN
-                SELECT n.nspname INTO extension_schema
-                FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
-                WHERE e.extname = 'timescaledb';
-                EXECUTE format('ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET search_path = pg_catalog, %I, pg_temp',
-                               extension_schema);
-                ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
-            END
-            $$;
+            SELECT trading.pin_search_path('trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ)');
+            ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
 
             """);
         return sql.ToString();
