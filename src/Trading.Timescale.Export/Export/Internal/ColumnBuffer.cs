@@ -14,12 +14,12 @@ internal abstract class ColumnBuffer
 {
     public static ColumnBuffer For(ExportColumn column, DataField field) => column.Type switch
     {
-        ExportColumnType.Timestamp => new ValueBuffer<DateTime>(field, column, v => ((Instant)v).ToDateTimeUtc(), (r, o) => r.GetFieldValue<Instant>(o).ToDateTimeUtc()),
-        ExportColumnType.Decimal => new ValueBuffer<decimal>(field, column, v => (decimal)v, (r, o) => column.CheckDecimal(r.GetDecimal(o))),
-        ExportColumnType.Int64 => new ValueBuffer<long>(field, column, v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), (r, o) => r.GetInt64(o)),
-        ExportColumnType.Double => new ValueBuffer<double>(field, column, v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture), (r, o) => r.GetDouble(o)),
-        ExportColumnType.Date => new ValueBuffer<DateOnly>(field, column, v => ((LocalDate)v).ToDateOnly(), (r, o) => r.GetFieldValue<LocalDate>(o).ToDateOnly()),
-        ExportColumnType.Boolean => new ValueBuffer<bool>(field, column, v => (bool)v, (r, o) => r.GetBoolean(o)),
+        ExportColumnType.Timestamp => new ValueBuffer<DateTime>(field, column, v => ((Instant)v).ToDateTimeUtc(), (r, o) => r.GetFieldValue<Instant?>(o)?.ToDateTimeUtc()),
+        ExportColumnType.Decimal => new ValueBuffer<decimal>(field, column, v => (decimal)v, (r, o) => r.GetFieldValue<decimal?>(o) is { } d ? column.CheckDecimal(d) : null),
+        ExportColumnType.Int64 => new ValueBuffer<long>(field, column, v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture), (r, o) => r.GetFieldValue<long?>(o)),
+        ExportColumnType.Double => new ValueBuffer<double>(field, column, v => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture), (r, o) => r.GetFieldValue<double?>(o)),
+        ExportColumnType.Date => new ValueBuffer<DateOnly>(field, column, v => ((LocalDate)v).ToDateOnly(), (r, o) => r.GetFieldValue<LocalDate?>(o)?.ToDateOnly()),
+        ExportColumnType.Boolean => new ValueBuffer<bool>(field, column, v => (bool)v, (r, o) => r.GetFieldValue<bool?>(o)),
         _ => new StringBuffer(field, column),
     };
 
@@ -35,7 +35,7 @@ internal abstract class ColumnBuffer
     public abstract Task WriteAsync(ParquetRowGroupWriter writer, int count, CancellationToken cancellationToken);
 
     /// <summary>A column of a value type: packed values, and a definition level per row (1 set, 0 null) when nullable.</summary>
-    internal sealed class ValueBuffer<T>(DataField field, ExportColumn column, Func<object, T> convert, Func<NpgsqlDataReader, int, T> read) : ColumnBuffer
+    internal sealed class ValueBuffer<T>(DataField field, ExportColumn column, Func<object, T> convert, Func<NpgsqlDataReader, int, T?> read) : ColumnBuffer
         where T : struct
     {
         private T[] _values = new T[1024];
@@ -76,9 +76,10 @@ internal abstract class ColumnBuffer
 
         public override void Read(NpgsqlDataReader reader, int ordinal)
         {
-            if (!reader.IsDBNull(ordinal))
+            // One call per value: a null comes back as null instead of a separate IsDBNull before the read.
+            if (read(reader, ordinal) is { } value)
             {
-                AddValue(read(reader, ordinal));
+                AddValue(value);
             }
             else
             {

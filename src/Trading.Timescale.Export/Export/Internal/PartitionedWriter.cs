@@ -47,7 +47,7 @@ internal sealed class PartitionedWriter(
     /// </summary>
     public ValueTask AddAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var at = reader.IsDBNull(0) ? throw columns[0].Missing() : reader.GetFieldValue<Instant>(0);
+        var at = reader.GetFieldValue<Instant?>(0) ?? throw columns[0].Missing();
         var symbol = reader.IsDBNull(1) ? throw columns[1].Missing() : reader.GetString(1);
         // The common case, a row of the current date without symbol partitions, goes to the file at hand without awaiting.
         if (_single is { } single && at >= _dayStart && at < _dayEnd)
