@@ -17,6 +17,7 @@ public sealed class TradingExport
 {
     private readonly TradingDatabase _database;
     private readonly IClock _clock;
+    private readonly bool _readAhead;
 
     /// <summary>Creates the export over a database.</summary>
     /// <param name="database">The database.</param>
@@ -27,6 +28,8 @@ public sealed class TradingExport
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _clock = clock ?? SystemClock.Instance;
+        // Reading the next day ahead holds a second connection; a pool of one connection would wait for it forever.
+        _readAhead = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString) is { Pooling: false } or { MaxPoolSize: >= 2 };
     }
 
     /// <summary>Exports one table over a time range: bars, option quotes, signals or signal outcomes.</summary>
@@ -176,9 +179,10 @@ public sealed class TradingExport
     /// <paramref name="firstAtOrAfter"/> finds the next time with data and the empty days before it are skipped, so a
     /// sparse range costs a query per day with data, not per calendar day. Once a day has a first row, the next day's
     /// query starts on its own connection while this day's rows are consumed, so the server plans, reads and sends the
-    /// next day while the client is busy with this one; the rows still come in date order.
+    /// next day while the client is busy with this one; the rows still come in date order. (Not when the connection pool
+    /// holds a single connection.)
     /// </summary>
-    private static async IAsyncEnumerable<TRow> ByDay<TRow>(
+    private async IAsyncEnumerable<TRow> ByDay<TRow>(
         Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<TRow>> day, Func<Instant, CancellationToken, Task<Instant?>> firstAtOrAfter,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -194,7 +198,7 @@ public sealed class TradingExport
                 await using (current.ConfigureAwait(false))
                 {
                     var any = await current.First.ConfigureAwait(false);
-                    if (any && end < to)
+                    if (any && end < to && _readAhead)
                     {
                         ahead = DayRows<TRow>.Start(day(end, DayEnd(end, to)), cancellationToken);
                     }
@@ -247,7 +251,7 @@ public sealed class TradingExport
         public async ValueTask DisposeAsync()
         {
             // A day started ahead and never read (a failure or cancellation in the day before) is waited for, then closed.
-            await First.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            await First.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
             await Rows.DisposeAsync().ConfigureAwait(false);
         }
     }
