@@ -17,6 +17,7 @@ public sealed class TradingExport
 {
     private readonly TradingDatabase _database;
     private readonly IClock _clock;
+    private readonly bool _readAhead;
 
     /// <summary>Creates the export over a database.</summary>
     /// <param name="database">The database.</param>
@@ -27,6 +28,8 @@ public sealed class TradingExport
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
         _clock = clock ?? SystemClock.Instance;
+        // Reading the next day ahead holds a second connection; a pool of one connection would wait for it forever.
+        _readAhead = new NpgsqlConnectionStringBuilder(database.DataSource.ConnectionString) is { Pooling: false } or { MaxPoolSize: >= 2 };
     }
 
     /// <summary>Exports one table over a time range: bars, option quotes, signals or signal outcomes.</summary>
@@ -174,33 +177,82 @@ public sealed class TradingExport
     /// <summary>
     /// The rows of each UTC day of [from, to) in turn: one bounded query per day, in date order. After a day without rows,
     /// <paramref name="firstAtOrAfter"/> finds the next time with data and the empty days before it are skipped, so a
-    /// sparse range costs a query per day with data, not per calendar day.
+    /// sparse range costs a query per day with data, not per calendar day. Once a day has a first row, the next day's
+    /// query starts on its own connection while this day's rows are consumed, so the server plans, reads and sends the
+    /// next day while the client is busy with this one; the rows still come in date order. (Not when the connection pool
+    /// holds a single connection.)
     /// </summary>
-    private static async IAsyncEnumerable<TRow> ByDay<TRow>(
+    private async IAsyncEnumerable<TRow> ByDay<TRow>(
         Instant from, Instant to, Func<Instant, Instant, IAsyncEnumerable<TRow>> day, Func<Instant, CancellationToken, Task<Instant?>> firstAtOrAfter,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var start = from;
-        while (start < to)
+        DayRows<TRow>? ahead = null;
+        try
         {
-            var end = Instant.Min(DayStart(start) + Duration.FromDays(1), to);
-            var any = false;
-            await foreach (var row in day(start, end).ConfigureAwait(false))
+            while (start < to)
             {
-                any = true;
-                yield return row;
-            }
-
-            start = end;
-            if (!any && start < to)
-            {
-                if (await firstAtOrAfter(start, cancellationToken).ConfigureAwait(false) is not { } found)
+                var end = DayEnd(start, to);
+                var current = ahead ?? DayRows<TRow>.Start(day(start, end), cancellationToken);
+                ahead = null;
+                await using (current.ConfigureAwait(false))
                 {
-                    yield break;
-                }
+                    var any = await current.First.ConfigureAwait(false);
+                    if (any && end < to && _readAhead)
+                    {
+                        ahead = DayRows<TRow>.Start(day(end, DayEnd(end, to)), cancellationToken);
+                    }
 
-                start = Instant.Max(start, DayStart(found));
+                    for (var more = any; more; more = await current.Rows.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield return current.Rows.Current;
+                    }
+
+                    start = end;
+                    if (!any && start < to)
+                    {
+                        if (await firstAtOrAfter(start, cancellationToken).ConfigureAwait(false) is not { } found)
+                        {
+                            yield break;
+                        }
+
+                        start = Instant.Max(start, DayStart(found));
+                    }
+                }
             }
+        }
+        finally
+        {
+            if (ahead is not null)
+            {
+                await ahead.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static Instant DayEnd(Instant start, Instant to) => Instant.Min(DayStart(start) + Duration.FromDays(1), to);
+
+    /// <summary>One day's rows, with the move to the first row (which runs the query) already started.</summary>
+    private sealed class DayRows<TRow> : IAsyncDisposable
+    {
+        private DayRows(IAsyncEnumerator<TRow> rows)
+        {
+            Rows = rows;
+            First = Task.Run(async () => await rows.MoveNextAsync().ConfigureAwait(false));
+        }
+
+        public IAsyncEnumerator<TRow> Rows { get; }
+
+        /// <summary>Whether the day has a row; the enumerator is on it once this completes with <see langword="true"/>.</summary>
+        public Task<bool> First { get; }
+
+        public static DayRows<TRow> Start(IAsyncEnumerable<TRow> rows, CancellationToken cancellationToken) => new(rows.GetAsyncEnumerator(cancellationToken));
+
+        public async ValueTask DisposeAsync()
+        {
+            // A day started ahead and never read (a failure or cancellation in the day before) is waited for, then closed.
+            await First.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).ConfigureAwait(false);
+            await Rows.DisposeAsync().ConfigureAwait(false);
         }
     }
 

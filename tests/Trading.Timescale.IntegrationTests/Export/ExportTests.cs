@@ -1,5 +1,6 @@
 using System.Globalization;
 using NodaTime;
+using Npgsql;
 using Trading.Timescale.Export;
 using Trading.Timescale.IntegrationTests.Infrastructure;
 
@@ -90,6 +91,30 @@ public sealed class ExportTests(TimescaleServerFixture server) : ExportTest(serv
         var perPartition = Duck($"SELECT symbol, count(*), count(DISTINCT symbol) FROM read_parquet('{output}/*/*/*.parquet', hive_partitioning = true) GROUP BY symbol ORDER BY symbol");
         var expected = await RowsAsync("SELECT symbol, count(*) FROM (SELECT * FROM trading.bars('AAA', '1h', '2026-11-30', '2026-12-02') UNION ALL SELECT * FROM trading.bars('BBB', '1h', '2026-11-30', '2026-12-02')) b GROUP BY symbol ORDER BY symbol");
         Assert.Equal(expected.Select(r => ((string)r[0]!, Convert.ToInt64(r[1]))), perPartition.Select(r => ((string)r[0]!, Convert.ToInt64(r[1]))));
+    }
+
+    [Fact]
+    public async Task Bars_from_a_pool_of_one_connection_are_read_one_day_at_a_time_and_match_sql()
+    {
+        // The next day is read ahead on a second connection only when the pool has one; with a single connection the
+        // export must not wait for it (Timeout=5 would fail the export after five seconds).
+        var builder = new NpgsqlDataSourceBuilder(Database.ConnectionString + ";Maximum Pool Size=1;Timeout=5");
+        builder.UseNodaTime();
+        await using var single = builder.Build();
+        var output = NewOutput("single-connection");
+        var result = await new TradingDatabase(single, new TradingTimescaleOptions()).Export().TableAsync(
+            new TableExport { Table = ExportTable.Bars, From = From, To = To, Interval = TimescaleInterval.FromMinutes(5), Output = output },
+            cancellationToken: Ct);
+
+        Assert.Equal(["date=2026-11-30/part-0.parquet", "date=2026-12-01/part-0.parquet"], result.Files.Select(f => f.Path).ToArray());
+        CheckManifest(output);
+        var expected = await RowsAsync("""
+            SELECT count(*), sum(close)::text FROM trading.stock_prices_5m WHERE bucket >= '2026-11-30T00:00Z' AND bucket < '2026-12-02T00:00Z'
+            """);
+        var exported = Duck($"SELECT count(*), sum(close)::VARCHAR FROM read_parquet('{output}/*/*.parquet')")[0];
+        Assert.Equal(Convert.ToInt64(expected[0][0]), Convert.ToInt64(exported[0]));
+        Assert.Equal(decimal.Parse((string)expected[0][1]!, CultureInfo.InvariantCulture), decimal.Parse((string)exported[1]!, CultureInfo.InvariantCulture));
+        Assert.True(result.Rows > 0);
     }
 
     [Fact]

@@ -61,7 +61,8 @@ internal sealed record ExportColumn(string Name, ExportColumnType Type, bool Nul
     /// <summary>Brings a decimal to the column's scale, or fails when decimal(Precision, Scale) cannot hold it.</summary>
     public decimal CheckDecimal(decimal value)
     {
-        var rounded = decimal.Round(value, Scale, MidpointRounding.AwayFromZero);
+        // A value read from a column of the same scale (the common case) needs no rounding.
+        var rounded = value.Scale <= Scale ? value : decimal.Round(value, Scale, MidpointRounding.AwayFromZero);
         return Math.Abs(rounded) < _decimalLimit
             ? rounded
             : throw new InvalidDataException($"column '{Name}' is decimal({Precision},{Scale}) but a row holds {value.ToString(CultureInfo.InvariantCulture)}.");

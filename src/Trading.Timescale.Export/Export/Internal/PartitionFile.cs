@@ -28,14 +28,15 @@ internal abstract class PartitionFile : IAsyncDisposable
     protected FileStream Stream { get; }
 
     public static async Task<PartitionFile> OpenAsync(
-        string root, string relativeDirectory, IReadOnlyList<ExportColumn> columns, ExportFormat format, int rowGroupSize, CancellationToken cancellationToken)
+        string root, string relativeDirectory, IReadOnlyList<ExportColumn> columns, ColumnBufferPool buffers, ExportFormat format, int rowGroupSize,
+        CancellationToken cancellationToken)
     {
         if (format == ExportFormat.Csv)
         {
             return new CsvFile(root, relativeDirectory + "part-0.csv", columns);
         }
 
-        var file = new ParquetFile(root, relativeDirectory + "part-0.parquet", columns, rowGroupSize);
+        var file = new ParquetFile(root, relativeDirectory + "part-0.parquet", buffers, rowGroupSize);
         await file.StartAsync(cancellationToken).ConfigureAwait(false);
         return file;
     }
@@ -46,11 +47,14 @@ internal abstract class PartitionFile : IAsyncDisposable
         Rows++;
     }
 
-    /// <summary>Adds the reader's current row, whose first two columns (read already) are <paramref name="at"/> and <paramref name="symbol"/>.</summary>
-    public async Task AddAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the reader's current row, whose first two columns (read already) are <paramref name="at"/> and <paramref name="symbol"/>;
+    /// completes at once unless a full row group has to wait for the one before it.
+    /// </summary>
+    public ValueTask AddAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
     {
-        await WriteRowAsync(reader, at, symbol, cancellationToken).ConfigureAwait(false);
         Rows++;
+        return WriteRowAsync(reader, at, symbol, cancellationToken);
     }
 
     /// <summary>Writes what is buffered, closes the file and returns its entry.</summary>
@@ -73,7 +77,7 @@ internal abstract class PartitionFile : IAsyncDisposable
 
     protected abstract Task WriteRowAsync(object?[] row, CancellationToken cancellationToken);
 
-    protected abstract Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken);
+    protected abstract ValueTask WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken);
 
     protected abstract Task FinishAsync(CancellationToken cancellationToken);
 
@@ -81,22 +85,20 @@ internal abstract class PartitionFile : IAsyncDisposable
     /// Rows fill one set of column buffers while the previous row group is encoded from the other set in the background;
     /// row groups are written in order.
     /// </summary>
-    private sealed class ParquetFile(string root, string relativePath, IReadOnlyList<ExportColumn> columns, int rowGroupSize)
+    private sealed class ParquetFile(string root, string relativePath, ColumnBufferPool pool, int rowGroupSize)
         : PartitionFile(root, relativePath)
     {
-        private readonly DataField[] _fields = [.. columns.Select(c => c.ToParquetField())];
-        private ColumnBuffer[] _buffers = [];
-        private ColumnBuffer[] _spare = [];
+        private ColumnBuffer[]? _buffers;
+        private ColumnBuffer[]? _spare;
         private ParquetWriter? _writer;
         private Task? _writing;
         private int _buffered;
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            _buffers = [.. columns.Select((c, i) => ColumnBuffer.For(c, _fields[i]))];
-            _spare = [.. columns.Select((c, i) => ColumnBuffer.For(c, _fields[i]))];
+            _buffers = pool.Rent();
             var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
-            _writer = await ParquetWriter.CreateAsync(new ParquetSchema(_fields), Stream, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _writer = await ParquetWriter.CreateAsync(new ParquetSchema(pool.Fields), Stream, options, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         public override async ValueTask DisposeAsync()
@@ -113,37 +115,39 @@ internal abstract class PartitionFile : IAsyncDisposable
                 _writer = null;
             }
 
+            // No encoding runs any more: the buffers go back for the next file.
+            pool.Return(_buffers);
+            pool.Return(_spare);
+
+            (_buffers, _spare) = (null, null);
             await base.DisposeAsync().ConfigureAwait(false);
         }
 
         protected override async Task WriteRowAsync(object?[] row, CancellationToken cancellationToken)
         {
-            for (var i = 0; i < _buffers.Length; i++)
+            var buffers = _buffers!;
+            for (var i = 0; i < buffers.Length; i++)
             {
-                _buffers[i].Set(_buffered, row[i]);
+                buffers[i].Add(row[i]);
             }
 
-            await RowAddedAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        protected override async Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
-        {
-            _buffers[0].Set(_buffered, at);
-            _buffers[1].Set(_buffered, symbol);
-            for (var i = 2; i < _buffers.Length; i++)
-            {
-                _buffers[i].Read(reader, i, _buffered);
-            }
-
-            await RowAddedAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        private async Task RowAddedAsync(CancellationToken cancellationToken)
-        {
             if (++_buffered == rowGroupSize)
             {
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        protected override ValueTask WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+        {
+            var buffers = _buffers!;
+            ((ColumnBuffer.ValueBuffer<DateTime>)buffers[0]).AddValue(at.ToDateTimeUtc());
+            ((ColumnBuffer.StringBuffer)buffers[1]).AddValue(symbol);
+            for (var i = 2; i < buffers.Length; i++)
+            {
+                buffers[i].Read(reader, i);
+            }
+
+            return ++_buffered == rowGroupSize ? new ValueTask(FlushAsync(cancellationToken)) : default;
         }
 
         protected override async Task FinishAsync(CancellationToken cancellationToken)
@@ -162,8 +166,14 @@ internal abstract class PartitionFile : IAsyncDisposable
             }
 
             await WaitWritingAsync().ConfigureAwait(false);
-            var (full, count) = (_buffers, _buffered);
-            (_buffers, _spare) = (_spare, _buffers);
+            var (full, count) = (_buffers!, _buffered);
+            _buffers = _spare ?? pool.Rent();
+            _spare = full;
+            foreach (var buffer in _buffers)
+            {
+                buffer.Clear();
+            }
+
             _buffered = 0;
             _writing = Task.Run(() => WriteGroupAsync(full, count, cancellationToken), cancellationToken);
         }
@@ -218,7 +228,7 @@ internal abstract class PartitionFile : IAsyncDisposable
             return _text.WriteAsync(_line.ToString().AsMemory(), cancellationToken);
         }
 
-        protected override Task WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+        protected override ValueTask WriteRowAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
         {
             var row = new object?[_columns.Count];
             row[0] = at;
@@ -228,7 +238,7 @@ internal abstract class PartitionFile : IAsyncDisposable
                 row[i] = _columns[i].Check(reader.IsDBNull(i) ? null : reader.GetValue(i));
             }
 
-            return WriteRowAsync(row, cancellationToken);
+            return new ValueTask(WriteRowAsync(row, cancellationToken));
         }
 
         protected override async Task FinishAsync(CancellationToken cancellationToken)

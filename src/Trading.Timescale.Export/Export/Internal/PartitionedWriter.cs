@@ -14,6 +14,7 @@ internal sealed class PartitionedWriter(
 {
     private readonly Dictionary<string, PartitionFile> _open = new(StringComparer.Ordinal);
     private readonly List<ExportedFile> _files = [];
+    private readonly ColumnBufferPool _buffers = new(columns);
     private LocalDate? _date;
     private Instant _dayStart = Instant.MaxValue;
     private Instant _dayEnd = Instant.MinValue;
@@ -44,13 +45,25 @@ internal sealed class PartitionedWriter(
     /// Adds the current row of a reader whose columns are the export's columns in order (read with sequential access):
     /// the values go from the reader into the file's column buffers without an intermediate row.
     /// </summary>
-    public async Task AddAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    public ValueTask AddAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
-        var at = reader.IsDBNull(0) ? throw columns[0].Missing() : reader.GetFieldValue<Instant>(0);
+        var at = reader.GetFieldValue<Instant?>(0) ?? throw columns[0].Missing();
         var symbol = reader.IsDBNull(1) ? throw columns[1].Missing() : reader.GetString(1);
+        // The common case, a row of the current date without symbol partitions, goes to the file at hand without awaiting.
+        if (_single is { } single && at >= _dayStart && at < _dayEnd)
+        {
+            Added();
+            return single.AddAsync(reader, at, symbol, cancellationToken);
+        }
+
+        return AddToFileAsync(reader, at, symbol, cancellationToken);
+    }
+
+    private async ValueTask AddToFileAsync(NpgsqlDataReader reader, Instant at, string symbol, CancellationToken cancellationToken)
+    {
         var file = await FileForAsync(at, symbol, cancellationToken).ConfigureAwait(false);
-        await file.AddAsync(reader, at, symbol, cancellationToken).ConfigureAwait(false);
         Added();
+        await file.AddAsync(reader, at, symbol, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<PartitionFile> FileForAsync(Instant at, string symbol, CancellationToken cancellationToken)
@@ -77,7 +90,7 @@ internal sealed class PartitionedWriter(
             var directory = _dateDirectory + (destination.PartitionBySymbol ? "symbol=" + SymbolPath(symbol) + "/" : string.Empty);
             if (!_open.TryGetValue(directory, out file))
             {
-                file = await PartitionFile.OpenAsync(root, directory, columns, destination.Format, destination.RowGroupSize, cancellationToken).ConfigureAwait(false);
+                file = await PartitionFile.OpenAsync(root, directory, columns, _buffers, destination.Format, destination.RowGroupSize, cancellationToken).ConfigureAwait(false);
                 _open.Add(directory, file);
                 _partition = directory.TrimEnd('/');
             }
