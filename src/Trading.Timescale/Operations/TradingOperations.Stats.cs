@@ -1,6 +1,5 @@
 using Npgsql;
 using Trading.Timescale.Schema;
-using Trading.Timescale.Schema.Internal;
 using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;

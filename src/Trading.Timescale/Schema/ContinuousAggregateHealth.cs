@@ -1,5 +1,5 @@
 using NodaTime;
-using Trading.Timescale.Schema.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Schema;
 

@@ -1,10 +1,10 @@
 using Npgsql;
 using NodaTime;
-using Trading.Timescale.Internal;
+using Trading.Timescale.Schema;
 using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 
-namespace Trading.Timescale.Schema.Internal;
+namespace Trading.Timescale.Internal;
 
 /// <summary>
 /// What a continuous aggregate has materialized and how far it lags, the one definition that schema health, the health
