@@ -2,6 +2,7 @@ using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 

@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 

@@ -6,6 +6,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
