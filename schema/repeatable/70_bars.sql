@@ -69,6 +69,7 @@ BEGIN
                          secs => mod(micros, 3600000000) / 1000000.0);
 END
 $$;
+SELECT trading.pin_search_path('trading.parse_bar_interval(text)');
 
 -- The exchange time zone the schema was installed with (daily buckets follow its calendar days).
 CREATE OR REPLACE FUNCTION trading.exchange_time_zone()
@@ -85,6 +86,7 @@ BEGIN
     RETURN zone;
 END
 $$;
+SELECT trading.pin_search_path('trading.exchange_time_zone()');
 
 -- Bars of one symbol for an interval already parsed, bucket start in [p_from, p_to) (NULL: unbounded).
 CREATE OR REPLACE FUNCTION trading.bars_by_width(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ)
@@ -134,6 +136,10 @@ BEGIN
     END IF;
 END
 $$;
+SELECT trading.pin_search_path('trading.bars_by_width(text, interval, timestamptz, timestamptz)');
+-- Generic plans: the time bounds exclude chunks at executor start-up, without planning the
+-- hypertable (or continuous aggregate) again on every call.
+ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
 
 -- OHLCV bars of one symbol: one row per bucket with data, bucket start in [p_from, p_to), ordered by bucket.
 CREATE OR REPLACE FUNCTION trading.bars(p_symbol TEXT, p_interval TEXT, p_from TIMESTAMPTZ DEFAULT NULL, p_to TIMESTAMPTZ DEFAULT NULL)
@@ -143,6 +149,7 @@ BEGIN
     RETURN QUERY SELECT * FROM trading.bars_by_width(p_symbol, trading.parse_bar_interval(p_interval), p_from, p_to);
 END
 $$;
+SELECT trading.pin_search_path('trading.bars(text, text, timestamptz, timestamptz)');
 
 -- Whether the symbol has a bar of this width starting before p_before (raw rows, or the aggregate,
 -- which keeps history that retention dropped from the raw table).
@@ -165,3 +172,4 @@ BEGIN
     RETURN found;
 END
 $$;
+SELECT trading.pin_search_path('trading.bars_exist_before(text, interval, timestamptz)');

@@ -40,6 +40,7 @@ BEGIN
     END LOOP;
 END
 $$;
+SELECT trading.pin_search_path('trading.indicator_bar_arrays(text, interval, timestamptz, timestamptz, integer, boolean)');
 
 -- The same bars as rows, ordered by bucket (high and low NULL unless p_need_range).
 CREATE OR REPLACE FUNCTION trading.indicator_bars(p_symbol TEXT, p_width INTERVAL, p_from TIMESTAMPTZ, p_to TIMESTAMPTZ,
@@ -53,6 +54,7 @@ BEGIN
         ORDER BY u.n;
 END
 $$;
+SELECT trading.pin_search_path('trading.indicator_bars(text, interval, timestamptz, timestamptz, integer, boolean)');
 
 -- Bars after which the seed of an exponential smoothing with factor p_alpha weighs less than 1e-12.
 CREATE OR REPLACE FUNCTION trading.smoothing_warmup_bars(p_alpha DOUBLE PRECISION)
@@ -60,6 +62,7 @@ RETURNS INTEGER
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE WHEN p_alpha >= 1 THEN 0 ELSE ceil(ln(1e-12) / ln(1 - p_alpha))::INTEGER END
 $$;
+SELECT trading.pin_search_path('trading.smoothing_warmup_bars(double precision)');
 
 -- Raises the error for a period that is NULL or not positive, naming the argument.
 CREATE OR REPLACE FUNCTION trading.require_period(p_name TEXT, p_value INTEGER)
@@ -75,3 +78,4 @@ BEGIN
     END IF;
 END
 $$;
+SELECT trading.pin_search_path('trading.require_period(text, integer)');

@@ -38,6 +38,7 @@ BEGIN
     END LOOP;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_ema(text, integer, text, timestamptz, timestamptz)');
 
 -- MACD: EMA(fast) - EMA(slow), each seeded with its simple average; the signal line is the EMA of
 -- MACD over p_signal_period values, seeded with their simple average; histogram = MACD - signal.
@@ -118,6 +119,7 @@ BEGIN
     END LOOP;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_macd(text, integer, integer, integer, text, timestamptz, timestamptz)');
 
 -- MACD with the usual periods 12, 26 and 9.
 CREATE OR REPLACE FUNCTION trading.calculate_macd(p_symbol TEXT, p_interval TEXT,
@@ -126,6 +128,7 @@ RETURNS TABLE ("timestamp" TIMESTAMPTZ, close_price NUMERIC, macd DOUBLE PRECISI
 LANGUAGE sql STABLE AS $$
     SELECT * FROM trading.calculate_macd(p_symbol, 12, 26, 9, p_interval, p_from, p_to)
 $$;
+SELECT trading.pin_search_path('trading.calculate_macd(text, text, timestamptz, timestamptz)');
 
 -- Simple moving average of the last N closes (first value on bar N), computed in numeric.
 CREATE OR REPLACE FUNCTION trading.calculate_moving_average(p_symbol TEXT, p_period INTEGER, p_interval TEXT,
@@ -147,3 +150,4 @@ BEGIN
     ORDER BY w.bucket;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_moving_average(text, integer, text, timestamptz, timestamptz)');

@@ -48,6 +48,7 @@ BEGIN
     END LOOP;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_rsi(text, integer, text, timestamptz, timestamptz)');
 
 -- Fast stochastic oscillator: %K = 100 (close - lowest low) / (highest high - lowest low) over the
 -- last p_k_period bars (0 when the highest high equals the lowest low, as TA-Lib and Skender do), first
@@ -80,3 +81,4 @@ BEGIN
     ORDER BY s.bucket;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_stochastic(text, integer, integer, text, timestamptz, timestamptz)');

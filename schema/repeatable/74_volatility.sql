@@ -46,6 +46,7 @@ BEGIN
     END LOOP;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_atr(text, integer, text, timestamptz, timestamptz)');
 
 -- Bollinger bands: the simple moving average of N closes, plus or minus k times their population
 -- standard deviation (first value on bar N), computed in numeric.
@@ -78,3 +79,4 @@ BEGIN
     ORDER BY w.bucket;
 END
 $$;
+SELECT trading.pin_search_path('trading.calculate_bollinger_bands(text, integer, numeric, text, timestamptz, timestamptz)');

@@ -27,28 +27,4 @@ BEGIN
     ORDER BY w.bucket;
 END
 $$;
-
--- A fixed search_path: pg_catalog, then the schema of the timescaledb extension (time_bucket, first, last).
-DO $$
-DECLARE
-    extension_schema TEXT;
-    routine REGPROCEDURE;
-BEGIN
-    SELECT n.nspname INTO extension_schema
-    FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
-    WHERE e.extname = 'timescaledb';
-    FOR routine IN
-        SELECT p.oid::REGPROCEDURE FROM pg_catalog.pg_proc AS p
-        WHERE p.pronamespace = 'trading'::REGNAMESPACE
-          AND p.proname IN ('parse_bar_interval', 'exchange_time_zone', 'bars_by_width', 'bars', 'bars_exist_before',
-                            'indicator_bar_arrays', 'indicator_bars', 'smoothing_warmup_bars', 'require_period', 'calculate_rsi',
-                            'calculate_ema', 'calculate_macd', 'calculate_atr', 'calculate_moving_average',
-                            'calculate_bollinger_bands', 'calculate_stochastic', 'calculate_vwap')
-    LOOP
-        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, %I, pg_temp', routine, extension_schema);
-    END LOOP;
-    -- Generic plans: the time bounds exclude chunks at executor start-up, without planning the
-    -- hypertable (or continuous aggregate) again on every call.
-    ALTER FUNCTION trading.bars_by_width(TEXT, INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ) SET plan_cache_mode = force_generic_plan;
-END
-$$;
+SELECT trading.pin_search_path('trading.calculate_vwap(text, text, timestamptz, timestamptz)');
