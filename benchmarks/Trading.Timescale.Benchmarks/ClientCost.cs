@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NodaTime;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Benchmarks;
 

@@ -127,7 +127,7 @@ internal static class SoakBenchmark
 
                         break;
                     }
-                    catch (IngestException ex) when (ex.IsTransient)
+                    catch (TradingIngestException ex) when (ex.IsTransient)
                     {
                         Interlocked.Increment(ref writeErrors);
                         await Task.Delay(500, CancellationToken.None);

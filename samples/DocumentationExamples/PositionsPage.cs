@@ -11,7 +11,7 @@ internal static class PositionsPage
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.UseNodaTime();                       // required: the book reads and writes NodaTime types
         await using var dataSource = builder.Build();
-        var book = new PositionBook(dataSource);     // or new PositionBook(dataSource, clock) with any NodaTime IClock
+        var book = new TradingPositions(dataSource);     // or new TradingPositions(dataSource, clock) with any NodaTime IClock
 
         var open = await book.OpenAsync(new OpenPositionRequest("AAPL", 100m, 10.00m) { Fees = 1m, Account = "main" });
         await book.AddAsync(open.Position.Id, new TradeFill(50m, 12.40m) { Fees = 0.50m });

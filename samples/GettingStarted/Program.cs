@@ -26,7 +26,7 @@ app.MapPost("/bars", async (HttpRequest request, TradingDatabase trading, Cancel
         var result = await trading.Ingest.AppendAsync(bars, cancellationToken: ct);
         return Results.Text($"rows written: {result.RowsWritten}\n");
     }
-    catch (Exception e) when (e is FormatException or IngestException)
+    catch (Exception e) when (e is FormatException or TradingIngestException)
     {
         return Results.BadRequest(e.Message);
     }

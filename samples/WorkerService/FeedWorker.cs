@@ -59,7 +59,7 @@ public sealed partial class FeedWorker(TradingDatabase trading, FeedLedger ledge
                     ? await trading.Ingest.AppendAsync(batch, cancellationToken: CancellationToken.None)
                     : await trading.Ingest.UpsertAsync(batch, cancellationToken: CancellationToken.None);
             }
-            catch (IngestException ex) when (ex.IsTransient)
+            catch (TradingIngestException ex) when (ex.IsTransient)
             {
                 LogWaiting(logger, batch.Count, feed.RetryDelay.TotalSeconds, ex.Message);
             }

@@ -242,7 +242,7 @@ internal sealed class CliContext
             message += $" ({Flatten(inner.Message)})";
         }
 
-        // A failure to reach or use the server, also when the library wrapped it (import's IngestException), names the connection.
+        // A failure to reach or use the server, also when the library wrapped it (import's TradingIngestException), names the connection.
         var npgsql = false;
         for (var e = ex; e is not null && !npgsql; e = e.InnerException)
         {

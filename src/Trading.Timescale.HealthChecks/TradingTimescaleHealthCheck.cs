@@ -160,13 +160,9 @@ public sealed class TradingTimescaleHealthCheck : IHealthCheck
             return;
         }
 
-        var failing = health.Jobs.Items.Where(j => string.Equals(j.LastRunStatus, "Failed", StringComparison.OrdinalIgnoreCase)).ToList();
+        var failing = health.Jobs.Items.Select(j => j.Failure).OfType<string>().ToList();
         data["failing_jobs"] = failing.Count;
-        foreach (var job in failing)
-        {
-            degraded.Add(string.Create(CultureInfo.InvariantCulture,
-                $"job {job.JobId} ({job.Application}) on {job.Target} failed its last run ({job.TotalFailures} failure(s) in all): see timescaledb_information.job_errors"));
-        }
+        degraded.AddRange(failing);
     }
 
     private void CheckReplication(IReadOnlyList<ReplicationServer> servers, Dictionary<string, object> data, List<string> degraded)

@@ -60,7 +60,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
             Logger = LoggerFactory.CreateLogger<TradingIngest>(),
             Retry = retry,
         };
-        Positions = new PositionBook(PrimaryDataSource, clock);
+        Positions = new TradingPositions(PrimaryDataSource, clock);
         TransientRetry.Register(dataSource, retry);
         Queries = new TradingQueries(dataSource);
         Live = new TradingLive(dataSource, PrimaryDataSource, LoggerFactory.CreateLogger<TradingLive>());
@@ -91,7 +91,7 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
     public TradingLive Live { get; }
 
     /// <summary>Positions: open, add, reduce and close with a trade ledger, mark to market and the portfolio summary.</summary>
-    public PositionBook Positions { get; }
+    public TradingPositions Positions { get; }
 
     /// <summary>Creates the loggers of the capabilities.</summary>
     internal ILoggerFactory LoggerFactory { get; }

@@ -149,7 +149,7 @@ internal static class ImportCommand
                 {
                     throw await FailureAsync(context, request, ex.Progress, $"import rejected: {ex.Message}", Rejected, ex).ConfigureAwait(false);
                 }
-                catch (IngestException ex)
+                catch (TradingIngestException ex)
                 {
                     throw await FailureAsync(context, request, ex.Progress, $"import failed: {ex.Message}", Failed, ex).ConfigureAwait(false);
                 }

@@ -105,7 +105,7 @@ public static class TradingTimescaleServiceCollectionExtensions
             sp.GetRequiredService<IngestOptions>()));
         services.TryAddSingleton<TradingSchemaInstaller>(sp => sp.GetRequiredService<TradingDatabase>().Schema);
         services.TryAddSingleton<TradingIngest>(sp => sp.GetRequiredService<TradingDatabase>().Ingest);
-        services.TryAddSingleton<PositionBook>(sp => sp.GetRequiredService<TradingDatabase>().Positions);
+        services.TryAddSingleton<TradingPositions>(sp => sp.GetRequiredService<TradingDatabase>().Positions);
         services.TryAddSingleton<TradingQueries>(sp => sp.GetRequiredService<TradingDatabase>().Queries);
         services.TryAddSingleton<TradingOperations>(sp => sp.GetRequiredService<TradingDatabase>().Operations);
         services.TryAddSingleton<TradingBackups>(sp => sp.GetRequiredService<TradingDatabase>().Backups);

@@ -70,7 +70,7 @@ public sealed record IngestOptions
     /// <summary>
     /// The time each statement of the call may take (COPY, merge, snapshot update, commit); default 30 seconds,
     /// <see cref="TimeSpan.Zero"/> for no limit. A statement that runs longer fails the call with an
-    /// <see cref="IngestException"/> and the open transaction is rolled back.
+    /// <see cref="TradingIngestException"/> and the open transaction is rolled back.
     /// </summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -11,7 +11,7 @@ public enum IngestTransactionMode
 
     /// <summary>
     /// Each batch is its own transaction and commits before the next batch is read. A failure leaves the batches
-    /// committed before it (reported by <see cref="IngestException.Progress"/>) and nothing of the failing batch.
+    /// committed before it (reported by <see cref="TradingIngestException.Progress"/>) and nothing of the failing batch.
     /// </summary>
     TransactionPerBatch = 1,
 }

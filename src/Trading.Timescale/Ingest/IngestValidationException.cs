@@ -2,10 +2,10 @@ namespace Trading.Timescale.Ingest;
 
 /// <summary>
 /// Rows broke validation rules under <see cref="InvalidRowHandling.Reject"/>. An invalid row is never sent and nothing
-/// of the batch holding it is committed; <see cref="IngestException.Progress"/> says what earlier batches committed
+/// of the batch holding it is committed; <see cref="TradingIngestException.Progress"/> says what earlier batches committed
 /// (nothing under <see cref="IngestTransactionMode.SingleTransaction"/>).
 /// </summary>
-public sealed class IngestValidationException : IngestException
+public sealed class IngestValidationException : TradingIngestException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">The first error and what is committed.</param>

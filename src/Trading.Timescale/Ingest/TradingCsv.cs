@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 

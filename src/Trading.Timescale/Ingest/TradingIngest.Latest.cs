@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 

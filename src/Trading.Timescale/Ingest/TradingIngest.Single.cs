@@ -2,6 +2,7 @@ using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -16,7 +17,7 @@ public sealed partial class TradingIngest
     /// <returns>The row's <c>id</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="signal"/> is <see langword="null"/>.</exception>
     /// <exception cref="IngestValidationException">The signal breaks a rule; nothing was sent.</exception>
-    /// <exception cref="IngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
+    /// <exception cref="TradingIngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
     public Task<long> WriteSignalAsync(TradingSignal signal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signal);
@@ -31,7 +32,7 @@ public sealed partial class TradingIngest
     /// <returns>The row's <c>id</c>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="systemEvent"/> is <see langword="null"/>.</exception>
     /// <exception cref="IngestValidationException">The event breaks a rule; nothing was sent.</exception>
-    /// <exception cref="IngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
+    /// <exception cref="TradingIngestException">The database refused the row, or the connection could not be opened or broke; nothing was written.</exception>
     public Task<long> WriteEventAsync(SystemEvent systemEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(systemEvent);
@@ -72,11 +73,9 @@ public sealed partial class TradingIngest
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (!TransientRetry.IsBrokenConnection(ex))
+        catch (PostgresException ex) when (PostgresErrors.ToWriteFailure(ex, map.Describe(row), map.QualifiedTable, noProgress) is { } failure)
         {
-            throw new IngestException(
-                $"Writing {map.Describe(row)} to {map.QualifiedTable} failed: {ex.SqlState}: {ex.MessageText}{(string.IsNullOrEmpty(ex.Detail) ? string.Empty : " (" + ex.Detail + ")")}. Nothing was written.",
-                map.QualifiedTable, noProgress, null, 1, ex);
+            throw failure;
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
@@ -84,7 +83,7 @@ public sealed partial class TradingIngest
             var outcome = opened
                 ? "The connection broke while the row was being written, so it may or may not be stored; writing it again is safe (the write is idempotent by its natural key)."
                 : "Nothing was written; write the row again when the database can be reached.";
-            throw new IngestException(
+            throw new TradingIngestException(
                 $"Writing {map.Describe(row)} to {map.QualifiedTable} failed after {attempts} attempt(s): the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} failed: {cause}. {outcome}",
                 map.QualifiedTable, noProgress, null, 1, ex);
         }

@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest;
 
@@ -62,7 +63,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the record types.</exception>
     /// <exception cref="IngestValidationException">An invalid row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">The database refused a batch, the connection failed, or the input threw.</exception>
+    /// <exception cref="TradingIngestException">The database refused a batch, the connection failed, or the input threw.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> AppendAsync<T>(IEnumerable<T> rows, IngestOptions? options = null, CancellationToken cancellationToken = default)
         where T : TradingRecord
@@ -80,7 +81,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the record types.</exception>
     /// <exception cref="IngestValidationException">An invalid row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">The database refused a batch, the connection failed, or the input threw.</exception>
+    /// <exception cref="TradingIngestException">The database refused a batch, the connection failed, or the input threw.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> AppendAsync<T>(IAsyncEnumerable<T> rows, IngestOptions? options = null, CancellationToken cancellationToken = default)
         where T : TradingRecord
@@ -102,7 +103,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the record types.</exception>
     /// <exception cref="IngestValidationException">An invalid row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">The database refused a batch, the connection failed, or the input threw.</exception>
+    /// <exception cref="TradingIngestException">The database refused a batch, the connection failed, or the input threw.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> UpsertAsync<T>(IEnumerable<T> rows, IngestOptions? options = null, CancellationToken cancellationToken = default)
         where T : TradingRecord
@@ -120,7 +121,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is not one of the record types.</exception>
     /// <exception cref="IngestValidationException">An invalid row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">The database refused a batch, the connection failed, or the input threw.</exception>
+    /// <exception cref="TradingIngestException">The database refused a batch, the connection failed, or the input threw.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> UpsertAsync<T>(IAsyncEnumerable<T> rows, IngestOptions? options = null, CancellationToken cancellationToken = default)
         where T : TradingRecord
@@ -157,7 +158,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="csv"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> or <paramref name="mode"/> is not defined.</exception>
     /// <exception cref="IngestValidationException">An invalid or unparsable row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">A malformed header or quote, a database failure, or a read failure.</exception>
+    /// <exception cref="TradingIngestException">A malformed header or quote, a database failure, or a read failure.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> ImportCsvAsync(IngestTable table, TextReader csv, IngestMode mode = IngestMode.Append, IngestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -185,7 +186,7 @@ public sealed partial class TradingIngest
     /// <exception cref="ArgumentNullException"><paramref name="utf8Csv"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="table"/> or <paramref name="mode"/> is not defined.</exception>
     /// <exception cref="IngestValidationException">An invalid or unparsable row under <see cref="InvalidRowHandling.Reject"/>.</exception>
-    /// <exception cref="IngestException">A malformed header or quote, a record over the size limit, a database failure, or a read failure.</exception>
+    /// <exception cref="TradingIngestException">A malformed header or quote, a record over the size limit, a database failure, or a read failure.</exception>
     /// <exception cref="IngestCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public Task<IngestResult> ImportCsvAsync(IngestTable table, Stream utf8Csv, IngestMode mode = IngestMode.Append, IngestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -213,7 +214,7 @@ public sealed partial class TradingIngest
                 IngestObserver.Finished(Logger, _dataSource, activity, result);
                 return result;
             }
-            catch (IngestException ex)
+            catch (TradingIngestException ex)
             {
                 IngestObserver.Failed(Logger, _dataSource, activity, mode, ex);
                 throw;

@@ -3,12 +3,12 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Live.Internal;
 using Trading.Timescale.Queries;
 using Trading.Timescale.Queries.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Live;
 

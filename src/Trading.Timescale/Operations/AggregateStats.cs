@@ -1,4 +1,5 @@
 using NodaTime;
+using Trading.Timescale.Internal;
 using Trading.Timescale.Schema;
 
 namespace Trading.Timescale.Operations;
@@ -6,15 +7,15 @@ namespace Trading.Timescale.Operations;
 /// <summary>One continuous aggregate (community edition): its newest materialized bucket, how far it lags its source, and its size.</summary>
 public sealed class AggregateStats
 {
-    internal AggregateStats(string name, bool materializedOnly, Instant? newestBucket, Instant? materializedThrough, Duration? lag, AggregateMaterialization materialization, long totalBytes)
+    internal AggregateStats(CatalogAggregate aggregate)
     {
-        Name = name;
-        MaterializedOnly = materializedOnly;
-        NewestBucket = newestBucket;
-        MaterializedThrough = materializedThrough;
-        Lag = lag;
-        Materialization = materialization;
-        TotalBytes = totalBytes;
+        Name = aggregate.Name;
+        MaterializedOnly = aggregate.MaterializedOnly;
+        NewestBucket = aggregate.NewestBucket;
+        MaterializedThrough = aggregate.MaterializedThrough;
+        Lag = aggregate.Lag;
+        Materialization = aggregate.State;
+        TotalBytes = aggregate.TotalBytes;
     }
 
     /// <summary>The aggregate's name, without the schema.</summary>

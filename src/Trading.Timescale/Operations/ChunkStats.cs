@@ -1,20 +1,21 @@
 using NodaTime;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 
 /// <summary>One chunk of a trading hypertable: its time range, size and compression (compression on the community edition only).</summary>
 public sealed class ChunkStats
 {
-    internal ChunkStats(string hypertable, string chunk, Instant? rangeStart, Instant? rangeEnd, bool isCompressed, long totalBytes, long? bytesBeforeCompression, long? bytesAfterCompression)
+    internal ChunkStats(CatalogChunk chunk)
     {
-        Hypertable = hypertable;
-        Chunk = chunk;
-        RangeStart = rangeStart;
-        RangeEnd = rangeEnd;
-        IsCompressed = isCompressed;
-        TotalBytes = totalBytes;
-        BytesBeforeCompression = bytesBeforeCompression;
-        BytesAfterCompression = bytesAfterCompression;
+        Hypertable = chunk.Hypertable;
+        Chunk = chunk.Chunk;
+        RangeStart = chunk.RangeStart;
+        RangeEnd = chunk.RangeEnd;
+        IsCompressed = chunk.IsCompressed;
+        TotalBytes = chunk.TotalBytes;
+        BytesBeforeCompression = chunk.BytesBeforeCompression;
+        BytesAfterCompression = chunk.BytesAfterCompression;
     }
 
     /// <summary>The hypertable name, without the schema.</summary>

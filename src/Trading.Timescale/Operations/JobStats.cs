@@ -1,26 +1,26 @@
 using NodaTime;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 
 /// <summary>One TimescaleDB job on the trading schema (community edition) with its last run and last error.</summary>
 public sealed class JobStats
 {
-    internal JobStats(int jobId, string application, string target, Duration? scheduleInterval, bool scheduled, string? lastRunStatus, Instant? lastRunStartedAt,
-        Instant? lastSuccessfulFinish, Instant? nextStart, long totalRuns, long totalFailures, string? lastError, Instant? lastErrorAt)
+    internal JobStats(CatalogJob job)
     {
-        JobId = jobId;
-        Application = application;
-        Target = target;
-        ScheduleInterval = scheduleInterval;
-        Scheduled = scheduled;
-        LastRunStatus = lastRunStatus;
-        LastRunStartedAt = lastRunStartedAt;
-        LastSuccessfulFinish = lastSuccessfulFinish;
-        NextStart = nextStart;
-        TotalRuns = totalRuns;
-        TotalFailures = totalFailures;
-        LastError = lastError;
-        LastErrorAt = lastErrorAt;
+        JobId = job.JobId;
+        Application = job.Application;
+        Target = job.Target;
+        ScheduleInterval = job.ScheduleInterval is { } interval ? Duration.FromTicks((long)(interval.ComparableMicroseconds * 10)) : null;
+        Scheduled = job.Scheduled;
+        LastRunStatus = job.LastRunStatus;
+        LastRunStartedAt = job.LastRunStartedAt;
+        LastSuccessfulFinish = job.LastSuccessfulFinish;
+        NextStart = job.NextStart;
+        TotalRuns = job.TotalRuns;
+        TotalFailures = job.TotalFailures;
+        LastError = job.LastError;
+        LastErrorAt = job.LastErrorAt;
     }
 
     /// <summary>The job id (for <c>CALL run_job(id)</c>).</summary>

@@ -1,3 +1,5 @@
+using Trading.Timescale.Internal;
+
 namespace Trading.Timescale.Operations;
 
 /// <summary>
@@ -6,15 +8,15 @@ namespace Trading.Timescale.Operations;
 /// </summary>
 public sealed class TableSize
 {
-    internal TableSize(string name, bool isHypertable, long chunks, long tableBytes, long indexBytes, long toastBytes, long totalBytes)
+    internal TableSize(CatalogTable table)
     {
-        Name = name;
-        IsHypertable = isHypertable;
-        Chunks = chunks;
-        TableBytes = tableBytes;
-        IndexBytes = indexBytes;
-        ToastBytes = toastBytes;
-        TotalBytes = totalBytes;
+        Name = table.Name;
+        IsHypertable = table.IsHypertable;
+        Chunks = table.ChunkCount;
+        TableBytes = table.TableBytes;
+        IndexBytes = table.IndexBytes;
+        ToastBytes = table.ToastBytes;
+        TotalBytes = table.TotalBytes;
     }
 
     /// <summary>The table name, without the schema.</summary>

@@ -3,6 +3,7 @@ using Npgsql;
 using Trading.Timescale.Schema;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
+using static Trading.Timescale.Internal.TimescaleCatalogReader;
 
 namespace Trading.Timescale.Operations;
 

@@ -1,17 +1,15 @@
 using Npgsql;
 using Trading.Timescale.Schema;
-using Trading.Timescale.Schema.Internal;
 using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
 using Trading.Timescale.Internal;
+using static Trading.Timescale.Internal.TimescaleCatalogReader;
 
 namespace Trading.Timescale.Operations;
 
 public sealed partial class TradingOperations
 {
-    internal const string UnavailableOnApache = "unavailable on the apache edition";
-
     /// <summary>
     /// Reads the database's statistics: database size, connections by state, every trading table's size (hypertables with
     /// their chunks), chunks with compression, continuous aggregates with their lag, jobs with their last run and error,
@@ -50,109 +48,16 @@ public sealed partial class TradingOperations
             connections.Add(new ConnectionCount(row.GetString(0), row.GetInt64(1)));
         }
 
-        var community = server.Edition == TimescaleEdition.Community;
+        var catalog = await TimescaleCatalogReader.ReadAsync(connection, server.Edition, includeChunks: true, cancellationToken).ConfigureAwait(false);
         return new DatabaseStats(connection.Database, server, NodaTime.Instant.FromUnixTimeTicks(takenAt * 10), databaseBytes, maxConnections, connections,
-            await ReadTableSizesAsync(connection, cancellationToken).ConfigureAwait(false),
-            await ReadChunksAsync(connection, community, cancellationToken).ConfigureAwait(false),
-            community ? SchemaFeatureHealth<AggregateStats>.Of(await ReadAggregatesAsync(connection, cancellationToken).ConfigureAwait(false))
+            [.. catalog.Tables.OrderByDescending(t => t.TotalBytes).ThenBy(t => t.Name, StringComparer.Ordinal).Select(t => new TableSize(t))],
+            [.. catalog.Chunks.Select(c => new ChunkStats(c))],
+            catalog.Aggregates is { } aggregates ? SchemaFeatureHealth<AggregateStats>.Of([.. aggregates.Select(a => new AggregateStats(a))])
                 : SchemaFeatureHealth<AggregateStats>.Unavailable(UnavailableOnApache + ": the aggregates are plain views computed on read, so they have no lag"),
-            community ? SchemaFeatureHealth<JobStats>.Of(await ReadJobsAsync(connection, cancellationToken).ConfigureAwait(false))
+            catalog.Jobs is { } jobs ? SchemaFeatureHealth<JobStats>.Of([.. jobs.Select(j => new JobStats(j))])
                 : SchemaFeatureHealth<JobStats>.Unavailable(UnavailableOnApache + ": it has no background jobs; schedule `trading-timescale maintain`"),
             await ReadActivityAsync(connection, cancellationToken).ConfigureAwait(false),
             await ReadTopQueriesAsync(connection, topQueries, cancellationToken).ConfigureAwait(false));
-    }
-
-    private static async Task<List<TableSize>> ReadTableSizesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            SELECT h.hypertable_name::text, true, h.num_chunks::bigint, d.table_bytes, d.index_bytes, d.toast_bytes, d.total_bytes
-            FROM timescaledb_information.hypertables h
-            CROSS JOIN LATERAL hypertable_detailed_size(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) d
-            WHERE h.hypertable_schema = 'trading'
-            UNION ALL
-            SELECT c.relname::text, false, 0::bigint,
-                   pg_table_size(c.oid) - coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0),
-                   pg_indexes_size(c.oid), coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0), pg_total_relation_size(c.oid)
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'trading' AND c.relkind IN ('r', 'p')
-              AND NOT EXISTS (SELECT FROM timescaledb_information.hypertables h WHERE h.hypertable_schema = 'trading' AND h.hypertable_name = c.relname)
-            ORDER BY 7 DESC, 1
-            """;
-        var result = new List<TableSize>();
-        await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(new TableSize(row.GetString(0), row.GetBoolean(1), row.GetInt64(2),
-                row.Int64(3) ?? 0, row.Int64(4) ?? 0, row.Int64(5) ?? 0, row.Int64(6) ?? 0));
-        }
-
-        return result;
-    }
-
-    private static async Task<List<ChunkStats>> ReadChunksAsync(NpgsqlConnection connection, bool community, CancellationToken cancellationToken)
-    {
-        var compression = community
-            ? """
-              LEFT JOIN LATERAL chunk_compression_stats(format('%I.%I', c.hypertable_schema, c.hypertable_name)::regclass) z
-                ON z.chunk_schema = c.chunk_schema AND z.chunk_name = c.chunk_name AND z.compression_status = 'Compressed'
-              """
-            : "LEFT JOIN (SELECT NULL::bigint AS before_compression_total_bytes, NULL::bigint AS after_compression_total_bytes) z ON false";
-        var sql = $"""
-            SELECT c.hypertable_name::text, format('%I.%I', c.chunk_schema, c.chunk_name),
-                   {Micros("c.range_start")}, {Micros("c.range_end")}, c.is_compressed, s.total_bytes,
-                   z.before_compression_total_bytes, z.after_compression_total_bytes
-            FROM timescaledb_information.chunks c
-            LEFT JOIN LATERAL chunks_detailed_size(format('%I.%I', c.hypertable_schema, c.hypertable_name)::regclass) s
-              ON s.chunk_schema = c.chunk_schema AND s.chunk_name = c.chunk_name
-            {compression}
-            WHERE c.hypertable_schema = 'trading'
-            ORDER BY c.hypertable_name, c.range_start
-            """;
-        var result = new List<ChunkStats>();
-        await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(new ChunkStats(row.GetString(0), row.GetString(1), ReadInstant(row, 2), ReadInstant(row, 3), row.GetBoolean(4),
-                row.Int64(5) ?? 0, row.Int64(6), row.Int64(7)));
-        }
-
-        return result;
-    }
-
-    private static async Task<List<AggregateStats>> ReadAggregatesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var result = new List<AggregateStats>();
-        foreach (var refresh in await AggregateRefreshReader.ReadAsync(connection, cancellationToken).ConfigureAwait(false))
-        {
-            var bytes = await ScalarAsync<long?>(connection, "SELECT hypertable_size($1::regclass)", cancellationToken, refresh.Materialization).ConfigureAwait(false);
-            result.Add(new AggregateStats(refresh.Name, refresh.MaterializedOnly, refresh.NewestBucket, refresh.MaterializedThrough, refresh.Lag, refresh.State, bytes ?? 0));
-        }
-
-        return result;
-    }
-
-    private static async Task<List<JobStats>> ReadJobsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var sql = $"""
-            SELECT j.job_id, j.application_name::text, coalesce(c.view_name, j.hypertable_name, j.proc_schema || '.' || j.proc_name)::text,
-                   {Seconds("j.schedule_interval")}, j.scheduled, s.last_run_status::text,
-                   {Micros("s.last_run_started_at")}, {Micros("s.last_successful_finish")}, {Micros("s.next_start")},
-                   coalesce(s.total_runs, 0)::bigint, coalesce(s.total_failures, 0)::bigint, e.err_message::text, {Micros("e.finish_time")}
-            FROM timescaledb_information.jobs j
-            LEFT JOIN timescaledb_information.job_stats s ON s.job_id = j.job_id
-            LEFT JOIN timescaledb_information.continuous_aggregates c
-              ON c.materialization_hypertable_schema = j.hypertable_schema AND c.materialization_hypertable_name = j.hypertable_name
-            LEFT JOIN LATERAL (SELECT x.err_message, x.finish_time FROM timescaledb_information.job_errors x
-                               WHERE x.job_id = j.job_id ORDER BY x.finish_time DESC NULLS LAST LIMIT 1) e ON true
-            WHERE j.hypertable_schema = 'trading' OR j.proc_schema = 'trading' OR c.view_schema = 'trading'
-            ORDER BY j.job_id
-            """;
-        var result = new List<JobStats>();
-        await foreach (var row in QueryAsync(connection, sql, null, cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(new JobStats(row.GetInt32(0), row.GetString(1), row.GetString(2), ReadDuration(row, 3), row.GetBoolean(4), row.String(5),
-                ReadInstant(row, 6), ReadInstant(row, 7), ReadInstant(row, 8), row.GetInt64(9), row.GetInt64(10), row.String(11), ReadInstant(row, 12)));
-        }
-
-        return result;
     }
 
     private static async Task<List<TableActivity>> ReadActivityAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 namespace Trading.Timescale.Positions;
 
-/// <summary>Why a <see cref="PositionException"/> refused a trade.</summary>
+/// <summary>Why a <see cref="TradingPositionException"/> refused a trade.</summary>
 public enum PositionErrorReason
 {
     /// <summary>No position has the given id.</summary>

@@ -110,7 +110,7 @@ public static class BarInterval
         return interval.IsPositive;
     }
 
-    // The same patterns as trading.parse_bar_interval (schema/repeatable/70_indicators.sql).
+    // The same patterns as trading.parse_bar_interval (schema/repeatable/70_bars.sql).
     private const string Unit = "s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?|mons?|months?|y|yrs?|years?";
 
     private static readonly Regex WordsPattern = new(

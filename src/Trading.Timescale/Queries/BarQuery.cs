@@ -157,11 +157,7 @@ public sealed class BarQuery : TradingQuery<Bar>
         reader.RequiredInstant(0), reader.GetString(1), reader.Decimal(2), reader.Decimal(3), reader.Decimal(4), reader.Decimal(5), reader.Int64(6), reader.Decimal(7));
 
     private protected override TradingQueryException? Explain(PostgresException error) =>
-        _gapFill != BarGapFill.None && error.SqlState == PostgresErrorCodes.FeatureNotSupported
-            ? new TradingQueryException(
-                "Filling gaps in bars uses time_bucket_gapfill, which this server's TimescaleDB edition (apache) does not have: "
-                + "query without FillGaps and treat missing buckets as empty on the client, or use the community edition. (" + error.MessageText + ")", error)
-            : null;
+        _gapFill != BarGapFill.None ? PostgresErrors.ToGapFillUnavailable(error) : null;
 
     private BarQuery Copy() => (BarQuery)MemberwiseClone();
 }

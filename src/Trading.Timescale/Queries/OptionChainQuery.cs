@@ -1,6 +1,6 @@
 using Npgsql;
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -1,7 +1,7 @@
 using NodaTime;
 using Npgsql;
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Queries.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -1,8 +1,8 @@
 using NodaTime;
 using Npgsql;
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Queries.Internal;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -2,7 +2,7 @@ using System.Data;
 using Npgsql;
 using Trading.Timescale.ScaleOut.Internal;
 using NpgsqlTypes;
-using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries;
 

@@ -4,8 +4,8 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.ScaleOut.Internal;
 using NpgsqlTypes;
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries;
 

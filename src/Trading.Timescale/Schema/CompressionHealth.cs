@@ -1,16 +1,18 @@
+using Trading.Timescale.Internal;
+
 namespace Trading.Timescale.Schema;
 
 /// <summary>Compression of one hypertable of the trading schema (community edition).</summary>
 public sealed class CompressionHealth
 {
-    internal CompressionHealth(string hypertable, bool enabled, long totalChunks, long compressedChunks, long? bytesBeforeCompression, long? bytesAfterCompression)
+    internal CompressionHealth(CatalogTable hypertable)
     {
-        Hypertable = hypertable;
-        Enabled = enabled;
-        TotalChunks = totalChunks;
-        CompressedChunks = compressedChunks;
-        BytesBeforeCompression = bytesBeforeCompression;
-        BytesAfterCompression = bytesAfterCompression;
+        Hypertable = hypertable.Name;
+        Enabled = hypertable.Compression?.Enabled ?? false;
+        TotalChunks = hypertable.ChunkCount;
+        CompressedChunks = hypertable.Compression?.CompressedChunks ?? 0;
+        BytesBeforeCompression = hypertable.Compression?.BytesBeforeCompression;
+        BytesAfterCompression = hypertable.Compression?.BytesAfterCompression;
     }
 
     /// <summary>The hypertable name.</summary>

@@ -1,5 +1,5 @@
 using NodaTime;
-using Trading.Timescale.Schema.Internal;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Schema;
 
@@ -9,19 +9,19 @@ namespace Trading.Timescale.Schema;
 /// </summary>
 public sealed class ContinuousAggregateHealth
 {
-    internal ContinuousAggregateHealth(AggregateRefresh refresh, long chunkCount)
+    internal ContinuousAggregateHealth(CatalogAggregate aggregate)
     {
-        Name = refresh.Name;
-        MaterializedOnly = refresh.MaterializedOnly;
-        ChunkCount = chunkCount;
-        MaterializedThrough = refresh.MaterializedThrough;
-        SourceNewest = refresh.SourceNewest;
-        Lag = refresh.Lag;
-        Materialization = refresh.State;
-        RefreshJobId = refresh.RefreshJobId;
-        RefreshScheduled = refresh.RefreshScheduled;
-        LastSuccessfulRefresh = refresh.LastSuccessfulRefresh;
-        NextRefresh = refresh.NextRefresh;
+        Name = aggregate.Name;
+        MaterializedOnly = aggregate.MaterializedOnly;
+        ChunkCount = aggregate.ChunkCount;
+        MaterializedThrough = aggregate.MaterializedThrough;
+        SourceNewest = aggregate.SourceNewest;
+        Lag = aggregate.Lag;
+        Materialization = aggregate.State;
+        RefreshJobId = aggregate.RefreshJobId;
+        RefreshScheduled = aggregate.RefreshScheduled;
+        LastSuccessfulRefresh = aggregate.LastSuccessfulRefresh;
+        NextRefresh = aggregate.NextRefresh;
     }
 
     /// <summary>The view name, such as <c>stock_prices_1m</c>.</summary>

@@ -1,14 +1,16 @@
+using Trading.Timescale.Internal;
+
 namespace Trading.Timescale.Schema;
 
 /// <summary>One hypertable of the trading schema as TimescaleDB reports it.</summary>
 public sealed class HypertableHealth
 {
-    internal HypertableHealth(string name, long chunkCount, TimescaleInterval? chunkInterval, long totalBytes)
+    internal HypertableHealth(CatalogTable hypertable)
     {
-        Name = name;
-        ChunkCount = chunkCount;
-        ChunkInterval = chunkInterval;
-        TotalBytes = totalBytes;
+        Name = hypertable.Name;
+        ChunkCount = hypertable.ChunkCount;
+        ChunkInterval = hypertable.ChunkInterval;
+        TotalBytes = hypertable.TotalBytes;
     }
 
     /// <summary>The table name, such as <c>stock_prices</c>.</summary>

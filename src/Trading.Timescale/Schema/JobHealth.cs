@@ -1,21 +1,27 @@
+using System.Globalization;
 using NodaTime;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Schema;
 
 /// <summary>One TimescaleDB background job (policy) on the trading schema (community edition).</summary>
 public sealed class JobHealth
 {
-    internal JobHealth(int jobId, string application, string target, TimescaleInterval scheduleInterval, bool scheduled, string? lastRunStatus, Instant? lastRunStartedAt, Instant? nextStart, long totalFailures)
+    internal JobHealth(CatalogJob job)
     {
-        JobId = jobId;
-        Application = application;
-        Target = target;
-        ScheduleInterval = scheduleInterval;
-        Scheduled = scheduled;
-        LastRunStatus = lastRunStatus;
-        LastRunStartedAt = lastRunStartedAt;
-        NextStart = nextStart;
-        TotalFailures = totalFailures;
+        JobId = job.JobId;
+        Application = job.Application;
+        Target = job.Target;
+        ScheduleInterval = job.ScheduleInterval ?? default;
+        Scheduled = job.Scheduled;
+        LastRunStatus = job.LastRunStatus;
+        LastRunStartedAt = job.LastRunStartedAt;
+        NextStart = job.NextStart;
+        TotalFailures = job.TotalFailures;
+        Failure = job.LastRunFailed
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"job {job.JobId} ({job.Application}) on {job.Target} failed its last run ({job.TotalFailures} failure(s) in all): see timescaledb_information.job_errors")
+            : null;
     }
 
     /// <summary>The job id.</summary>
@@ -44,4 +50,7 @@ public sealed class JobHealth
 
     /// <summary>How many of its runs failed.</summary>
     public long TotalFailures { get; }
+
+    /// <summary>The problem its failed last run makes, in schema health and the health check alike; <see langword="null"/> when it did not fail.</summary>
+    internal string? Failure { get; }
 }

@@ -109,7 +109,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         var rows = MarketData.Bars(3_000, symbols: 10).ToList();
         rows[2_500] = rows[100] with { Volume = 7 };
 
-        var ex = await Assert.ThrowsAsync<IngestException>(() => Ingest.AppendAsync(rows,
+        var ex = await Assert.ThrowsAsync<TradingIngestException>(() => Ingest.AppendAsync(rows,
             IngestOptions.Default with { BatchSize = 1_000, TransactionMode = IngestTransactionMode.TransactionPerBatch }, Ct));
 
         Assert.Equal(2_000L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
@@ -132,7 +132,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
         var rows = MarketData.Bars(3_000, symbols: 10).ToList();
         rows[2_500] = rows[100];
 
-        var ex = await Assert.ThrowsAsync<IngestException>(() => Ingest.AppendAsync(rows, IngestOptions.Default with { BatchSize = 1_000 }, Ct));
+        var ex = await Assert.ThrowsAsync<TradingIngestException>(() => Ingest.AppendAsync(rows, IngestOptions.Default with { BatchSize = 1_000 }, Ct));
 
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM trading.latest_stock_prices"));
@@ -162,7 +162,7 @@ public sealed class AppendTests(TimescaleServerFixture server) : IngestTest(serv
             }
         }
 
-        var ex = await Assert.ThrowsAsync<IngestException>(() => ingest.AppendAsync(Rows(),
+        var ex = await Assert.ThrowsAsync<TradingIngestException>(() => ingest.AppendAsync(Rows(),
             IngestOptions.Default with { BatchSize = 1_000, TransactionMode = IngestTransactionMode.TransactionPerBatch, MaxRetries = 0 }, Ct));
 
         Assert.Equal(2_000L, await ScalarAsync<long>("SELECT count(*) FROM trading.stock_prices"));

@@ -1,5 +1,5 @@
-using Trading.Timescale.Ingest.Internal;
 using Trading.Timescale.IntegrationTests.Infrastructure;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.IntegrationTests.Ingest;
 

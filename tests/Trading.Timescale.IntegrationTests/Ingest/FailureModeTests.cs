@@ -118,7 +118,7 @@ public sealed class FailureModeTests(TimescaleServerFixture server) : IngestTest
             }
         }
 
-        var ex = await Assert.ThrowsAsync<IngestException>(() => Ingest.AppendAsync(Rows(),
+        var ex = await Assert.ThrowsAsync<TradingIngestException>(() => Ingest.AppendAsync(Rows(),
             IngestOptions.Default with { BatchSize = 1_000, TransactionMode = IngestTransactionMode.TransactionPerBatch }, Ct));
 
         Assert.IsType<IOException>(ex.InnerException);

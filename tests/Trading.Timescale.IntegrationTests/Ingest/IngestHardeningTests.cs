@@ -58,7 +58,7 @@ public sealed class IngestHardeningTests(TimescaleServerFixture server) : Ingest
     /// session asks for the first: a deadlock. The upsert's session checks for deadlocks after 3 s, the other's after
     /// a minute, so PostgreSQL aborts the upsert.
     /// </summary>
-    private async Task<(IngestResult Result, IngestException? Failure)> UpsertIntoADeadlockAsync(IngestOptions options)
+    private async Task<(IngestResult Result, TradingIngestException? Failure)> UpsertIntoADeadlockAsync(IngestOptions options)
     {
         var bars = MarketData.Bars(2, symbols: 2).ToList();
         await Ingest.AppendAsync(bars, cancellationToken: Ct);
@@ -85,7 +85,7 @@ public sealed class IngestHardeningTests(TimescaleServerFixture server) : Ingest
         {
             return (await upsert, null);
         }
-        catch (IngestException ex)
+        catch (TradingIngestException ex)
         {
             return (null!, ex);
         }
@@ -100,7 +100,7 @@ public sealed class IngestHardeningTests(TimescaleServerFixture server) : Ingest
         await ExecuteAsync(other, "SELECT 1 FROM trading.stock_prices FOR UPDATE");
         var watch = Stopwatch.StartNew();
 
-        var ex = await Assert.ThrowsAsync<IngestException>(() => Ingest.UpsertAsync(
+        var ex = await Assert.ThrowsAsync<TradingIngestException>(() => Ingest.UpsertAsync(
             MarketData.Bars(10, symbols: 2, priceShift: 1m), IngestOptions.Default with { CommandTimeout = TimeSpan.FromSeconds(2) }, Ct));
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(25));

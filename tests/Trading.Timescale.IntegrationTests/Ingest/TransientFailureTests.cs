@@ -86,10 +86,10 @@ public sealed class TransientFailureTests(RestartableServerFixture fixture) : Re
         await trading.Ingest.AppendAsync(MarketData.Bars(100, symbols: 5), cancellationToken: Ct);
         using var retries = new RetryCounter(Database.Name);
         await Server.StopServerAsync(Ct);
-        IngestException failure;
+        TradingIngestException failure;
         try
         {
-            failure = await Assert.ThrowsAsync<IngestException>(() => trading.Ingest.AppendAsync(MarketData.Bars(500, symbols: 5, Later), cancellationToken: Ct));
+            failure = await Assert.ThrowsAsync<TradingIngestException>(() => trading.Ingest.AppendAsync(MarketData.Bars(500, symbols: 5, Later), cancellationToken: Ct));
         }
         finally
         {

@@ -138,7 +138,7 @@ public abstract class BackupTest(TimescaleServerFixture server) : DatabaseTest(s
             ON CONFLICT (symbol) DO UPDATE SET close_price = EXCLUDED.close_price;
             """);
         await insert.ExecuteNonQueryAsync(Ct);
-        var book = new PositionBook(dataSource);
+        var book = new TradingPositions(dataSource);
         var opened = await book.OpenAsync(new OpenPositionRequest("S1", 100m, 101.25m) { ExecutedAt = start, Notes = "backup test" }, Ct);
         await book.ReduceAsync(opened.Position.Id, new TradeFill(40m, 103.5m) { ExecutedAt = start + Duration.FromHours(2) }, Ct);
         await book.OpenAsync(new OpenPositionRequest("S2", -5m, 3.2m)

@@ -76,6 +76,41 @@ public sealed class StatsTests(Infrastructure.TimescaleServerFixture server) : O
     }
 
     [Fact]
+    public async Task Health_and_stats_report_the_same_hypertables_aggregates_and_jobs()
+    {
+        // Both are views of one catalogue reading: a figure one reports differently from the other is a second reader.
+        await PauseJobsAsync();
+        await ExecuteAsync(KnownData);
+        if (Edition == TimescaleEdition.Community)
+        {
+            await RefreshAggregateAsync("trading.stock_prices_1m");
+            await ExecuteAsync("INSERT INTO trading.stock_prices (symbol, timestamp, close_price) VALUES ('AAPL', '2026-11-18 16:00:00+00', 100)");
+        }
+
+        var stats = await Trading.Operations.GetStatsAsync(cancellationToken: Ct);
+        var health = await Trading.Schema.CheckHealthAsync(Ct);
+
+        var hypertables = stats.Tables.Where(t => t.IsHypertable).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        Assert.Equal(hypertables.Select(t => (t.Name, t.Chunks, t.TotalBytes)), health.Hypertables.Select(h => (h.Name, h.ChunkCount, h.TotalBytes)));
+        Assert.Equal(3, health.Hypertables.Single(h => h.Name == "stock_prices").ChunkCount);
+        Assert.Equal(stats.Aggregates.Available, health.ContinuousAggregates.Available);
+        Assert.Equal(stats.Jobs.Available, health.Jobs.Available);
+        Assert.Equal(
+            stats.Aggregates.Items.Select(a => (a.Name, a.MaterializedThrough, a.Lag, a.Materialization)),
+            health.ContinuousAggregates.Items.Select(a => (a.Name, a.MaterializedThrough, a.Lag, a.Materialization)));
+        Assert.Equal(
+            stats.Jobs.Items.Select(j => (j.JobId, j.Target, j.Scheduled, j.TotalFailures)),
+            health.Jobs.Items.Select(j => (j.JobId, j.Target, j.Scheduled, j.TotalFailures)));
+        if (Edition == TimescaleEdition.Community)
+        {
+            Assert.Equal(NodaTime.Duration.FromMinutes(30), health.ContinuousAggregates.Items.Single(a => a.Name == "stock_prices_1m").Lag);
+            Assert.NotEmpty(health.Jobs.Items);
+            Assert.Equal(stats.Chunks.Count(c => c.Hypertable == "stock_prices" && c.IsCompressed),
+                health.Compression.Items.Single(c => c.Hypertable == "stock_prices").CompressedChunks);
+        }
+    }
+
+    [Fact]
     public async Task Connections_are_counted_by_state()
     {
         var idle = new List<NpgsqlConnection>();

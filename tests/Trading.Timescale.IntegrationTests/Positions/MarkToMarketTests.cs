@@ -4,7 +4,7 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-public sealed class MarkToMarketTests(TimescaleServerFixture server) : PositionBookTest(server)
+public sealed class MarkToMarketTests(TimescaleServerFixture server) : TradingPositionsTest(server)
 {
     private static readonly Instant StockTime = Start - Duration.FromMinutes(1);
     private static readonly Instant QuoteTime = Start - Duration.FromSeconds(30);

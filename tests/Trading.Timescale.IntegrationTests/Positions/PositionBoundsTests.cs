@@ -3,7 +3,7 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-public sealed class PositionBoundsTests(TimescaleServerFixture server) : PositionBookTest(server)
+public sealed class PositionBoundsTests(TimescaleServerFixture server) : TradingPositionsTest(server)
 {
     [Fact]
     public async Task A_multiplier_beyond_the_bound_is_refused_naming_it_and_nothing_is_written()

@@ -4,7 +4,7 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : PositionBookTest(server)
+public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : TradingPositionsTest(server)
 {
     [Fact]
     public async Task Twenty_concurrent_reductions_of_one_close_a_twenty_lot_exactly()
@@ -44,14 +44,14 @@ public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : Po
             {
                 return (object)await Book.ReduceAsync(id, new TradeFill(1m, 300m - i), Ct);
             }
-            catch (PositionException ex)
+            catch (TradingPositionException ex)
             {
                 return ex;
             }
         }, Ct)));
 
         var filled = attempts.OfType<PositionTradeResult>().ToList();
-        var refused = attempts.OfType<PositionException>().ToList();
+        var refused = attempts.OfType<TradingPositionException>().ToList();
         Assert.Equal(20, filled.Count);
         Assert.Equal(5, refused.Count);
         Assert.All(refused, ex =>
@@ -76,14 +76,14 @@ public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : Po
             {
                 return (object)await Book.OpenAsync(new OpenPositionRequest("NVDA", 10m, 800m + i), Ct);
             }
-            catch (PositionException ex)
+            catch (TradingPositionException ex)
             {
                 return ex;
             }
         }, Ct)));
 
         var winner = Assert.Single(attempts.OfType<PositionTradeResult>());
-        var refused = attempts.OfType<PositionException>().ToList();
+        var refused = attempts.OfType<TradingPositionException>().ToList();
         Assert.Equal(9, refused.Count);
         Assert.All(refused, ex =>
         {
@@ -109,7 +109,7 @@ public sealed class PositionConcurrencyTests(TimescaleServerFixture server) : Po
         Assert.False(open.IsCompleted);
         await transaction.CommitAsync(Ct);
 
-        var ex = await Assert.ThrowsAsync<PositionException>(() => open);
+        var ex = await Assert.ThrowsAsync<TradingPositionException>(() => open);
         Assert.Equal(PositionErrorReason.AlreadyOpen, ex.Reason);
         Assert.Equal(winnerId, ex.PositionId);
         Assert.Equal(

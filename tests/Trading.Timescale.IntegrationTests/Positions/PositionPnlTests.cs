@@ -4,7 +4,7 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-public sealed class PositionPnlTests(TimescaleServerFixture server) : PositionBookTest(server)
+public sealed class PositionPnlTests(TimescaleServerFixture server) : TradingPositionsTest(server)
 {
     [Fact]
     public async Task Long_stock_add_reduce_close_stores_hand_computed_pnl_and_a_full_ledger()

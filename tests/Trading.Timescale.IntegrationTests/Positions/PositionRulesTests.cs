@@ -5,14 +5,14 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-public sealed class PositionRulesTests(TimescaleServerFixture server) : PositionBookTest(server)
+public sealed class PositionRulesTests(TimescaleServerFixture server) : TradingPositionsTest(server)
 {
     [Fact]
     public async Task A_second_open_in_the_same_instrument_is_refused_and_names_the_open_position()
     {
         var first = await Book.OpenAsync(new OpenPositionRequest("AAPL", 100m, 150m), Ct);
 
-        var ex = await Assert.ThrowsAsync<PositionException>(() => Book.OpenAsync(new OpenPositionRequest("AAPL", -10m, 151m), Ct));
+        var ex = await Assert.ThrowsAsync<TradingPositionException>(() => Book.OpenAsync(new OpenPositionRequest("AAPL", -10m, 151m), Ct));
         Assert.Equal(PositionErrorReason.AlreadyOpen, ex.Reason);
         Assert.Equal(first.Position.Id, ex.PositionId);
         Assert.Equal(
@@ -24,7 +24,7 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         await Book.OpenAsync(new OpenPositionRequest("AAPL", 5m, 150m) { Account = "ira" }, Ct);
         var call = await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct);
         await Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 2m) { Option = Leg("AAPL260320P00150000", OptionType.Put, 150m) }, Ct);
-        var optionEx = await Assert.ThrowsAsync<PositionException>(() =>
+        var optionEx = await Assert.ThrowsAsync<TradingPositionException>(() =>
             Book.OpenAsync(new OpenPositionRequest("AAPL", 1m, 3m) { Option = Leg("AAPL260320C00150000", OptionType.Call, 150m) }, Ct));
         Assert.Equal(call.Position.Id, optionEx.PositionId);
         Assert.Contains("in option AAPL260320C00150000 on AAPL", optionEx.Message, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         var opened = await Book.OpenAsync(new OpenPositionRequest("AAPL", 20m, 100m), Ct);
         var id = opened.Position.Id;
 
-        var ex = await Assert.ThrowsAsync<PositionException>(() => Book.ReduceAsync(id, new TradeFill(30m, 101m), Ct));
+        var ex = await Assert.ThrowsAsync<TradingPositionException>(() => Book.ReduceAsync(id, new TradeFill(30m, 101m), Ct));
         Assert.Equal(PositionErrorReason.WouldFlip, ex.Reason);
         Assert.Equal(
             $"Reduce quantity 30 exceeds the open quantity 20 of position {id} (long AAPL): a reduce cannot go beyond zero. " +
@@ -74,17 +74,17 @@ public sealed class PositionRulesTests(TimescaleServerFixture server) : Position
         var id = opened.Position.Id;
         await Book.CloseAsync(id, 100m, cancellationToken: Ct);
 
-        var closed = await Assert.ThrowsAsync<PositionException>(() => Book.AddAsync(id, new TradeFill(1m, 100m), Ct));
+        var closed = await Assert.ThrowsAsync<TradingPositionException>(() => Book.AddAsync(id, new TradeFill(1m, 100m), Ct));
         Assert.Equal(PositionErrorReason.Closed, closed.Reason);
         Assert.Equal(
             $"Position {id} (AAPL, account 'default') is CLOSED at {Start}: it takes no more trades; open a new position instead.",
             closed.Message);
-        Assert.Equal(PositionErrorReason.Closed, (await Assert.ThrowsAsync<PositionException>(() => Book.CloseAsync(id, 100m, cancellationToken: Ct))).Reason);
+        Assert.Equal(PositionErrorReason.Closed, (await Assert.ThrowsAsync<TradingPositionException>(() => Book.CloseAsync(id, 100m, cancellationToken: Ct))).Reason);
 
-        var missing = await Assert.ThrowsAsync<PositionException>(() => Book.ReduceAsync(987654, new TradeFill(1m, 1m), Ct));
+        var missing = await Assert.ThrowsAsync<TradingPositionException>(() => Book.ReduceAsync(987654, new TradeFill(1m, 1m), Ct));
         Assert.Equal((PositionErrorReason.NotFound, 987654L), (missing.Reason, missing.PositionId!.Value));
         Assert.Equal("Position 987654 does not exist in trading.positions.", missing.Message);
-        Assert.Equal(PositionErrorReason.NotFound, (await Assert.ThrowsAsync<PositionException>(() => Book.ListTradesAsync(987654, Ct))).Reason);
+        Assert.Equal(PositionErrorReason.NotFound, (await Assert.ThrowsAsync<TradingPositionException>(() => Book.ListTradesAsync(987654, Ct))).Reason);
         Assert.Null(await Book.GetPositionAsync(987654, Ct));
 
         var open = await Book.OpenAsync(new OpenPositionRequest("MSFT", 1m, 100m), Ct);

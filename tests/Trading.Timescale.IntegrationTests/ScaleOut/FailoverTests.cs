@@ -33,7 +33,7 @@ public sealed class FailoverTests
         await servers.Primary.StopServerAsync(Ct);
 
         var clock = Stopwatch.StartNew();
-        var ingest = await Assert.ThrowsAsync<Trading.Timescale.Ingest.IngestException>(
+        var ingest = await Assert.ThrowsAsync<Trading.Timescale.Ingest.TradingIngestException>(
             () => db.Ingest.AppendAsync(MarketData.Bars(5, 1, MarketData.Start + Duration.FromHours(1)), cancellationToken: Ct));
         var noPrimary = Assert.IsType<NoPrimaryException>(ingest.InnerException);
         Assert.Equal([$"127.0.0.1:{primaryPort}", $"127.0.0.1:{servers.Standby.Port}"], noPrimary.HostsTried);

@@ -45,6 +45,27 @@ public sealed class SearchPathTests(TimescaleServerFixture server) : OperationsT
     }
 
     [Fact]
+    public async Task Every_function_of_the_trading_schema_pins_search_path()
+    {
+        // A function a schema file adds without pinning it fails here, whatever its file. A procedure that commits
+        // (refresh_aggregates) cannot carry a SET clause, so procedures are left to the test above.
+        var rows = await RowsAsync("""
+            SELECT p.oid::regprocedure::text,
+                   coalesce((SELECT c FROM unnest(p.proconfig) AS c WHERE c LIKE 'search_path=%'), '') AS search_path
+            FROM pg_proc p
+            WHERE p.pronamespace = 'trading'::regnamespace AND p.prokind = 'f'
+            ORDER BY 1
+            """);
+
+        var functions = rows.Select(r => (string)r[0]!).ToList();
+        Assert.Contains("trading.bars(text,text,timestamp with time zone,timestamp with time zone)", functions);
+        Assert.Contains("trading.calculate_vwap(text,text,timestamp with time zone,timestamp with time zone)", functions);
+        Assert.Contains("trading.calculate_macd(text,text,timestamp with time zone,timestamp with time zone)", functions);
+        var unpinned = rows.Where(r => !((string)r[1]!).StartsWith("search_path=pg_catalog, ", StringComparison.Ordinal)).Select(r => (string)r[0]!).ToList();
+        Assert.True(unpinned.Count == 0, "these functions have no pinned search_path; call trading.pin_search_path next to their CREATE: " + string.Join(", ", unpinned));
+    }
+
+    [Fact]
     public async Task Retention_ignores_a_drop_chunks_planted_on_the_callers_search_path()
     {
         var schema = "planted_" + RandomNumberGenerator.GetHexString(8, lowercase: true);

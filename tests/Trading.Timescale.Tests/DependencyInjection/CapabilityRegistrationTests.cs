@@ -19,7 +19,7 @@ public class CapabilityRegistrationTests
 
         Assert.Same(database.Schema, provider.GetRequiredService<TradingSchemaInstaller>());
         Assert.Same(database.Ingest, provider.GetRequiredService<TradingIngest>());
-        Assert.Same(database.Positions, provider.GetRequiredService<PositionBook>());
+        Assert.Same(database.Positions, provider.GetRequiredService<TradingPositions>());
         Assert.Same(database.Queries, provider.GetRequiredService<TradingQueries>());
         Assert.Same(database.Operations, provider.GetRequiredService<TradingOperations>());
         Assert.Same(database.Backups, provider.GetRequiredService<TradingBackups>());

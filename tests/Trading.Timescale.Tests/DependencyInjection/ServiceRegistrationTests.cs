@@ -238,7 +238,7 @@ public class ServiceRegistrationTests
         var database = customProvider.GetRequiredService<TradingDatabase>();
         Assert.Same(ingestOptions, database.Ingest.Options);
         Assert.Same(database.Ingest, customProvider.GetRequiredService<TradingIngest>());
-        Assert.Same(database.Positions, customProvider.GetRequiredService<PositionBook>());
+        Assert.Same(database.Positions, customProvider.GetRequiredService<TradingPositions>());
     }
 
     private static (string?, int, string?) Target(NpgsqlDataSource dataSource)

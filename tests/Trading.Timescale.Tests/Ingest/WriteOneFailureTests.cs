@@ -22,8 +22,8 @@ public class WriteOneFailureTests
         };
         var systemEvent = new SystemEvent { EventType = "start", Severity = EventSeverity.Info, Source = "risk", Message = "up", Timestamp = signal.Timestamp };
 
-        var signalError = await Assert.ThrowsAsync<IngestException>(() => ingest.WriteSignalAsync(signal, TestContext.Current.CancellationToken));
-        var eventError = await Assert.ThrowsAsync<IngestException>(() => ingest.WriteEventAsync(systemEvent, TestContext.Current.CancellationToken));
+        var signalError = await Assert.ThrowsAsync<TradingIngestException>(() => ingest.WriteSignalAsync(signal, TestContext.Current.CancellationToken));
+        var eventError = await Assert.ThrowsAsync<TradingIngestException>(() => ingest.WriteEventAsync(systemEvent, TestContext.Current.CancellationToken));
 
         Assert.Equal("trading.signals", signalError.Table);
         Assert.Equal("trading.system_events", eventError.Table);

@@ -101,7 +101,7 @@ public class TradePlannerTests
     public void A_reduce_beyond_zero_is_refused_with_the_quantities_and_what_to_do()
     {
         var position = Apply(Stock() with { Id = 42 }, TradePlanner.Open(20m, 100m, 0m));
-        var ex = Assert.Throws<PositionException>(() => TradePlanner.Reduce(position, 30m, 101m, 0m));
+        var ex = Assert.Throws<TradingPositionException>(() => TradePlanner.Reduce(position, 30m, 101m, 0m));
         Assert.Equal(PositionErrorReason.WouldFlip, ex.Reason);
         Assert.Equal(42, ex.PositionId);
         Assert.Equal(
@@ -114,10 +114,10 @@ public class TradePlannerTests
     public void A_closed_position_takes_no_trades()
     {
         var closed = Stock() with { Id = 7, Quantity = 0m, Status = PositionStatus.Closed, ClosedAt = Opened };
-        var ex = Assert.Throws<PositionException>(() => TradePlanner.Add(closed, 1m, 10m, 0m));
+        var ex = Assert.Throws<TradingPositionException>(() => TradePlanner.Add(closed, 1m, 10m, 0m));
         Assert.Equal(PositionErrorReason.Closed, ex.Reason);
         Assert.StartsWith("Position 7 (AAPL, account 'default') is CLOSED at 2026-03-02T14:30:00Z", ex.Message);
-        Assert.Equal(PositionErrorReason.Closed, Assert.Throws<PositionException>(() => TradePlanner.Close(closed, 10m, 0m)).Reason);
+        Assert.Equal(PositionErrorReason.Closed, Assert.Throws<TradingPositionException>(() => TradePlanner.Close(closed, 10m, 0m)).Reason);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed partial class AggregateCatalogTests
     [Fact]
     public void The_bar_functions_name_exactly_the_catalogued_bar_aggregates()
     {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "schema", "repeatable", "69_bars.sql"));
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), "schema", "repeatable", "69_bars_by_width.sql"));
         var named = AggregateName().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
 
         Assert.Equal(AggregateCatalog.All.Where(a => a.Kind == AggregateKind.Bars).Select(a => a.Name).Order(), named.Order());

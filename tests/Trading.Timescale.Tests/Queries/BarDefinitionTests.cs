@@ -6,7 +6,7 @@ namespace Trading.Timescale.Tests.Queries;
 
 public sealed partial class BarDefinitionTests
 {
-    private const string ScriptPath = "schema/repeatable/69_bars.sql";
+    private const string ScriptPath = "schema/repeatable/69_bars_by_width.sql";
 
     [Fact]
     public void The_bars_script_is_the_one_generated_from_the_bar_definition()

@@ -13,7 +13,7 @@ public sealed class IndicatorDefaultsTests
             directory = directory.Parent;
         }
 
-        var sql = File.ReadAllText(Path.Combine(directory.FullName, "schema", "repeatable", "70_indicators.sql"));
+        var sql = File.ReadAllText(Path.Combine(directory.FullName, "schema", "repeatable", "72_trend.sql"));
         Assert.Contains(
             $"trading.calculate_macd(p_symbol, {IndicatorDefaults.MacdFastPeriod}, {IndicatorDefaults.MacdSlowPeriod}, {IndicatorDefaults.MacdSignalPeriod}, p_interval, p_from, p_to)",
             sql,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 

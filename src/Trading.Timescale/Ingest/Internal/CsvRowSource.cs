@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 

@@ -34,7 +34,7 @@ internal static class IngestObserver
         IngestLog.Finished(logger, mode, result.Table, result.RowsWritten, result.RowsRejected, result.Batches, (long)result.Elapsed.TotalMilliseconds);
     }
 
-    public static void Failed(ILogger logger, NpgsqlDataSource dataSource, Activity? activity, IngestMode mode, IngestException exception)
+    public static void Failed(ILogger logger, NpgsqlDataSource dataSource, Activity? activity, IngestMode mode, TradingIngestException exception)
     {
         var modeName = TradingTelemetry.ModeName(mode);
         TradingTelemetry.Fail(activity, exception);

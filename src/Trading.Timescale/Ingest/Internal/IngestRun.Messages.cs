@@ -50,7 +50,7 @@ internal sealed partial class IngestRun<T>
         {
             _ when _phase != Phase.Reading && (TransientRetry.IsBrokenConnection(ex) || ConnectionBroken(ex)) =>
                 $"the connection to {TradingConnectionString.Where(_dataSource.ConnectionString)} {(_phase == Phase.Connecting ? "could not be opened" : "was lost")}: {TransientRetry.Describe(ex).TrimEnd('.')}.",
-            PostgresException pg => pg.SqlState + ": " + pg.MessageText + (string.IsNullOrEmpty(pg.Detail) || TransientRetry.IsTransient(pg) ? string.Empty : " (" + pg.Detail + ")") + ".",
+            PostgresException pg => PostgresErrors.Describe(pg, withDetail: !TransientRetry.IsTransient(pg)) + ".",
             _ => ex.Message.EndsWith('.') ? ex.Message : ex.Message + ".",
         };
         if (_cancellation.IsCancellationRequested || _phase == Phase.Reading || !(TransientRetry.IsTransient(ex) || ConnectionBroken(ex)))

@@ -1,4 +1,5 @@
 using Npgsql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -141,7 +142,7 @@ internal sealed partial class IngestRun<T>
             await ExecuteAsync(connection, "RELEASE SAVEPOINT trading_ingest_insert;\n" + _map.TruncateStagingSql, cancellationToken).ConfigureAwait(false);
             return inserted;
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException ex) when (PostgresErrors.IsKeyConflict(ex))
         {
             _keysMayExist = true;
             await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT trading_ingest_insert", cancellationToken).ConfigureAwait(false);

@@ -6,6 +6,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
 using Trading.Timescale.ScaleOut.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 
@@ -172,7 +173,7 @@ internal sealed partial class IngestRun<T>
             _batchLastRow = _rowsRead;
             var failedRow = _phase == Phase.Writing && _mode == IngestMode.Append ? CopyRow(ex, _rowNumbers ?? [], _sent) : null;
             var where = failedRow is { } row ? string.Create(CultureInfo.InvariantCulture, $" at input row {row:N0}") : string.Empty;
-            throw new IngestException(
+            throw new TradingIngestException(
                 $"Ingest into {_map.QualifiedTable} failed while {Doing()}{where}: {Describe(ex)} {Committed()}",
                 _map.QualifiedTable, Progress(), _phase == Phase.Reading ? null : _batchNumber, failedRow ?? (_phase == Phase.Reading ? _rowsRead + 1 : null),
                 ex);

@@ -1,3 +1,5 @@
+using Trading.Timescale.Records.Internal;
+
 namespace Trading.Timescale.Ingest.Internal;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Npgsql;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Ingest.Internal;
 

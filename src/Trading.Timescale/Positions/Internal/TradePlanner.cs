@@ -44,7 +44,7 @@ internal static class TradePlanner
         {
             var direction = position.Quantity > 0 ? "long" : "short";
             var opposite = position.Quantity > 0 ? "short" : "long";
-            throw new PositionException(
+            throw new TradingPositionException(
                 PositionErrorReason.WouldFlip,
                 position.Id,
                 $"Reduce quantity {Format(quantity)} exceeds the open quantity {Format(held)} of position {position.Id} " +
@@ -72,7 +72,7 @@ internal static class TradePlanner
         if (position.Status == PositionStatus.Closed)
         {
             var closedAt = position.ClosedAt is { } at ? $" at {at}" : string.Empty;
-            throw new PositionException(
+            throw new TradingPositionException(
                 PositionErrorReason.Closed,
                 position.Id,
                 $"Position {position.Id} ({Describe(position)}, account '{position.Account}') is CLOSED{closedAt}: it takes no more trades; open a new position instead.");

@@ -7,7 +7,7 @@ namespace Trading.Timescale.Queries.Internal;
 /// <summary>
 /// The one definition of a bar: which aggregate holds bars of a width (<see cref="AggregateCatalog"/>), the OHLCV
 /// expressions that bucket raw rows (or finer bars), the range of rows a bucket needs, and the exchange-day rule.
-/// <see cref="BarQuery"/> composes its statements from it, and <c>schema/repeatable/69_bars.sql</c> is generated from
+/// <see cref="BarQuery"/> composes its statements from it, and <c>schema/repeatable/69_bars_by_width.sql</c> is generated from
 /// it (<see cref="Script"/>; a unit test fails when the committed file differs).
 /// </summary>
 internal static class BarDefinition
@@ -52,7 +52,7 @@ internal static class BarDefinition
     /// </summary>
     public static string RawRowsBefore(string time, string to, string width) => $"{time} < {to} + {width} + INTERVAL '1 day'";
 
-    /// <summary>The SQL of <c>schema/repeatable/69_bars.sql</c>.</summary>
+    /// <summary>The SQL of <c>schema/repeatable/69_bars_by_width.sql</c>.</summary>
     public static string Script()
     {
         var bars = AggregateCatalog.All.Where(a => a.Kind == AggregateKind.Bars).ToList();

@@ -1,5 +1,5 @@
 using NodaTime;
-using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Records.Internal;
 
 namespace Trading.Timescale.Queries.Internal;
 

@@ -1,13 +1,13 @@
 namespace Trading.Timescale.Positions;
 
 /// <summary>A trade that the state of a position does not allow; the message names the position and what to do.</summary>
-public sealed class PositionException : TradingTimescaleException
+public sealed class TradingPositionException : TradingTimescaleException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="reason">Why the trade was refused.</param>
     /// <param name="positionId">The position concerned, when there is one.</param>
     /// <param name="message">What was wrong and what to do.</param>
-    public PositionException(PositionErrorReason reason, long? positionId, string message)
+    public TradingPositionException(PositionErrorReason reason, long? positionId, string message)
         : base(message, null)
     {
         Reason = reason;

@@ -4,7 +4,7 @@ namespace Trading.Timescale.Ingest;
 /// An ingest call failed: the database refused a batch, the connection was lost, or reading the input threw.
 /// <see cref="Progress"/> says exactly what is committed; nothing of the failing batch is.
 /// </summary>
-public class IngestException : TradingTimescaleException
+public class TradingIngestException : TradingTimescaleException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="message">What failed, where, and what is committed.</param>
@@ -13,7 +13,7 @@ public class IngestException : TradingTimescaleException
     /// <param name="failedBatch">The batch (from 1) that failed, if the failure belongs to one.</param>
     /// <param name="failedRowNumber">The input row (from 1) the failure names, if known.</param>
     /// <param name="innerException">The underlying failure.</param>
-    public IngestException(string message, string table, IngestProgress progress, int? failedBatch, long? failedRowNumber, Exception? innerException)
+    public TradingIngestException(string message, string table, IngestProgress progress, int? failedBatch, long? failedRowNumber, Exception? innerException)
         : base(message, innerException)
     {
         Table = table;

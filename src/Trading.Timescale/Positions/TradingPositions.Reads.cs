@@ -6,7 +6,7 @@ using Trading.Timescale.ScaleOut.Internal;
 namespace Trading.Timescale.Positions;
 
 // Reads: one position, the open positions and a position's ledger.
-public sealed partial class PositionBook
+public sealed partial class TradingPositions
 {
     /// <summary>Reads one position.</summary>
     /// <param name="positionId">The position.</param>
@@ -42,7 +42,7 @@ public sealed partial class PositionBook
     /// <param name="positionId">The position.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The trades, oldest first.</returns>
-    /// <exception cref="PositionException">No position has that id (<see cref="PositionErrorReason.NotFound"/>).</exception>
+    /// <exception cref="TradingPositionException">No position has that id (<see cref="PositionErrorReason.NotFound"/>).</exception>
     public async Task<IReadOnlyList<PositionTrade>> ListTradesAsync(long positionId, CancellationToken cancellationToken = default)
     {
         var trades = new List<PositionTrade>();

@@ -2,8 +2,10 @@ using System.Globalization;
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
 
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary><see cref="TradingSignal"/> ↔ <c>trading.signals</c>.</summary>
 internal sealed class TradingSignalMap : TableMap<TradingSignal>

@@ -5,16 +5,16 @@ using Trading.Timescale.Positions;
 
 namespace Trading.Timescale.IntegrationTests.Positions;
 
-/// <summary>A fresh database with the schema installed and a <see cref="PositionBook"/> on a test clock.</summary>
-public abstract class PositionBookTest(TimescaleServerFixture server) : DatabaseTest(server)
+/// <summary>A fresh database with the schema installed and a <see cref="TradingPositions"/> on a test clock.</summary>
+public abstract class TradingPositionsTest(TimescaleServerFixture server) : DatabaseTest(server)
 {
     protected static readonly Instant Start = Instant.FromUtc(2026, 3, 2, 14, 30);
 
-    private PositionBook? _book;
+    private TradingPositions? _book;
 
     internal TestClock Clock { get; } = new(Start);
 
-    protected PositionBook Book => _book ?? throw new InvalidOperationException("Not initialized.");
+    protected TradingPositions Book => _book ?? throw new InvalidOperationException("Not initialized.");
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -24,7 +24,7 @@ public abstract class PositionBookTest(TimescaleServerFixture server) : Database
         // The data is dated months back so that expectations stay fixed; a retention job would drop it.
         await PauseJobsAsync();
         await Database.InstallSchemaAsync(cancellationToken: Ct);
-        _book = new PositionBook(DataSource, Clock);
+        _book = new TradingPositions(DataSource, Clock);
     }
 
     protected static OptionLeg Leg(string optionSymbol, OptionType right, decimal strike) =>

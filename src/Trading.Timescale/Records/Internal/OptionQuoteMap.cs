@@ -1,8 +1,10 @@
 using System.Globalization;
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
 
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary><see cref="OptionQuote"/> ↔ <c>trading.options_data</c> (and <c>trading.latest_option_quotes</c>).</summary>
 internal sealed class OptionQuoteMap : TableMap<OptionQuote>

@@ -8,7 +8,7 @@ using Trading.Timescale.ScaleOut.Internal;
 namespace Trading.Timescale.Positions;
 
 // Marks and P&L: mark-to-market from the latest prices and quotes, the portfolio summary, and why a position stays unmarked.
-public sealed partial class PositionBook
+public sealed partial class TradingPositions
 {
     /// <summary>
     /// Marks the open positions to the latest prices: a stock to <c>close_price</c> in <c>trading.latest_stock_prices</c>; an

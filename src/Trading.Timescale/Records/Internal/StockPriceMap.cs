@@ -1,7 +1,9 @@
 using NodaTime;
 using Npgsql;
+using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
 
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary><see cref="StockPrice"/> ↔ <c>trading.stock_prices</c> (and <c>trading.latest_stock_prices</c>).</summary>
 internal sealed class StockPriceMap : TableMap<StockPrice>

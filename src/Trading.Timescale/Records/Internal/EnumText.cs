@@ -1,4 +1,4 @@
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary>The database text of each enum value, indexed by the value.</summary>
 internal static class EnumText

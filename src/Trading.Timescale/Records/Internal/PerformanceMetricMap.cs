@@ -1,8 +1,10 @@
 using NodaTime;
 using Npgsql;
 using Trading.Timescale.Internal;
+using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
 
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary><see cref="PerformanceMetric"/> ↔ <c>trading.performance_metrics</c>.</summary>
 internal sealed class PerformanceMetricMap : TableMap<PerformanceMetric>

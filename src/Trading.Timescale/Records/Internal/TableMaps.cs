@@ -1,4 +1,6 @@
-namespace Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
+
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary>The table maps, by record type and by <see cref="IngestTable"/>.</summary>
 internal static class TableMaps

@@ -1,13 +1,14 @@
 using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
+using Trading.Timescale.Internal;
 using Trading.Timescale.Positions.Internal;
 using Trading.Timescale.ScaleOut.Internal;
 
 namespace Trading.Timescale.Positions;
 
 // Trades: opening a position, adding to it, reducing and closing it, each in one transaction with its ledger row.
-public sealed partial class PositionBook
+public sealed partial class TradingPositions
 {
     /// <summary>
     /// Opens a position with its first trade. An account holds at most one OPEN position per instrument (a stock symbol, or
@@ -18,7 +19,7 @@ public sealed partial class PositionBook
     /// <returns>The new position and its OPEN ledger row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is null.</exception>
     /// <exception cref="ArgumentException">A field of <paramref name="request"/> is invalid; the message names it and its value.</exception>
-    /// <exception cref="PositionException">The account already has an OPEN position in the instrument (<see cref="PositionErrorReason.AlreadyOpen"/>).</exception>
+    /// <exception cref="TradingPositionException">The account already has an OPEN position in the instrument (<see cref="PositionErrorReason.AlreadyOpen"/>).</exception>
     public async Task<PositionTradeResult> OpenAsync(OpenPositionRequest request, CancellationToken cancellationToken = default)
     {
         var (type, multiplier) = PositionValidation.ValidateOpen(request);
@@ -44,12 +45,12 @@ public sealed partial class PositionBook
                 {
                     position = await InsertPositionAsync(connection, request, type, multiplier, plan, executedAt, now, cancellationToken).ConfigureAwait(false);
                 }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == PositionSql.OpenInstrumentIndex)
+                catch (PostgresException ex) when (PostgresErrors.IsOpenPositionConflict(ex))
                 {
                     // Another transaction opened the same instrument since the check above.
                     await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
                     var winner = await FindOpenAsync(connection, request.Account, type, instrumentKey, cancellationToken).ConfigureAwait(false);
-                    throw winner is null ? new PositionException(PositionErrorReason.AlreadyOpen, null, ex.MessageText) : AlreadyOpen(winner);
+                    throw winner is null ? PostgresErrors.ToOpenPositionConflict(ex) : AlreadyOpen(winner);
                 }
 
                 var trade = await InsertTradeAsync(connection, position.Id, plan, executedAt, notes: null, now, cancellationToken).ConfigureAwait(false);
@@ -69,7 +70,7 @@ public sealed partial class PositionBook
     /// <returns>The position after the trade and its ADD ledger row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="fill"/> is null.</exception>
     /// <exception cref="ArgumentException">A field of <paramref name="fill"/> is invalid; the message names it and its value.</exception>
-    /// <exception cref="PositionException">The position does not exist or is closed.</exception>
+    /// <exception cref="TradingPositionException">The position does not exist or is closed.</exception>
     public Task<PositionTradeResult> AddAsync(long positionId, TradeFill fill, CancellationToken cancellationToken = default)
     {
         PositionValidation.ValidateFill(fill, nameof(AddAsync));
@@ -93,7 +94,7 @@ public sealed partial class PositionBook
     /// <returns>The position after the trade and its REDUCE (or CLOSE) ledger row.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="fill"/> is null.</exception>
     /// <exception cref="ArgumentException">A field of <paramref name="fill"/> is invalid; the message names it and its value.</exception>
-    /// <exception cref="PositionException">The position does not exist, is closed, or holds less than the quantity (<see cref="PositionErrorReason.WouldFlip"/>).</exception>
+    /// <exception cref="TradingPositionException">The position does not exist, is closed, or holds less than the quantity (<see cref="PositionErrorReason.WouldFlip"/>).</exception>
     public Task<PositionTradeResult> ReduceAsync(long positionId, TradeFill fill, CancellationToken cancellationToken = default)
     {
         PositionValidation.ValidateFill(fill, nameof(ReduceAsync));
@@ -115,7 +116,7 @@ public sealed partial class PositionBook
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The closed position and its CLOSE ledger row.</returns>
     /// <exception cref="ArgumentException"><paramref name="price"/>, <paramref name="fees"/> or <paramref name="executedAt"/> is invalid.</exception>
-    /// <exception cref="PositionException">The position does not exist or is already closed.</exception>
+    /// <exception cref="TradingPositionException">The position does not exist or is already closed.</exception>
     public Task<PositionTradeResult> CloseAsync(
         long positionId,
         decimal price,
@@ -176,7 +177,7 @@ public sealed partial class PositionBook
                     {
                         updated = await ReadSingleAsync(update, cancellationToken).ConfigureAwait(false) ?? throw NotFound(positionId);
                     }
-                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.NumericValueOutOfRange && locked.MarkPrice is { } mark)
+                    catch (PostgresException ex) when (PostgresErrors.IsNumericOverflow(ex) && locked.MarkPrice is { } mark)
                     {
                         throw new ArgumentException(
                             $"The trade would make the unrealized_pnl of position {positionId} at its mark {TradePlanner.Format(mark)} (quantity " +
@@ -257,7 +258,7 @@ public sealed partial class PositionBook
         return PositionSql.ReadTrade(reader);
     }
 
-    private static PositionException AlreadyOpen(Position open) =>
+    private static TradingPositionException AlreadyOpen(Position open) =>
         new(
             PositionErrorReason.AlreadyOpen,
             open.Id,

@@ -11,7 +11,7 @@ namespace Trading.Timescale.Positions;
 /// position apply one after another. Marks come from <c>trading.latest_stock_prices</c> and <c>trading.latest_option_quotes</c>.
 /// </summary>
 /// <remarks>The data source must map NodaTime types (<c>NpgsqlDataSourceBuilder.UseNodaTime()</c>).</remarks>
-public sealed partial class PositionBook
+public sealed partial class TradingPositions
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly IClock _clock;
@@ -19,7 +19,7 @@ public sealed partial class PositionBook
     /// <summary>Creates a book on <paramref name="dataSource"/> that stamps trades with the system clock.</summary>
     /// <param name="dataSource">A data source configured with <c>UseNodaTime()</c>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> is null.</exception>
-    public PositionBook(NpgsqlDataSource dataSource)
+    public TradingPositions(NpgsqlDataSource dataSource)
         : this(dataSource, SystemClock.Instance)
     {
     }
@@ -28,7 +28,7 @@ public sealed partial class PositionBook
     /// <param name="dataSource">A data source configured with <c>UseNodaTime()</c>.</param>
     /// <param name="clock">Gives the default execution time of trades and the <c>created_at</c>/<c>updated_at</c> stamps.</param>
     /// <exception cref="ArgumentNullException"><paramref name="dataSource"/> or <paramref name="clock"/> is null.</exception>
-    public PositionBook(NpgsqlDataSource dataSource, IClock clock)
+    public TradingPositions(NpgsqlDataSource dataSource, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(clock);
@@ -59,6 +59,6 @@ public sealed partial class PositionBook
         return positions;
     }
 
-    private static PositionException NotFound(long positionId) =>
+    private static TradingPositionException NotFound(long positionId) =>
         new(PositionErrorReason.NotFound, positionId, $"Position {positionId} does not exist in trading.positions.");
 }

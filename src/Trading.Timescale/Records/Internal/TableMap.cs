@@ -1,6 +1,8 @@
 using Npgsql;
+using Trading.Timescale.Ingest.Internal;
+using Trading.Timescale.Ingest;
 
-namespace Trading.Timescale.Ingest.Internal;
+namespace Trading.Timescale.Records.Internal;
 
 /// <summary>What every table map offers without knowing its record type.</summary>
 internal abstract class TableMap(string table, IngestTable id, Type recordType)
