@@ -7,3 +7,4 @@ CREATE OR REPLACE FUNCTION trading.position_unrealized_pnl(p_mark NUMERIC, p_ave
 RETURNS NUMERIC
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN round((p_mark - p_average_cost) * p_quantity * p_multiplier, 4);
+SELECT trading.pin_search_path('trading.position_unrealized_pnl(numeric, numeric, numeric, integer)');

@@ -13,6 +13,7 @@ RETURN CASE p_width
     WHEN INTERVAL '1 hour' THEN 'stock_prices_1h'
     WHEN INTERVAL '1 day' THEN 'stock_prices_1d'
     END;
+SELECT trading.pin_search_path('trading.bar_aggregate(INTERVAL)');
 
 -- OHLCV bars of one symbol with bucket start in [p_from, p_to) (NULL: open), ordered by bucket. Widths with an
 -- aggregate read it; any other width buckets the raw rows, a day or more in the exchange's time zone.

@@ -77,6 +77,7 @@ internal static class BarDefinition
         sql.Append("""
 
                 END;
+            SELECT trading.pin_search_path('trading.bar_aggregate(INTERVAL)');
 
             -- OHLCV bars of one symbol with bucket start in [p_from, p_to) (NULL: open), ordered by bucket. Widths with an
             -- aggregate read it; any other width buckets the raw rows, a day or more in the exchange's time zone.
