@@ -82,6 +82,7 @@ RETURNS TABLE (symbol TEXT, "timestamp" TIMESTAMPTZ, close NUMERIC, change NUMER
                rsi14 DOUBLE PRECISION, sma20 DOUBLE PRECISION, sma50 DOUBLE PRECISION, percent_b DOUBLE PRECISION,
                bandwidth DOUBLE PRECISION, atr14 DOUBLE PRECISION, volume BIGINT, relative_volume DOUBLE PRECISION)
 LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_variable
 DECLARE
     width CONSTANT INTERVAL := trading.parse_bar_interval(p_interval);
     -- The warm-up of calculate_rsi and calculate_atr for period 14, plus the bar itself.
@@ -97,6 +98,8 @@ DECLARE
     short_bars BIGINT;
     passes INTEGER := 0;
     bar RECORD;
+    state_horizon TIMESTAMPTZ;
+    state_discovered_from TIMESTAMPTZ;
 BEGIN
     IF p_as_of IS NULL OR NOT isfinite(p_as_of) THEN
         RAISE EXCEPTION 'p_as_of must be a finite instant, got %', COALESCE(p_as_of::TEXT, 'NULL')
@@ -109,6 +112,41 @@ BEGIN
         universe := pending;
     ELSE
         SELECT COALESCE(array_agg(l.symbol::TEXT), '{}') INTO universe FROM trading.latest_stock_prices AS l;
+    END IF;
+    -- The symbols whose state (76_screen_state.sql) holds their last bar before cutoff and nothing written since the
+    -- state's refresh can have changed it: their rows come from the state; the others go on to the computation below.
+    SELECT w.horizon, w.discovered_from INTO state_horizon, state_discovered_from
+    FROM trading.screen_state_widths AS w WHERE w.width = width;
+    IF cutoff <= state_horizon
+       AND (p_symbols IS NOT NULL OR cutoff - width * needed - INTERVAL '1 day' >= state_discovered_from) THEN
+        IF p_symbols IS NULL THEN
+            SELECT COALESCE(array_agg(u.name), '{}') INTO universe
+            FROM (SELECT unnest(universe) AS name
+                  UNION SELECT s.symbol FROM trading.screen_state_symbols AS s WHERE s.width = width) AS u;
+        END IF;
+        SELECT COALESCE(array_agg(f.name) FILTER (WHERE NOT f.usable), '{}') INTO pending
+        FROM (SELECT u.name,
+                     s.covered_from IS NOT NULL
+                     AND (s.changed_from IS NULL
+                          OR cutoff <= time_bucket(width, s.changed_from,
+                                                   CASE WHEN width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END))
+                     AND (s.covered_from = '-infinity'
+                          OR EXISTS (SELECT FROM trading.screen_states AS t
+                                     WHERE t.width = width AND t.symbol = u.name AND t.bucket < cutoff)) AS usable
+              FROM unnest(universe) AS u(name)
+              LEFT JOIN trading.screen_state_symbols AS s ON s.width = width AND s.symbol = u.name) AS f;
+        RETURN QUERY
+            SELECT t.symbol, t.bucket, t.close, t.change, t.change_percent, t.rsi14, t.sma20, t.sma50, t.percent_b,
+                   t.bandwidth, t.atr14, t.volume, t.relative_volume
+            FROM unnest(universe) AS u(name)
+            CROSS JOIN LATERAL (SELECT t.* FROM trading.screen_states AS t
+                                WHERE t.width = width AND t.symbol = u.name AND t.bucket < cutoff
+                                ORDER BY t.bucket DESC LIMIT 1) AS t
+            WHERE u.name <> ALL (pending);
+        IF cardinality(pending) = 0 THEN
+            RETURN;
+        END IF;
+        universe := pending;
     END IF;
     lookback := width * needed;
     LOOP
