@@ -113,40 +113,64 @@ BEGIN
     ELSE
         SELECT COALESCE(array_agg(l.symbol::TEXT), '{}') INTO universe FROM trading.latest_stock_prices AS l;
     END IF;
-    -- The symbols whose state (76_screen_state.sql) holds their last bar before cutoff and nothing written since the
-    -- state's refresh can have changed it: their rows come from the state; the others go on to the computation below.
+    -- The symbols whose state (76_screen_state.sql) holds their last bar before cutoff, where nothing written since
+    -- the state's refresh can have changed it, come from the state; the others go on to the computation below.
     SELECT w.horizon, w.discovered_from INTO state_horizon, state_discovered_from
     FROM trading.screen_state_widths AS w WHERE w.width = width;
     IF cutoff <= state_horizon
        AND (p_symbols IS NOT NULL OR cutoff - width * needed - INTERVAL '1 day' >= state_discovered_from) THEN
-        IF p_symbols IS NULL THEN
-            SELECT COALESCE(array_agg(u.name), '{}') INTO universe
-            FROM (SELECT unnest(universe) AS name
-                  UNION SELECT s.symbol FROM trading.screen_state_symbols AS s WHERE s.width = width) AS u;
-        END IF;
-        SELECT COALESCE(array_agg(f.name) FILTER (WHERE NOT f.usable), '{}') INTO pending
-        FROM (SELECT u.name,
-                     s.covered_from IS NOT NULL
-                     AND (s.changed_from IS NULL
-                          OR cutoff <= time_bucket(width, s.changed_from,
-                                                   CASE WHEN width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END))
-                     AND (s.covered_from = '-infinity'
-                          OR EXISTS (SELECT FROM trading.screen_states AS t
-                                     WHERE t.width = width AND t.symbol = u.name AND t.bucket < cutoff)) AS usable
-              FROM unnest(universe) AS u(name)
-              LEFT JOIN trading.screen_state_symbols AS s ON s.width = width AND s.symbol = u.name) AS f;
-        RETURN QUERY
-            SELECT t.symbol, t.bucket, t.close, t.change, t.change_percent, t.rsi14, t.sma20, t.sma50, t.percent_b,
-                   t.bandwidth, t.atr14, t.volume, t.relative_volume
-            FROM unnest(universe) AS u(name)
-            CROSS JOIN LATERAL (SELECT t.* FROM trading.screen_states AS t
-                                WHERE t.width = width AND t.symbol = u.name AND t.bucket < cutoff
-                                ORDER BY t.bucket DESC LIMIT 1) AS t
-            WHERE u.name <> ALL (pending);
-        IF cardinality(pending) = 0 THEN
+        -- Without p_symbols, the symbols the computation finds: those the latest prices know, and those with a bar
+        -- in its first range (388 bar widths before cutoff; for other widths, raw rows from a day earlier).
+        lower_bound := cutoff - width * needed;
+        seen := '{}';
+        FOR bar IN
+            SELECT c.name, c.known, s.covered_from IS NOT NULL
+                   AND (s.changed_from IS NULL
+                        OR cutoff <= time_bucket(width, s.changed_from,
+                                                 CASE WHEN width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END))
+                   AND (s.covered_from = '-infinity' OR t.bucket IS NOT NULL) AS usable,
+                   t.*
+            FROM (SELECT u.name, bool_or(u.known) AS known
+                  FROM (SELECT l.name, TRUE AS known FROM unnest(universe) AS l(name)
+                        UNION ALL
+                        SELECT s.symbol, FALSE FROM trading.screen_state_symbols AS s WHERE s.width = width AND p_symbols IS NULL) AS u
+                  GROUP BY u.name) AS c
+            LEFT JOIN trading.screen_state_symbols AS s ON s.width = width AND s.symbol = c.name
+            LEFT JOIN LATERAL (SELECT t.* FROM trading.screen_states AS t
+                               WHERE t.width = width AND t.symbol = c.name AND t.bucket < cutoff
+                               ORDER BY t.bucket DESC LIMIT 1) AS t ON TRUE
+        LOOP
+            CONTINUE WHEN NOT bar.known AND bar.usable AND (bar.bucket IS NULL OR has_aggregate AND bar.bucket < lower_bound);
+            CONTINUE WHEN NOT bar.known AND (NOT bar.usable OR NOT has_aggregate) AND NOT CASE
+                WHEN has_aggregate THEN EXISTS (SELECT FROM trading.bars_by_width(bar.name, width, lower_bound, cutoff) AS b
+                                                WHERE b.close IS NOT NULL)
+                ELSE EXISTS (SELECT FROM trading.stock_prices AS r
+                             WHERE r.symbol = bar.name AND r.timestamp >= lower_bound - INTERVAL '1 day' AND r.timestamp < cutoff) END;
+            IF NOT bar.usable THEN
+                seen := seen || bar.name;
+                CONTINUE;
+            END IF;
+            CONTINUE WHEN bar.bucket IS NULL;
+            symbol := bar.symbol;
+            "timestamp" := bar.bucket;
+            close := bar.close;
+            change := bar.change;
+            change_percent := bar.change_percent;
+            rsi14 := bar.rsi14;
+            sma20 := bar.sma20;
+            sma50 := bar.sma50;
+            percent_b := bar.percent_b;
+            bandwidth := bar.bandwidth;
+            atr14 := bar.atr14;
+            volume := bar.volume;
+            relative_volume := bar.relative_volume;
+            RETURN NEXT;
+        END LOOP;
+        IF cardinality(seen) = 0 THEN
             RETURN;
         END IF;
-        universe := pending;
+        pending := seen;
+        universe := seen;
     END IF;
     lookback := width * needed;
     LOOP
