@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS trading.screen_state_widths (
 -- first bar; NULL: no state for the symbol). changed_from: the earliest stock_prices timestamp of the symbol written
 -- (inserted, updated or deleted) since the refresh, when it was before watched_to; change_version tells a refresh
 -- whether the change it consumed is still the newest one. read_from: the first bar the refresh read (its warm-up).
+-- newest_bucket and the columns after it: a copy of the symbol's newest screen_states row (a screen as of now reads
+-- only this table).
 CREATE TABLE IF NOT EXISTS trading.screen_state_symbols (
     width INTERVAL NOT NULL,
     symbol TEXT NOT NULL,
@@ -26,6 +28,18 @@ CREATE TABLE IF NOT EXISTS trading.screen_state_symbols (
     read_from TIMESTAMPTZ,
     changed_from TIMESTAMPTZ,
     change_version BIGINT NOT NULL DEFAULT 0,
+    newest_bucket TIMESTAMPTZ,
+    close NUMERIC,
+    change NUMERIC,
+    change_percent DOUBLE PRECISION,
+    rsi14 DOUBLE PRECISION,
+    sma20 DOUBLE PRECISION,
+    sma50 DOUBLE PRECISION,
+    percent_b DOUBLE PRECISION,
+    bandwidth DOUBLE PRECISION,
+    atr14 DOUBLE PRECISION,
+    volume BIGINT,
+    relative_volume DOUBLE PRECISION,
     PRIMARY KEY (width, symbol)
 );
 

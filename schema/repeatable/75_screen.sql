@@ -136,9 +136,16 @@ BEGIN
                         SELECT s.symbol, FALSE FROM trading.screen_state_symbols AS s WHERE s.width = width AND p_symbols IS NULL) AS u
                   GROUP BY u.name) AS c
             LEFT JOIN trading.screen_state_symbols AS s ON s.width = width AND s.symbol = c.name
-            LEFT JOIN LATERAL (SELECT t.* FROM trading.screen_states AS t
-                               WHERE t.width = width AND t.symbol = c.name AND t.bucket < cutoff
-                               ORDER BY t.bucket DESC LIMIT 1) AS t ON TRUE
+            -- The symbol's newest row is copied into screen_state_symbols: a screen after it reads no other row.
+            LEFT JOIN LATERAL (SELECT s.symbol, s.newest_bucket AS bucket, s.close, s.change, s.change_percent, s.rsi14,
+                                      s.sma20, s.sma50, s.percent_b, s.bandwidth, s.atr14, s.volume, s.relative_volume
+                               WHERE s.newest_bucket < cutoff
+                               UNION ALL
+                               (SELECT t.symbol, t.bucket, t.close, t.change, t.change_percent, t.rsi14, t.sma20, t.sma50,
+                                       t.percent_b, t.bandwidth, t.atr14, t.volume, t.relative_volume
+                                FROM trading.screen_states AS t
+                                WHERE NOT s.newest_bucket < cutoff AND t.width = width AND t.symbol = c.name AND t.bucket < cutoff
+                                ORDER BY t.bucket DESC LIMIT 1)) AS t ON TRUE
         LOOP
             CONTINUE WHEN NOT bar.known AND bar.usable AND (bar.bucket IS NULL OR has_aggregate AND bar.bucket < lower_bound);
             CONTINUE WHEN NOT bar.known AND (NOT bar.usable OR NOT has_aggregate) AND NOT CASE

@@ -159,8 +159,18 @@ DECLARE
     ranges DOUBLE PRECISION[];
     covered TIMESTAMPTZ;
     oldest_kept TIMESTAMPTZ;
+    read_to TIMESTAMPTZ;
 BEGIN
-    SELECT * INTO bars FROM trading.screen_state_bars(p_symbol, p_width, COALESCE(p_from, p_to), p_to,
+    IF p_from IS NULL THEN
+        -- From scratch: the warm-up and the kept bars are read back from the bucket after the newest raw row (an
+        -- index probe; the horizon when there is none), not from the horizon, which may be far after the data.
+        SELECT time_bucket(p_width, r.timestamp, CASE WHEN p_width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END)
+               + CASE WHEN p_width >= INTERVAL '1 day' THEN INTERVAL '26 hours' ELSE p_width END
+        INTO read_to
+        FROM trading.stock_prices AS r WHERE r.symbol = p_symbol AND r.timestamp < p_to ORDER BY r.timestamp DESC LIMIT 1;
+        read_to := LEAST(COALESCE(read_to, p_to), p_to);
+    END IF;
+    SELECT * INTO bars FROM trading.screen_state_bars(p_symbol, p_width, COALESCE(p_from, read_to), p_to,
                                                       warmup + CASE WHEN p_from IS NULL THEN p_keep_bars ELSE 0 END);
     total := COALESCE(array_length(bars.buckets, 1), 0);
     IF total = 0 OR EXISTS (SELECT FROM unnest(bars.highs, bars.lows) AS r(high, low) WHERE r.high IS NULL OR r.low IS NULL) THEN
@@ -168,7 +178,7 @@ BEGIN
         DELETE FROM trading.screen_states AS s WHERE s.width = p_width AND s.symbol = p_symbol;
         INSERT INTO trading.screen_state_symbols AS s (width, symbol, covered_from, read_from)
         VALUES (p_width, p_symbol, CASE WHEN total = 0 THEN '-infinity'::TIMESTAMPTZ END, NULL)
-        ON CONFLICT (width, symbol) DO UPDATE SET covered_from = excluded.covered_from, read_from = NULL;
+        ON CONFLICT (width, symbol) DO UPDATE SET covered_from = excluded.covered_from, read_from = NULL, newest_bucket = NULL;
         RETURN;
     END IF;
     -- Wilder's averages of gains, losses and true ranges, seeded with the simple average of the first 14.
@@ -250,8 +260,12 @@ BEGIN
         SET covered_from = CASE WHEN p_from IS NULL OR s.covered_from IS NULL THEN excluded.covered_from ELSE s.covered_from END,
             read_from = LEAST(s.read_from, excluded.read_from);
     UPDATE trading.screen_state_symbols AS s
-    SET covered_from = GREATEST(s.covered_from, oldest_kept)
-    WHERE s.width = p_width AND s.symbol = p_symbol AND oldest_kept IS NOT NULL;
+    SET covered_from = CASE WHEN oldest_kept IS NULL THEN s.covered_from ELSE GREATEST(s.covered_from, oldest_kept) END,
+        (newest_bucket, close, change, change_percent, rsi14, sma20, sma50, percent_b, bandwidth, atr14, volume, relative_volume) =
+        (SELECT t.bucket, t.close, t.change, t.change_percent, t.rsi14, t.sma20, t.sma50, t.percent_b, t.bandwidth, t.atr14,
+                t.volume, t.relative_volume
+         FROM trading.screen_states AS t WHERE t.width = p_width AND t.symbol = p_symbol ORDER BY t.bucket DESC LIMIT 1)
+    WHERE s.width = p_width AND s.symbol = p_symbol;
 END
 $$;
 

@@ -235,8 +235,8 @@ public sealed class ScreenTests(TimescaleServerFixture server) : QueryTest(serve
         Assert.Empty(await CompareAsync("LONG", "5m", old["LONG"], At("2026-03-08T10:03:00Z")));
 
         await ExecuteAsync("CALL trading.refresh_screen_state()");
-        Assert.Equal(rows["LONG"].Rsi14, await StateRsiAsync("LONG", "5m", At("2026-03-10T16:05:00Z")));
-        Assert.Equal(rows["LATE"].Rsi14, await StateRsiAsync("LATE", "5m", At("2026-03-10T15:55:00Z")));
+        Assert.Equal(rows["LONG"].Rsi14 ?? 0, await StateRsiAsync("LONG", "5m", At("2026-03-10T16:05:00Z")) ?? -1, Tolerance);
+        Assert.Equal(rows["LATE"].Rsi14 ?? 0, await StateRsiAsync("LATE", "5m", At("2026-03-10T15:55:00Z")) ?? -1, Tolerance);
     }
 
     [Theory]
