@@ -147,12 +147,21 @@ BEGIN
                                 WHERE NOT s.newest_bucket < cutoff AND t.width = width AND t.symbol = c.name AND t.bucket < cutoff
                                 ORDER BY t.bucket DESC LIMIT 1)) AS t ON TRUE
         LOOP
-            CONTINUE WHEN NOT bar.known AND bar.usable AND (bar.bucket IS NULL OR has_aggregate AND bar.bucket < lower_bound);
-            CONTINUE WHEN NOT bar.known AND (NOT bar.usable OR NOT has_aggregate) AND NOT CASE
-                WHEN has_aggregate THEN EXISTS (SELECT FROM trading.bars_by_width(bar.name, width, lower_bound, cutoff) AS b
-                                                WHERE b.close IS NOT NULL)
-                ELSE EXISTS (SELECT FROM trading.stock_prices AS r
-                             WHERE r.symbol = bar.name AND r.timestamp >= lower_bound - INTERVAL '1 day' AND r.timestamp < cutoff) END;
+            -- Plain conditions first: a probe is a query planned on every call, which only these symbols need.
+            IF NOT bar.known THEN
+                IF bar.usable AND has_aggregate THEN
+                    CONTINUE WHEN bar.bucket IS NULL OR bar.bucket < lower_bound;
+                ELSIF bar.usable AND bar.bucket IS NULL THEN
+                    CONTINUE;
+                ELSIF has_aggregate THEN
+                    CONTINUE WHEN NOT EXISTS (SELECT FROM trading.bars_by_width(bar.name, width, lower_bound, cutoff) AS b
+                                              WHERE b.close IS NOT NULL);
+                ELSE
+                    CONTINUE WHEN NOT EXISTS (SELECT FROM trading.stock_prices AS r
+                                              WHERE r.symbol = bar.name AND r.timestamp >= lower_bound - INTERVAL '1 day'
+                                                AND r.timestamp < cutoff);
+                END IF;
+            END IF;
             IF NOT bar.usable THEN
                 seen := seen || bar.name;
                 CONTINUE;
