@@ -111,17 +111,28 @@ internal static class LiveBenchmarks
     }
 
     /// <summary>
-    /// Drops or creates the insert trigger of stock_prices as schema/repeatable/85_live_notify.sql does (TimescaleDB
-    /// before 2.27 refuses ALTER TABLE ... DISABLE TRIGGER on a hypertable).
+    /// Drops or creates the insert triggers of stock_prices as schema/repeatable/85_live_notify.sql and
+    /// 76_screen_state.sql do (TimescaleDB before 2.27 refuses ALTER TABLE ... DISABLE TRIGGER on a hypertable). The
+    /// screen state is on (a refreshed 5-minute width watched up to the first row), so each append pays the state
+    /// trigger's lock, lookup and earliest-timestamp scan, as appends after a refresh do.
     /// </summary>
     private static async Task SetTriggersAsync(BenchmarkDatabase db, bool enabled)
     {
         await db.ExecuteAsync("DROP TRIGGER IF EXISTS live_notify_insert ON trading.stock_prices");
+        await db.ExecuteAsync("DROP TRIGGER IF EXISTS screen_state_insert ON trading.stock_prices");
+        await db.ExecuteAsync($"""
+            INSERT INTO trading.screen_state_widths (width, watched_to) VALUES ('5 minutes', '{Bars.Start}')
+            ON CONFLICT (width) DO UPDATE SET watched_to = excluded.watched_to
+            """);
         if (enabled)
         {
             await db.ExecuteAsync("""
                 CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.stock_prices
                     REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify()
+                """);
+            await db.ExecuteAsync("""
+                CREATE TRIGGER screen_state_insert AFTER INSERT ON trading.stock_prices
+                    REFERENCING NEW TABLE AS screen_new_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_changes()
                 """);
         }
     }

@@ -1,6 +1,7 @@
 -- trading.refresh_aggregates(window_start, window_end, aggregates): refreshes the continuous aggregates (all, or
 -- those named) over every bucket the window touches (NULL: from the oldest or to the newest raw row; day buckets
--- follow the exchange's days), each level after the one it reads, and reports each one done as an INFO message.
+-- follow the exchange's days), each level after the one it reads, and reports each one done as an INFO message; then
+-- the screen state of the widths refreshed before (trading.refresh_screen_state()).
 -- Call it outside a transaction block:
 --   CALL trading.refresh_aggregates(NULL, NULL);
 -- A level refreshed while the level it reads lags re-aggregates, in every refresh step, every raw row above the
@@ -59,5 +60,10 @@ BEGIN
         -- invalidations this refresh just logged.
         COMMIT;
     END LOOP;
+    -- The screen state of the widths refreshed before (76_screen_state.sql), from the levels just refreshed.
+    IF (aggregates IS NULL OR aggregates && ARRAY['stock_prices_1m', 'stock_prices_5m', 'stock_prices_1h', 'stock_prices_1d'])
+       AND EXISTS (SELECT FROM trading.screen_state_widths) THEN
+        CALL trading.refresh_screen_state();
+    END IF;
 END
 $$;

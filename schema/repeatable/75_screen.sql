@@ -82,6 +82,7 @@ RETURNS TABLE (symbol TEXT, "timestamp" TIMESTAMPTZ, close NUMERIC, change NUMER
                rsi14 DOUBLE PRECISION, sma20 DOUBLE PRECISION, sma50 DOUBLE PRECISION, percent_b DOUBLE PRECISION,
                bandwidth DOUBLE PRECISION, atr14 DOUBLE PRECISION, volume BIGINT, relative_volume DOUBLE PRECISION)
 LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_variable
 DECLARE
     width CONSTANT INTERVAL := trading.parse_bar_interval(p_interval);
     -- The warm-up of calculate_rsi and calculate_atr for period 14, plus the bar itself.
@@ -97,6 +98,8 @@ DECLARE
     short_bars BIGINT;
     passes INTEGER := 0;
     bar RECORD;
+    state_horizon TIMESTAMPTZ;
+    state_discovered_from TIMESTAMPTZ;
 BEGIN
     IF p_as_of IS NULL OR NOT isfinite(p_as_of) THEN
         RAISE EXCEPTION 'p_as_of must be a finite instant, got %', COALESCE(p_as_of::TEXT, 'NULL')
@@ -109,6 +112,81 @@ BEGIN
         universe := pending;
     ELSE
         SELECT COALESCE(array_agg(l.symbol::TEXT), '{}') INTO universe FROM trading.latest_stock_prices AS l;
+    END IF;
+    -- The symbols whose state (76_screen_state.sql) holds their last bar before cutoff, where nothing written since
+    -- the state's refresh can have changed it, come from the state; the others go on to the computation below.
+    SELECT w.horizon, w.discovered_from INTO state_horizon, state_discovered_from
+    FROM trading.screen_state_widths AS w WHERE w.width = width;
+    IF cutoff <= state_horizon
+       AND (p_symbols IS NOT NULL OR cutoff - width * needed - INTERVAL '1 day' >= state_discovered_from) THEN
+        -- Without p_symbols, the symbols the computation finds: those the latest prices know, and those with a bar
+        -- in its first range (388 bar widths before cutoff; for other widths, raw rows from a day earlier).
+        lower_bound := cutoff - width * needed;
+        seen := '{}';
+        FOR bar IN
+            SELECT c.name, c.known, s.covered_from IS NOT NULL
+                   AND (s.changed_from IS NULL
+                        OR cutoff <= time_bucket(width, s.changed_from,
+                                                 CASE WHEN width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END))
+                   AND (s.covered_from = '-infinity' OR t.bucket IS NOT NULL) AS usable,
+                   t.*
+            FROM (SELECT u.name, bool_or(u.known) AS known
+                  FROM (SELECT l.name, TRUE AS known FROM unnest(universe) AS l(name)
+                        UNION ALL
+                        SELECT s.symbol, FALSE FROM trading.screen_state_symbols AS s WHERE s.width = width AND p_symbols IS NULL) AS u
+                  GROUP BY u.name) AS c
+            LEFT JOIN trading.screen_state_symbols AS s ON s.width = width AND s.symbol = c.name
+            -- The symbol's newest row is copied into screen_state_symbols: a screen after it reads no other row.
+            LEFT JOIN LATERAL (SELECT s.symbol, s.newest_bucket AS bucket, s.close, s.change, s.change_percent, s.rsi14,
+                                      s.sma20, s.sma50, s.percent_b, s.bandwidth, s.atr14, s.volume, s.relative_volume
+                               WHERE s.newest_bucket < cutoff
+                               UNION ALL
+                               (SELECT t.symbol, t.bucket, t.close, t.change, t.change_percent, t.rsi14, t.sma20, t.sma50,
+                                       t.percent_b, t.bandwidth, t.atr14, t.volume, t.relative_volume
+                                FROM trading.screen_states AS t
+                                WHERE NOT s.newest_bucket < cutoff AND t.width = width AND t.symbol = c.name AND t.bucket < cutoff
+                                ORDER BY t.bucket DESC LIMIT 1)) AS t ON TRUE
+        LOOP
+            -- Plain conditions first: a probe is a query planned on every call, which only these symbols need.
+            IF NOT bar.known THEN
+                IF bar.usable AND has_aggregate THEN
+                    CONTINUE WHEN bar.bucket IS NULL OR bar.bucket < lower_bound;
+                ELSIF bar.usable AND bar.bucket IS NULL THEN
+                    CONTINUE;
+                ELSIF has_aggregate THEN
+                    CONTINUE WHEN NOT EXISTS (SELECT FROM trading.bars_by_width(bar.name, width, lower_bound, cutoff) AS b
+                                              WHERE b.close IS NOT NULL);
+                ELSE
+                    CONTINUE WHEN NOT EXISTS (SELECT FROM trading.stock_prices AS r
+                                              WHERE r.symbol = bar.name AND r.timestamp >= lower_bound - INTERVAL '1 day'
+                                                AND r.timestamp < cutoff);
+                END IF;
+            END IF;
+            IF NOT bar.usable THEN
+                seen := seen || bar.name;
+                CONTINUE;
+            END IF;
+            CONTINUE WHEN bar.bucket IS NULL;
+            symbol := bar.symbol;
+            "timestamp" := bar.bucket;
+            close := bar.close;
+            change := bar.change;
+            change_percent := bar.change_percent;
+            rsi14 := bar.rsi14;
+            sma20 := bar.sma20;
+            sma50 := bar.sma50;
+            percent_b := bar.percent_b;
+            bandwidth := bar.bandwidth;
+            atr14 := bar.atr14;
+            volume := bar.volume;
+            relative_volume := bar.relative_volume;
+            RETURN NEXT;
+        END LOOP;
+        IF cardinality(seen) = 0 THEN
+            RETURN;
+        END IF;
+        pending := seen;
+        universe := seen;
     END IF;
     lookback := width * needed;
     LOOP

@@ -150,6 +150,96 @@ public sealed class ScreenTests(TimescaleServerFixture server) : QueryTest(serve
     }
 
     [Theory]
+    [InlineData("5 minutes")]
+    [InlineData("15m")]
+    public async Task The_screen_state_gives_the_functions_values_before_and_after_late_corrections(string interval)
+    {
+        await ExecuteAsync($"CALL trading.refresh_screen_state(ARRAY['{interval}'])");
+        var fresh = await ScreenAsync($"SELECT * FROM trading.screen('{interval}', '2026-03-10 16:03:00+00', '{{{string.Join(',', Symbols)}}}')");
+
+        // LONG's row is its state row (computed by the refresh); NORANGE has no state where one of its bars lacks a
+        // range (5 minutes; its 15-minute bar takes the range of the other rows).
+        Assert.Equal(fresh["LONG"].Rsi14, await StateRsiAsync("LONG", interval, fresh["LONG"].Timestamp));
+        Assert.Equal(interval == "15m", await StateRsiAsync("NORANGE", interval, fresh["NORANGE"].Timestamp) is not null);
+        await AssertEqualToFunctionsAsync(fresh, interval);
+
+        // Late corrections of old bars: a row written into LONG's past, an update of SHORT, a delete in GAPPY.
+        await ExecuteAsync("""
+            INSERT INTO trading.stock_prices (symbol, timestamp, high_price, low_price, close_price, volume)
+                VALUES ('LONG', '2026-03-10 13:01:30+00', 90, 10, 75.5, 7000);
+            UPDATE trading.stock_prices SET close_price = close_price + 3.25 WHERE symbol = 'SHORT' AND timestamp = '2026-03-10 14:00:00+00';
+            DELETE FROM trading.stock_prices WHERE symbol = 'GAPPY' AND timestamp = '2026-03-10 15:00:00+00';
+            """);
+        Assert.Equal(["GAPPY", "LONG", "SHORT"], await ChangedSymbolsAsync(interval));
+        if (Edition == TimescaleEdition.Community)
+        {
+            // As a refresh job would: the aggregates change, the state does not.
+            await ExecuteAsync("CALL refresh_continuous_aggregate('trading.stock_prices_1m', NULL, NULL)");
+            await ExecuteAsync("CALL refresh_continuous_aggregate('trading.stock_prices_5m', NULL, NULL)");
+        }
+
+        var corrected = await ScreenAsync($"SELECT * FROM trading.screen('{interval}', '2026-03-10 16:03:00+00', '{{{string.Join(',', Symbols)}}}')");
+        Assert.NotEqual(fresh["LONG"].Rsi14, corrected["LONG"].Rsi14);
+        Assert.NotEqual(fresh["SHORT"].Rsi14, corrected["SHORT"].Rsi14);
+        Assert.NotEqual(fresh["GAPPY"].Atr14, corrected["GAPPY"].Atr14);
+        Assert.Equal(fresh["TINY"], corrected["TINY"]);
+        await AssertEqualToFunctionsAsync(corrected, interval);
+
+        // The next refresh recomputes the changed symbols from their change and consumes the changes.
+        await ExecuteAsync("CALL trading.refresh_screen_state()");
+        var refreshed = await ScreenAsync($"SELECT * FROM trading.screen('{interval}', '2026-03-10 16:03:00+00', '{{{string.Join(',', Symbols)}}}')");
+        Assert.Empty(await ChangedSymbolsAsync(interval));
+        Assert.Equal(refreshed["LONG"].Rsi14, await StateRsiAsync("LONG", interval, refreshed["LONG"].Timestamp));
+        Assert.Equal(refreshed["SHORT"].Rsi14, await StateRsiAsync("SHORT", interval, refreshed["SHORT"].Timestamp));
+        await AssertEqualToFunctionsAsync(refreshed, interval);
+        foreach (var symbol in Symbols)
+        {
+            Assert.Equal(corrected[symbol].Timestamp, refreshed[symbol].Timestamp);
+            Assert.Equal(corrected[symbol].Rsi14 ?? 0, refreshed[symbol].Rsi14 ?? 0, Tolerance);
+        }
+    }
+
+    [Fact]
+    public async Task The_screen_state_changes_only_when_refreshed_and_symbols_without_it_are_computed()
+    {
+        await ExecuteAsync("CALL trading.refresh_screen_state(ARRAY['5 minutes'])");
+        var horizon = await ScalarAsync<Instant>("SELECT horizon FROM trading.screen_state_widths WHERE width = trading.parse_bar_interval($2) AND $1 IS NOT NULL", "5m");
+
+        // New bars after the refresh, a symbol the refresh never saw, and a screen older than LONG's kept state.
+        await ExecuteAsync("""
+            INSERT INTO trading.stock_prices (symbol, timestamp, high_price, low_price, close_price, volume)
+            SELECT 'LATE', TIMESTAMPTZ '2026-03-10 15:55:00+00' - n * INTERVAL '5 minutes', 31 + n % 3, 29 - n % 2, 30 + (n % 7) * 0.1, 100 + n
+            FROM generate_series(0, 59) AS n
+            UNION ALL SELECT 'LONG', '2026-03-10 16:07:00+00', 80, 20, 60.25, 4321;
+            """);
+        if (Edition == TimescaleEdition.Community)
+        {
+            // As a refresh job would, so the aggregate shows the new rows.
+            await ExecuteAsync("CALL refresh_continuous_aggregate('trading.stock_prices_1m', NULL, NULL)");
+            await ExecuteAsync("CALL refresh_continuous_aggregate('trading.stock_prices_5m', NULL, NULL)");
+        }
+
+        var rows = await ScreenAsync("SELECT * FROM trading.screen('5m', '2026-03-10 16:13:00+00', '{LONG,LATE,SHORT}')");
+        var old = await ScreenAsync("SELECT * FROM trading.screen('5m', '2026-03-08 10:03:00+00', '{LONG}')");
+
+        // No job or trigger moved the state: the horizon and LONG's newest state row are those of the refresh.
+        Assert.Equal(horizon, await ScalarAsync<Instant>("SELECT horizon FROM trading.screen_state_widths WHERE width = trading.parse_bar_interval($2) AND $1 IS NOT NULL", "5m"));
+        Assert.Null(await StateRsiAsync("LONG", "5m", At("2026-03-10T16:05:00Z")));
+        Assert.Null(await StateRsiAsync("LATE", "5m", At("2026-03-10T15:55:00Z")));
+        Assert.Equal(At("2026-03-10T16:05:00Z"), rows["LONG"].Timestamp);
+        Assert.Equal(60.25m, rows["LONG"].Close);
+        Assert.Equal(At("2026-03-10T15:55:00Z"), rows["LATE"].Timestamp);
+        Assert.Empty(await CompareAsync("LONG", "5m", rows["LONG"], At("2026-03-10T16:13:00Z")));
+        Assert.Empty(await CompareAsync("LATE", "5m", rows["LATE"], At("2026-03-10T16:13:00Z")));
+        Assert.Empty(await CompareAsync("SHORT", "5m", rows["SHORT"], At("2026-03-10T16:13:00Z")));
+        Assert.Empty(await CompareAsync("LONG", "5m", old["LONG"], At("2026-03-08T10:03:00Z")));
+
+        await ExecuteAsync("CALL trading.refresh_screen_state()");
+        Assert.Equal(rows["LONG"].Rsi14 ?? 0, await StateRsiAsync("LONG", "5m", At("2026-03-10T16:05:00Z")) ?? -1, Tolerance);
+        Assert.Equal(rows["LATE"].Rsi14 ?? 0, await StateRsiAsync("LATE", "5m", At("2026-03-10T15:55:00Z")) ?? -1, Tolerance);
+    }
+
+    [Theory]
     [InlineData("SELECT * FROM trading.screen('banana')", "p_interval 'banana' is not an interval")]
     [InlineData("SELECT * FROM trading.screen('5m', NULL)", "p_as_of must be a finite instant, got NULL")]
     [InlineData("SELECT * FROM trading.screen('5m', 'infinity')", "p_as_of must be a finite instant, got infinity")]
@@ -177,12 +267,49 @@ public sealed class ScreenTests(TimescaleServerFixture server) : QueryTest(serve
         return rows;
     }
 
-    // The expected row from the single-symbol functions and trading.bars, for the bar the screen names; the last
-    // complete bar is checked against trading.bars too.
-    private async Task<List<string>> CompareAsync(string symbol, string interval, ScreenRow row)
+    private async Task AssertEqualToFunctionsAsync(Dictionary<string, ScreenRow> rows, string interval)
     {
         var problems = new List<string>();
-        var cutoff = await ScalarAsync<Instant>("SELECT time_bucket(trading.parse_bar_interval($2), $1::timestamptz)", interval);
+        foreach (var symbol in Symbols)
+        {
+            problems.AddRange(await CompareAsync(symbol, interval, rows[symbol]));
+        }
+
+        Assert.True(problems.Count == 0, string.Join('\n', problems));
+    }
+
+    // The RSI of a symbol's state row for one bar (NULL when the state has no row for it).
+    private async Task<double?> StateRsiAsync(string symbol, string interval, Instant bar)
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT rsi14 FROM trading.screen_states WHERE width = trading.parse_bar_interval($2) AND symbol = $1 AND bucket = $3");
+        command.Parameters.AddWithValue(symbol);
+        command.Parameters.AddWithValue(interval);
+        command.Parameters.AddWithValue(bar);
+        return await command.ExecuteScalarAsync(Ct) is double value ? value : null;
+    }
+
+    private async Task<List<string>> ChangedSymbolsAsync(string interval)
+    {
+        await using var command = DataSource.CreateCommand(
+            "SELECT symbol FROM trading.screen_state_symbols WHERE width = trading.parse_bar_interval($1) AND changed_from IS NOT NULL ORDER BY symbol");
+        command.Parameters.AddWithValue(interval);
+        var symbols = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            symbols.Add(reader.GetString(0));
+        }
+
+        return symbols;
+    }
+
+    // The expected row from the single-symbol functions and trading.bars, for the bar the screen names; the last
+    // complete bar is checked against trading.bars too.
+    private async Task<List<string>> CompareAsync(string symbol, string interval, ScreenRow row, Instant? asOf = null)
+    {
+        var problems = new List<string>();
+        var cutoff = await ScalarAsync<Instant>("SELECT time_bucket(trading.parse_bar_interval($2), $1::timestamptz)", interval, asOf);
         var bars = new List<(Instant Bucket, decimal Close, long Volume)>();
         await using (var command = DataSource.CreateCommand("SELECT bucket, close, volume FROM trading.bars($1, $2, NULL, $3) ORDER BY bucket"))
         {
@@ -246,10 +373,10 @@ public sealed class ScreenTests(TimescaleServerFixture server) : QueryTest(serve
         return await command.ExecuteScalarAsync(Ct) is double value ? value : null;
     }
 
-    private async Task<T> ScalarAsync<T>(string sql, string interval)
+    private async Task<T> ScalarAsync<T>(string sql, string interval, Instant? asOf = null)
     {
         await using var command = DataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue(AsOf);
+        command.Parameters.AddWithValue(asOf ?? AsOf);
         command.Parameters.AddWithValue(interval);
         return (T)(await command.ExecuteScalarAsync(Ct))!;
     }

@@ -32,7 +32,7 @@ public sealed partial class TradingBackups
         await ExecuteAsync(connection, "SET TRANSACTION READ ONLY", cancellationToken).ConfigureAwait(false);
         var createdAt = Instant.FromDateTimeUtc(DateTime.SpecifyKind((DateTime)(await ScalarAsync(connection, "SELECT now()", cancellationToken).ConfigureAwait(false))!, DateTimeKind.Utc));
         var present = (await TradingTablesAsync(connection, cancellationToken).ConfigureAwait(false)).Select(t => t.Table).ToList();
-        var foreign = present.Where(t => !PortableArchive.Tables.Contains(t) && !PortableArchive.CarriedOtherwise.Contains(t)).ToList();
+        var foreign = present.Where(t => !PortableArchive.Tables.Contains(t) && !PortableArchive.CarriedOtherwise.Contains(t) && !PortableArchive.Derived.Contains(t)).ToList();
         if (foreign.Count > 0)
         {
             throw new TradingBackupException(

@@ -49,6 +49,12 @@ internal static partial class PortableArchive
     /// <summary>The tables of the trading schema that a portable backup carries another way.</summary>
     public static IReadOnlyList<string> CarriedOtherwise { get; } = ["settings", "schema_migrations"];
 
+    /// <summary>
+    /// The tables of the trading schema derived from the others, left out of a portable backup: the screen state, which
+    /// the screen ignores until <c>trading.refresh_screen_state</c> computes it again from the restored rows.
+    /// </summary>
+    public static IReadOnlyList<string> Derived { get; } = ["screen_state_widths", "screen_state_symbols", "screen_states"];
+
     public static string PartName(string table, int part) => $"tables/{table}/{part:D6}.pgcopy";
 
     public static JsonObject ToJson(PortableHeader header) => new()
