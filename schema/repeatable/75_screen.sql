@@ -1,6 +1,6 @@
 -- Screens across symbols (docs/queries.md#screens): trading.screen(interval, as_of, symbols) returns one row per
 -- symbol for its last complete bar of the interval, with the indicators a scanner filters on. The bars are those of
--- trading.bars_by_width (70_indicators.sql), so every value equals the single-symbol function for the same bar:
+-- trading.bars_by_width (69_bars_by_width.sql), so every value equals the single-symbol function for the same bar:
 -- calculate_rsi(symbol, 14, ...), calculate_moving_average(20 and 50), calculate_bollinger_bands(20, 2) and
 -- calculate_atr(14). Widths with an aggregate (1 minute, 5 minutes, 1 hour, 1 day) are read from it in one range
 -- scan for all symbols (the materialized continuous aggregate on the community edition); other widths bucket the raw
@@ -21,8 +21,7 @@ RETURNS TABLE (symbol TEXT, "timestamp" TIMESTAMPTZ, close NUMERIC, change NUMER
                used INTEGER, ranges_complete BOOLEAN)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    aggregate CONSTANT TEXT := CASE p_width WHEN INTERVAL '1 minute' THEN 'stock_prices_1m' WHEN INTERVAL '5 minutes' THEN 'stock_prices_5m'
-                                            WHEN INTERVAL '1 hour' THEN 'stock_prices_1h' WHEN INTERVAL '1 day' THEN 'stock_prices_1d' END;
+    aggregate CONSTANT TEXT := trading.bar_aggregate(p_width);
     source TEXT;
 BEGIN
     IF aggregate IS NOT NULL THEN
@@ -87,7 +86,7 @@ DECLARE
     width CONSTANT INTERVAL := trading.parse_bar_interval(p_interval);
     -- The warm-up of calculate_rsi and calculate_atr for period 14, plus the bar itself.
     needed CONSTANT INTEGER := 14 + trading.smoothing_warmup_bars(1.0 / 14) + 1;
-    has_aggregate CONSTANT BOOLEAN := width IN (INTERVAL '1 minute', INTERVAL '5 minutes', INTERVAL '1 hour', INTERVAL '1 day');
+    has_aggregate CONSTANT BOOLEAN := trading.bar_aggregate(width) IS NOT NULL;
     cutoff TIMESTAMPTZ;
     lookback INTERVAL;
     lower_bound TIMESTAMPTZ;
