@@ -15,6 +15,7 @@
 CREATE OR REPLACE FUNCTION trading.screen_state_lock_key()
 RETURNS BIGINT
 LANGUAGE sql IMMUTABLE AS $$ SELECT 7262718235106533001::BIGINT $$;
+SELECT trading.pin_search_path('trading.screen_state_lock_key()');
 
 CREATE OR REPLACE FUNCTION trading.screen_state_record_changes()
 RETURNS trigger
