@@ -10,7 +10,7 @@
 #                      TimescaleDB with TSL (PGlite in Node), since no native community server exists here
 #   ./build.sh pack    write the .nupkg and .snupkg files (Trading.Timescale, .Testing, .Backup, .Export, .Cli, ...) to artifacts/packages
 #   ./build.sh bench   run the quick ingest benchmark (and the CLI import against psql \copy, the refresh, read, export and soak
-#                      parts; --soak-seconds N, 30 by default) and print one JSON object
+#                      parts; --soak-seconds N, 20 by default) and print one JSON object
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -20,7 +20,7 @@ internal static class QuickBenchmark
         var symbols = Option(args, "--symbols", 500);
         var runs = Option(args, "--runs", 3);
         var days = Option(args, "--days", 30);
-        var soakSeconds = Option(args, "--soak-seconds", 30);
+        var soakSeconds = Option(args, "--soak-seconds", 20);
         var total = Stopwatch.StartNew();
 
         await using var db = await BenchmarkDatabase.CreateAsync();
@@ -183,7 +183,7 @@ internal static class QuickBenchmark
         // so fewer calls and a shorter export range keep the run under 10 minutes (both figures are per call or row).
         var materialized = history.ServerInfo.Edition == Schema.TimescaleEdition.Community;
         // The screen without state (every symbol computed from its bars), then after trading.refresh_screen_state (screen.ms).
-        var screenComputed = await ScreenBenchmarks.MeasureAsync(history, symbols, days, Log, calls: materialized ? 3 : 2, warmUps: 1);
+        var screenComputed = await ScreenBenchmarks.MeasureAsync(history, symbols, days, Log, calls: 2, warmUps: 1);
         var stateWatch = System.Diagnostics.Stopwatch.StartNew();
         await history.ExecuteAsync("CALL trading.refresh_screen_state(ARRAY['5 minutes'])");
         var screenStateRefreshSeconds = Math.Round(stateWatch.Elapsed.TotalSeconds, 1);
