@@ -4,6 +4,7 @@ using NodaTime;
 using Npgsql;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Live;
+using Trading.Timescale.Operations;
 using Trading.Timescale.Internal;
 using Trading.Timescale.Positions;
 using Trading.Timescale.Queries;
@@ -64,6 +65,8 @@ public sealed partial class TradingDatabase : IAsyncDisposable, IDisposable
         TransientRetry.Register(dataSource, retry);
         Queries = new TradingQueries(dataSource);
         Live = new TradingLive(dataSource, PrimaryDataSource, LoggerFactory.CreateLogger<TradingLive>());
+        Operations = new TradingOperations(PrimaryDataSource, options);
+        Backups = new TradingBackups(dataSource);
     }
 
     /// <summary>The Npgsql data source, with NodaTime type mapping when the library built it.</summary>

@@ -5,8 +5,6 @@ namespace Trading.Timescale;
 /// <content>The Operations capability.</content>
 public sealed partial class TradingDatabase
 {
-    private TradingOperations? _operations;
-
     /// <summary>Operations: statistics, maintenance (retention, compression, aggregate refresh), data quality checks and roles.</summary>
-    public TradingOperations Operations => _operations ??= new TradingOperations(PrimaryDataSource, Options);
+    public TradingOperations Operations { get; }
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Trading.Timescale.Ingest;
 using Trading.Timescale.Operations;
@@ -23,6 +24,18 @@ public class CapabilityRegistrationTests
         Assert.Same(database.Queries, provider.GetRequiredService<TradingQueries>());
         Assert.Same(database.Operations, provider.GetRequiredService<TradingOperations>());
         Assert.Same(database.Backups, provider.GetRequiredService<TradingBackups>());
+    }
+
+    [Fact]
+    public void The_database_builds_every_capability_the_same_way_when_it_is_created()
+    {
+        var capabilities = typeof(TradingDatabase).GetProperties()
+            .Where(p => p.PropertyType.Name.StartsWith("Trading", StringComparison.Ordinal) && p.PropertyType != typeof(TradingTimescaleOptions))
+            .ToList();
+
+        Assert.Equal(["Backups", "Ingest", "Live", "Operations", "Positions", "Queries", "Schema"], capabilities.Select(p => p.Name).Order());
+        // Get-only properties assigned in the constructor: no capability is created lazily on first use.
+        Assert.All(capabilities, p => Assert.NotNull(typeof(TradingDatabase).GetField($"<{p.Name}>k__BackingField", BindingFlags.Instance | BindingFlags.NonPublic)));
     }
 
     [Fact]
