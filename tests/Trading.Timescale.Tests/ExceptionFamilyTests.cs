@@ -56,7 +56,9 @@ public class ExceptionFamilyTests
     [InlineData("Positions")]
     [InlineData("Records")]
     [InlineData("Live")]
-    public void Only_the_error_translator_reads_a_server_error_code_for_queries_ingest_and_positions(string capability)
+    [InlineData("Operations")]
+    [InlineData("DependencyInjection")]
+    public void Only_the_error_translator_reads_a_server_error_code(string capability)
     {
         var folder = Path.Combine(Repository.Root, "src", "Trading.Timescale", capability);
         var files = Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories);

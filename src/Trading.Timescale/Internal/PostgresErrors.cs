@@ -33,6 +33,36 @@ internal static class PostgresErrors
     /// <summary>A value beyond its column's numeric range (the unrealized P&amp;L a trade writes at the position's mark).</summary>
     public static bool IsNumericOverflow(PostgresException error) => error.SqlState == PostgresErrorCodes.NumericValueOutOfRange;
 
+    /// <summary>The role lacks a privilege (42501): a step that needs an administrator, or a table it may not lock.</summary>
+    public static bool IsPermissionDenied(PostgresException error) => error.SqlState == PostgresErrorCodes.InsufficientPrivilege;
+
+    /// <summary>The relation does not exist (42P01), for example a chunk a job dropped in the meantime.</summary>
+    public static bool IsUndefinedTable(PostgresException error) => error.SqlState == PostgresErrorCodes.UndefinedTable;
+
+    /// <summary>The object exists already (42710), for example a chunk a job compressed first.</summary>
+    public static bool IsDuplicateObject(PostgresException error) => error.SqlState == PostgresErrorCodes.DuplicateObject;
+
+    /// <summary>A deadlock (40P01).</summary>
+    public static bool IsDeadlock(PostgresException error) => error.SqlState == PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>A lock was not granted at once (55P03, <c>NOWAIT</c> or <c>lock_timeout</c>).</summary>
+    public static bool IsLockNotAvailable(PostgresException error) => error.SqlState == PostgresErrorCodes.LockNotAvailable;
+
+    /// <summary>A conflict with another transaction that running the step again resolves: deadlock, lock not available or
+    /// serialization failure.</summary>
+    public static bool IsLockConflict(PostgresException error) =>
+        error.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure;
+
+    /// <summary>The object is in use (55006), for example a database other sessions are connected to.</summary>
+    public static bool IsObjectInUse(PostgresException error) => error.SqlState == PostgresErrorCodes.ObjectInUse;
+
+    /// <summary>The object is not in the state the call needs (55000), for example statistics of a table never analyzed.</summary>
+    public static bool IsNotInPrerequisiteState(PostgresException error) => error.SqlState == PostgresErrorCodes.ObjectNotInPrerequisiteState;
+
+    /// <summary>The server is starting or shutting down (57P03, 57P01): it will take connections again.</summary>
+    public static bool IsServerStartingOrStopping(PostgresException error) =>
+        error.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown;
+
     /// <summary>A gap-filled bar query on a server without <c>time_bucket_gapfill</c> (the apache edition); else <see langword="null"/>.</summary>
     public static TradingQueryException? ToGapFillUnavailable(PostgresException error) =>
         error.SqlState == PostgresErrorCodes.FeatureNotSupported

@@ -4,6 +4,7 @@ using Trading.Timescale.Schema;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
 using Trading.Timescale.ScaleOut.Internal;
 using static Trading.Timescale.Internal.TimescaleCatalogReader;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -249,7 +250,7 @@ public sealed partial class TradingOperations
                 .ConfigureAwait(false);
             return true;
         }
-        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException ex) when (PostgresErrors.IsDuplicateObject(ex) || PostgresErrors.IsUndefinedTable(ex))
         {
             return false;
         }
@@ -272,7 +273,7 @@ public sealed partial class TradingOperations
                 await step().ConfigureAwait(false);
                 return;
             }
-            catch (PostgresException ex) when ((IsJobConflict(ex) || (retryUndefinedTable && ex.SqlState == PostgresErrorCodes.UndefinedTable))
+            catch (PostgresException ex) when ((IsJobConflict(ex) || (retryUndefinedTable && PostgresErrors.IsUndefinedTable(ex)))
                                                && attempt < JobConflictAttempts)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt + Random.Shared.Next(100)), cancellationToken).ConfigureAwait(false);
@@ -282,6 +283,5 @@ public sealed partial class TradingOperations
 
     private const int JobConflictAttempts = 10;
 
-    private static bool IsJobConflict(PostgresException ex) => ex.SqlState is PostgresErrorCodes.DeadlockDetected
-        or PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.SerializationFailure;
+    private static bool IsJobConflict(PostgresException ex) => PostgresErrors.IsLockConflict(ex);
 }

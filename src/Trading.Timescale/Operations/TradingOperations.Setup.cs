@@ -2,6 +2,7 @@ using Npgsql;
 using Trading.Timescale.Operations.Internal;
 using static Trading.Timescale.Internal.PgIdentifier;
 using static Trading.Timescale.Operations.Internal.OperationsSql;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.Operations;
 
@@ -132,7 +133,7 @@ public sealed partial class TradingOperations
         {
             return await step().ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (PostgresException ex) when (PostgresErrors.IsPermissionDenied(ex))
         {
             throw new TradingOperationsException($"{what}, which the connected role lacks ({ex.MessageText}): ask an administrator to do this step, or connect as one.", ex);
         }
@@ -153,7 +154,7 @@ public sealed partial class TradingOperations
             await ExecuteAsync(connection, sql, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (PostgresException ex) when (PostgresErrors.IsPermissionDenied(ex))
         {
             return false;
         }

@@ -110,7 +110,7 @@ public sealed partial class TradingOperations
                 result.Add(new QueryStats(row.GetString(0), row.GetInt64(1), row.GetDouble(2), row.GetDouble(3), row.GetInt64(4)));
             }
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectNotInPrerequisiteState)
+        catch (PostgresException ex) when (PostgresErrors.IsNotInPrerequisiteState(ex))
         {
             return SchemaFeatureHealth<QueryStats>.Unavailable(
                 $"pg_stat_statements is installed in database {connection.Database} but not loaded: add it to shared_preload_libraries and restart the server ({ex.MessageText})");

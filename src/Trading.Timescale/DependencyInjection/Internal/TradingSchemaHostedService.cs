@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Trading.Timescale.Schema;
+using Trading.Timescale.Internal;
 
 namespace Trading.Timescale.DependencyInjection.Internal;
 
@@ -75,7 +76,7 @@ internal sealed partial class TradingSchemaHostedService(IServiceProvider servic
 
     /// <summary>A server that is not up yet: no answer, a refused or broken connection, or a server still starting.</summary>
     private static bool IsUnreachable(NpgsqlException ex) =>
-        ex is not PostgresException || ex.IsTransient || ((PostgresException)ex).SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.AdminShutdown;
+        ex is not PostgresException postgres || ex.IsTransient || PostgresErrors.IsServerStartingOrStopping(postgres);
 
     private static string Describe(Exception ex) =>
         ex.InnerException is { } inner && ex is not PostgresException ? $"{ex.Message} ({inner.Message})" : ex.Message;

@@ -139,15 +139,15 @@ public sealed partial class TradingBackups
         {
             await DumpLocks.LockAsync(connection, roots, shareLocks, cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && shareLocks)
+        catch (PostgresException ex) when (PostgresErrors.IsPermissionDenied(ex) && shareLocks)
         {
             return (null, DumpRetry.WithoutShareLocks, null);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+        catch (PostgresException ex) when (PostgresErrors.IsUndefinedTable(ex))
         {
             return (null, DumpRetry.TablesChanged, ex.MessageText);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DeadlockDetected)
+        catch (PostgresException ex) when (PostgresErrors.IsDeadlock(ex))
         {
             // A chunk operation held one table exclusively and waited for another that this lock already held.
             return (null, DumpRetry.Blocked, ex.MessageText);
@@ -184,7 +184,7 @@ public sealed partial class TradingBackups
             await DumpLocks.LockAsync(counter, guarded, share: false, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(counter, "SET LOCAL lock_timeout = 0", cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.LockNotAvailable)
+        catch (PostgresException ex) when (PostgresErrors.IsLockNotAvailable(ex))
         {
             return (null, DumpRetry.Blocked, "the rows of the snapshot could not be locked for counting within 2 s");
         }

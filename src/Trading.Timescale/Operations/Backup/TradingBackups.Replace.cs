@@ -27,7 +27,7 @@ public sealed partial class TradingBackups
 
                 break;
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 10)
+            catch (PostgresException ex) when (PostgresErrors.IsObjectInUse(ex) && attempt < 10)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
             }
@@ -52,7 +52,7 @@ public sealed partial class TradingBackups
             command.Parameters.AddWithValue("name", database);
             await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        catch (PostgresException ex) when (PostgresErrors.IsPermissionDenied(ex))
         {
             // Sessions of other roles stay; the rename waits for them and reports when they do not end.
         }

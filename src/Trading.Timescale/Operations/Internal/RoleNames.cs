@@ -140,7 +140,7 @@ internal static class RoleNames
                     await OperationsSql.ExecuteAsync(connection, removal!, cancellationToken).ConfigureAwait(false);
                     removed.Add(power);
                 }
-                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                catch (PostgresException ex) when (PostgresErrors.IsPermissionDenied(ex))
                 {
                     await OperationsSql.ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT remove_power", cancellationToken).ConfigureAwait(false);
                 }
