@@ -111,31 +111,57 @@ internal static class LiveBenchmarks
     }
 
     /// <summary>
-    /// Drops or creates the insert triggers of stock_prices as schema/repeatable/85_live_notify.sql and
-    /// 76_screen_state.sql do (TimescaleDB before 2.27 refuses ALTER TABLE ... DISABLE TRIGGER on a hypertable). The
-    /// screen state is on (a refreshed 5-minute width watched up to the first row), so each append pays the state
-    /// trigger's lock, lookup and earliest-timestamp scan, as appends after a refresh do.
+    /// Drops or creates the insert triggers of stock_prices (the notify trigger and the screen state's two), recreating
+    /// them from the definitions the installer created (<c>pg_get_triggerdef</c>, read once); TimescaleDB before 2.27
+    /// refuses ALTER TABLE ... DISABLE TRIGGER on a hypertable. The screen state is on (a refreshed 5-minute width
+    /// watched up to the first row), so each append pays what appends after a refresh pay: the statement trigger's
+    /// lock and lookup, and the row trigger's comparison for every row.
     /// </summary>
     private static async Task SetTriggersAsync(BenchmarkDatabase db, bool enabled)
     {
-        await db.ExecuteAsync("DROP TRIGGER IF EXISTS live_notify_insert ON trading.stock_prices");
-        await db.ExecuteAsync("DROP TRIGGER IF EXISTS screen_state_insert ON trading.stock_prices");
+        if (installedInsertTriggers is null)
+        {
+            var definitions = new List<(string Name, string Definition)>();
+            await using var command = db.DataSource.CreateCommand("""
+                SELECT t.tgname::text, pg_get_triggerdef(t.oid)
+                FROM pg_trigger AS t
+                WHERE t.tgrelid = 'trading.stock_prices'::regclass AND NOT t.tgisinternal
+                  AND (t.tgtype & 4) <> 0 AND t.tgname IN ('live_notify_insert', 'screen_state_begin_insert', 'screen_state_insert')
+                ORDER BY 1
+                """);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                definitions.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            if (definitions.Count != 3)
+            {
+                throw new InvalidOperationException($"Expected the three insert triggers of stock_prices, found {definitions.Count}.");
+            }
+
+            installedInsertTriggers = definitions;
+        }
+
+        foreach (var (name, _) in installedInsertTriggers)
+        {
+            await db.ExecuteAsync($"DROP TRIGGER IF EXISTS {name} ON trading.stock_prices");
+        }
+
         await db.ExecuteAsync($"""
             INSERT INTO trading.screen_state_widths (width, watched_to) VALUES ('5 minutes', '{Bars.Start}')
             ON CONFLICT (width) DO UPDATE SET watched_to = excluded.watched_to
             """);
         if (enabled)
         {
-            await db.ExecuteAsync("""
-                CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.stock_prices
-                    REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify()
-                """);
-            await db.ExecuteAsync("""
-                CREATE TRIGGER screen_state_insert AFTER INSERT ON trading.stock_prices
-                    REFERENCING NEW TABLE AS screen_new_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_changes()
-                """);
+            foreach (var (_, definition) in installedInsertTriggers)
+            {
+                await db.ExecuteAsync(definition);
+            }
         }
     }
+
+    private static List<(string Name, string Definition)>? installedInsertTriggers;
 
     private static double Percentile(List<double> values, double p)
     {

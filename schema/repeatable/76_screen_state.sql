@@ -5,8 +5,8 @@
 --   single-symbol functions after at least their warm-up (388 bars, or every bar from the symbol's first), so every
 --   value equals calculate_rsi, calculate_moving_average, calculate_bollinger_bands and calculate_atr to ~1e-12.
 --   It runs only when called: trading.refresh_aggregates calls it for the widths refreshed before.
--- - The statement triggers below record, per symbol, the earliest timestamp written (inserted, updated or deleted)
---   before the state's watched_to; an append after it costs one comparison. The screen uses no state row at or after
+-- - The triggers below record, per symbol, the earliest timestamp written (inserted, updated or deleted) before the
+--   state's watched_to; a row appended after it costs one comparison. The screen uses no state row at or after
 --   the bucket of that timestamp, and the next refresh recomputes from there.
 
 -- Every statement that writes stock_prices holds this lock shared until its transaction ends; a refresh takes it
@@ -17,6 +17,77 @@ RETURNS BIGINT
 LANGUAGE sql IMMUTABLE AS $$ SELECT 7262718235106533001::BIGINT $$;
 SELECT trading.pin_search_path('trading.screen_state_lock_key()');
 
+-- Inserts. No INSERT trigger of stock_prices has a transition table: with one, TimescaleDB copies a COPY into a
+-- hypertable row by row instead of in batches (docs/performance.md#live-subscriptions-live), so appends would pay
+-- for the state even when nothing they write is late. Instead, a statement trigger takes the writers' lock and notes
+-- the horizon in a transaction-local setting, and a row trigger whose WHEN compares each row with that horizon (read
+-- once per statement, see below) records only the rows before it.
+CREATE OR REPLACE FUNCTION trading.screen_state_begin_insert()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    watched TIMESTAMPTZ;
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(trading.screen_state_lock_key());
+    SELECT max(w.watched_to) INTO watched FROM trading.screen_state_widths AS w;
+    -- A transaction with one snapshot may have read watched_to before a refresh raised it: record every row.
+    IF watched IS NOT NULL AND current_setting('transaction_isolation') <> 'read committed' THEN
+        watched := 'infinity';
+    END IF;
+    PERFORM set_config('trading.screen_state_watched_to', COALESCE(watched, '-infinity')::TEXT, true);
+    RETURN NULL;
+END
+$$;
+
+-- The horizon the statement trigger above noted. Declared IMMUTABLE on purpose: PostgreSQL evaluates an immutable
+-- call once when it prepares a trigger's WHEN for a statement (after the statement triggers ran), so each row costs
+-- one comparison. Used only there. Unset (a statement that bypassed the statement trigger): every row is recorded.
+CREATE OR REPLACE FUNCTION trading.screen_state_statement_horizon()
+RETURNS TIMESTAMPTZ
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT COALESCE(NULLIF(current_setting('trading.screen_state_watched_to', true), '')::TIMESTAMPTZ, 'infinity')
+$$;
+
+-- The row triggers of inserts (rows before the statement's horizon) and deletes (every row: hypertables have no
+-- transition tables for DELETE; deletes are corrections, not the ingest path).
+CREATE OR REPLACE FUNCTION trading.screen_state_record_row()
+RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    any_time CONSTANT BOOLEAN := current_setting('transaction_isolation') <> 'read committed';
+    written_symbol TEXT;
+    written_at TIMESTAMPTZ;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM pg_advisory_xact_lock_shared(trading.screen_state_lock_key());
+        written_symbol := OLD.symbol;
+        written_at := OLD.timestamp;
+    ELSE
+        written_symbol := NEW.symbol;
+        written_at := NEW.timestamp;
+    END IF;
+    -- A row at or after the change this transaction already recorded leaves the record as it is (a refresh cannot
+    -- consume that record before the transaction ends: the transaction holds the writers' lock).
+    INSERT INTO trading.screen_state_symbols AS s (width, symbol, changed_from, change_version)
+    SELECT w.width, written_symbol, written_at, nextval('trading.screen_state_change_version')
+    FROM trading.screen_state_widths AS w
+    WHERE written_at < w.watched_to OR any_time
+    ON CONFLICT (width, symbol) DO UPDATE
+        SET changed_from = LEAST(s.changed_from, excluded.changed_from), change_version = excluded.change_version
+        WHERE s.changed_from IS NULL OR excluded.changed_from < s.changed_from OR s.xmin <> pg_current_xact_id()::xid;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS screen_state_insert ON trading.stock_prices;
+DROP TRIGGER IF EXISTS screen_state_begin_insert ON trading.stock_prices;
+CREATE TRIGGER screen_state_begin_insert BEFORE INSERT ON trading.stock_prices
+    FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_begin_insert();
+CREATE TRIGGER screen_state_insert AFTER INSERT ON trading.stock_prices
+    FOR EACH ROW WHEN (NEW.timestamp < trading.screen_state_statement_horizon())
+    EXECUTE FUNCTION trading.screen_state_record_row();
+
+-- Updates (upserts that change rows, corrections): one statement trigger over the old and new rows.
 CREATE OR REPLACE FUNCTION trading.screen_state_record_changes()
 RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -31,62 +102,28 @@ BEGIN
     IF watched IS NULL THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        SELECT min(n.timestamp) INTO earliest FROM screen_new_rows AS n;
-    ELSE
-        SELECT LEAST((SELECT min(n.timestamp) FROM screen_new_rows AS n), (SELECT min(o.timestamp) FROM screen_old_rows AS o))
-        INTO earliest;
-    END IF;
+    SELECT LEAST((SELECT min(n.timestamp) FROM screen_new_rows AS n), (SELECT min(o.timestamp) FROM screen_old_rows AS o))
+    INTO earliest;
     IF earliest IS NULL OR (earliest >= watched AND NOT any_time) THEN
         RETURN NULL;
     END IF;
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO trading.screen_state_symbols AS s (width, symbol, changed_from, change_version)
-        SELECT w.width, c.symbol, c.earliest, nextval('trading.screen_state_change_version')
-        FROM (SELECT n.symbol::TEXT AS symbol, min(n.timestamp) AS earliest FROM screen_new_rows AS n GROUP BY 1) AS c
-        JOIN trading.screen_state_widths AS w ON c.earliest < w.watched_to OR any_time
-        ON CONFLICT (width, symbol) DO UPDATE
-            SET changed_from = LEAST(s.changed_from, excluded.changed_from), change_version = excluded.change_version;
-    ELSE
-        INSERT INTO trading.screen_state_symbols AS s (width, symbol, changed_from, change_version)
-        SELECT w.width, c.symbol, c.earliest, nextval('trading.screen_state_change_version')
-        FROM (SELECT r.symbol, min(r.timestamp) AS earliest
-              FROM (SELECT n.symbol::TEXT AS symbol, n.timestamp FROM screen_new_rows AS n
-                    UNION ALL SELECT o.symbol::TEXT, o.timestamp FROM screen_old_rows AS o) AS r
-              GROUP BY 1) AS c
-        JOIN trading.screen_state_widths AS w ON c.earliest < w.watched_to OR any_time
-        ON CONFLICT (width, symbol) DO UPDATE
-            SET changed_from = LEAST(s.changed_from, excluded.changed_from), change_version = excluded.change_version;
-    END IF;
-    RETURN NULL;
-END
-$$;
-
-DROP TRIGGER IF EXISTS screen_state_insert ON trading.stock_prices;
-CREATE TRIGGER screen_state_insert AFTER INSERT ON trading.stock_prices
-    REFERENCING NEW TABLE AS screen_new_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_changes();
-DROP TRIGGER IF EXISTS screen_state_update ON trading.stock_prices;
-CREATE TRIGGER screen_state_update AFTER UPDATE ON trading.stock_prices
-    REFERENCING OLD TABLE AS screen_old_rows NEW TABLE AS screen_new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_changes();
-
--- Deletes, row by row (hypertables have no transition tables for DELETE; deletes are corrections, not the ingest path).
-CREATE OR REPLACE FUNCTION trading.screen_state_record_delete()
-RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    any_time CONSTANT BOOLEAN := current_setting('transaction_isolation') <> 'read committed';
-BEGIN
-    PERFORM pg_advisory_xact_lock_shared(trading.screen_state_lock_key());
     INSERT INTO trading.screen_state_symbols AS s (width, symbol, changed_from, change_version)
-    SELECT w.width, OLD.symbol::TEXT, OLD.timestamp, nextval('trading.screen_state_change_version')
-    FROM trading.screen_state_widths AS w
-    WHERE OLD.timestamp < w.watched_to OR any_time
+    SELECT w.width, c.symbol, c.earliest, nextval('trading.screen_state_change_version')
+    FROM (SELECT r.symbol, min(r.timestamp) AS earliest
+          FROM (SELECT n.symbol::TEXT AS symbol, n.timestamp FROM screen_new_rows AS n
+                UNION ALL SELECT o.symbol::TEXT, o.timestamp FROM screen_old_rows AS o) AS r
+          GROUP BY 1) AS c
+    JOIN trading.screen_state_widths AS w ON c.earliest < w.watched_to OR any_time
     ON CONFLICT (width, symbol) DO UPDATE
         SET changed_from = LEAST(s.changed_from, excluded.changed_from), change_version = excluded.change_version;
     RETURN NULL;
 END
 $$;
+
+DROP TRIGGER IF EXISTS screen_state_update ON trading.stock_prices;
+CREATE TRIGGER screen_state_update AFTER UPDATE ON trading.stock_prices
+    REFERENCING OLD TABLE AS screen_old_rows NEW TABLE AS screen_new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_changes();
 
 -- TRUNCATE: every symbol's state is changed from its first bar.
 CREATE OR REPLACE FUNCTION trading.screen_state_record_truncate()
@@ -102,7 +139,8 @@ $$;
 
 DROP TRIGGER IF EXISTS screen_state_delete ON trading.stock_prices;
 CREATE TRIGGER screen_state_delete AFTER DELETE ON trading.stock_prices
-    FOR EACH ROW EXECUTE FUNCTION trading.screen_state_record_delete();
+    FOR EACH ROW EXECUTE FUNCTION trading.screen_state_record_row();
+DROP FUNCTION IF EXISTS trading.screen_state_record_delete();
 DROP TRIGGER IF EXISTS screen_state_truncate ON trading.stock_prices;
 CREATE TRIGGER screen_state_truncate AFTER TRUNCATE ON trading.stock_prices
     FOR EACH STATEMENT EXECUTE FUNCTION trading.screen_state_record_truncate();

@@ -201,6 +201,33 @@ public sealed class LiveTests(TimescaleServerFixture server) : QueryTest(server)
         Assert.Equal(12000L, (await RowsAsync("SELECT count(*) FROM trading.stock_prices"))[0][0]);
     }
 
+    [Fact]
+    public async Task No_insert_trigger_of_stock_prices_has_a_transition_table_so_copy_stays_batched()
+    {
+        // TimescaleDB copies a COPY into a hypertable row by row when an INSERT trigger has a transition table.
+        var withTransitionTable = await RowsAsync("""
+            SELECT t.tgname::text FROM pg_trigger AS t
+            WHERE t.tgrelid = 'trading.stock_prices'::regclass AND NOT t.tgisinternal
+              AND (t.tgtype & 4) <> 0 AND t.tgnewtable IS NOT NULL
+            """);
+        Assert.Empty(withTransitionTable);
+
+        // An INSERT that writes no row still sends its one wake-up; the subscriber's read finds nothing new.
+        await Trading.Ingest.AppendAsync(LiveFeed.Minutes(["HHH"], 0, 3), cancellationToken: Ct);
+        await using var connection = await DataSource.OpenConnectionAsync(Ct);
+        var payloads = new List<string>();
+        connection.Notification += (_, e) => payloads.Add(e.Payload);
+        await using (var listen = new NpgsqlCommand("LISTEN trading_live", connection))
+        {
+            await listen.ExecuteNonQueryAsync(Ct);
+        }
+
+        await ExecuteAsync("INSERT INTO trading.stock_prices (symbol, timestamp, close_price) SELECT symbol, timestamp, 1 FROM trading.stock_prices WHERE symbol = 'HHH' ON CONFLICT DO NOTHING");
+        await connection.WaitAsync(TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal("{\"table\" : \"stock_prices\", \"op\" : \"INSERT\"}", Assert.Single(payloads));
+        Assert.Equal(9L, (await RowsAsync("SELECT count(*) FROM trading.stock_prices WHERE symbol = 'HHH'"))[0][0]);
+    }
+
     private static string Iso(Instant instant) => LiveFeed.Iso(instant);
 
     private static TradingSignal Signal(string symbol, int minute, decimal confidence) => new()
