@@ -13,12 +13,14 @@ internal static class MaintainCommand
         var noRetention = new Option<bool>("--no-retention") { Description = "Skip retention (dropping expired chunks)." };
         var noCompression = new Option<bool>("--no-compression") { Description = "Skip compressing old chunks (community edition)." };
         var noRefresh = new Option<bool>("--no-refresh") { Description = "Skip refreshing the continuous aggregates (community edition)." };
+        var noScreenState = new Option<bool>("--no-screen-state") { Description = "Skip refreshing the screen state of the bar widths refreshed before." };
         var command = new Command("maintain",
-            "Drops chunks past each table's retention (trading.apply_retention(), every edition); on the community edition also compresses chunks older than compress_after and refreshes every continuous aggregate over its policy window. Schedule it on the apache edition, which has no background jobs.");
+            "Drops chunks past each table's retention (trading.apply_retention(), every edition); on the community edition also compresses chunks older than compress_after and refreshes every continuous aggregate over its policy window; then brings the screen state of the bar widths refreshed before up to now (every edition). Schedule it on the apache edition, which has no background jobs, and wherever screens should answer from their state.");
         command.Options.Add(dryRun);
         command.Options.Add(noRetention);
         command.Options.Add(noCompression);
         command.Options.Add(noRefresh);
+        command.Options.Add(noScreenState);
         command.SetAction(CliContext.Action(async (context, cancellationToken) =>
         {
             var database = context.OpenDatabase();
@@ -29,6 +31,7 @@ internal static class MaintainCommand
                 Retention = !context.ParseResult.GetValue(noRetention),
                 Compression = !context.ParseResult.GetValue(noCompression),
                 RefreshAggregates = !context.ParseResult.GetValue(noRefresh),
+                RefreshScreenState = !context.ParseResult.GetValue(noScreenState),
             }, cancellationToken).ConfigureAwait(false);
             if (context.Json)
             {
@@ -44,6 +47,7 @@ internal static class MaintainCommand
                         ["chunk"] = a.Chunk,
                         ["rangeStart"] = CliFormat.Iso(a.RangeStart),
                         ["rangeEnd"] = CliFormat.Iso(a.RangeEnd),
+                        ["width"] = a.Width?.ToString(),
                     })]),
                     ["retention"] = new JsonArray([.. report.Retention.Select(r => (JsonNode)new JsonObject { ["hypertable"] = r.Hypertable, ["droppedChunks"] = r.DroppedChunks })]),
                     ["skipped"] = new JsonArray([.. report.Skipped.Select(s => (JsonNode)s)]),
@@ -54,7 +58,7 @@ internal static class MaintainCommand
             var table = new TextTable("ACTION", "TARGET", "CHUNK", "FROM", "TO");
             foreach (var a in report.Actions)
             {
-                table.Add(Name(a.Kind), a.Target, a.Chunk, CliFormat.Time(a.RangeStart), CliFormat.Time(a.RangeEnd));
+                table.Add(Name(a.Kind), a.Width is { } width ? $"{a.Target} ({width})" : a.Target, a.Chunk, CliFormat.Time(a.RangeStart), CliFormat.Time(a.RangeEnd));
             }
 
             await table.WriteAsync(context.Output).ConfigureAwait(false);
@@ -76,6 +80,7 @@ internal static class MaintainCommand
     {
         MaintenanceActionKind.DropChunk => "drop",
         MaintenanceActionKind.CompressChunk => "compress",
+        MaintenanceActionKind.RefreshScreenState => "screen-state",
         _ => "refresh",
     };
 }

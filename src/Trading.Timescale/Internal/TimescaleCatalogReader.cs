@@ -191,7 +191,7 @@ internal static class TimescaleCatalogReader
         return result;
     }
 
-    private static TimescaleInterval? ReadInterval(NpgsqlDataReader row, int ordinal)
+    internal static TimescaleInterval? ReadInterval(NpgsqlDataReader row, int ordinal)
     {
         if (row.IsDBNull(ordinal))
         {

@@ -11,4 +11,10 @@ public enum MaintenanceActionKind
 
     /// <summary>Refreshes a continuous aggregate over its refresh window (community edition).</summary>
     RefreshAggregate = 2,
+
+    /// <summary>
+    /// Brings the screen state of a bar width that was refreshed before up to now (<c>trading.refresh_screen_state</c>),
+    /// every edition, so screens answer from it (docs/queries.md, "Screens").
+    /// </summary>
+    RefreshScreenState = 3,
 }

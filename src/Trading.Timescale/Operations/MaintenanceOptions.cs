@@ -14,4 +14,10 @@ public sealed class MaintenanceOptions
 
     /// <summary>Refresh every continuous aggregate over its refresh policy's window (community edition). Default: true.</summary>
     public bool RefreshAggregates { get; init; } = true;
+
+    /// <summary>
+    /// Refresh the screen state of every bar width refreshed before (every edition; nothing when the state was never
+    /// refreshed). On the community edition it first refreshes the aggregates the widths read. Default: true.
+    /// </summary>
+    public bool RefreshScreenState { get; init; } = true;
 }

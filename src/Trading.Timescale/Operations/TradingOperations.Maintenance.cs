@@ -13,6 +13,7 @@ public sealed partial class TradingOperations
     private const string ApplyRetentionFunction = "trading.apply_retention()";
     private const string RetentionPlanFunction = "trading.retention_plan()";
     private const string RefreshAggregatesProcedure = "trading.refresh_aggregates(timestamptz, timestamptz, text[])";
+    private const string RefreshScreenStateProcedure = "trading.refresh_screen_state(text[], integer)";
 
     /// <summary>
     /// Drops every chunk older than its hypertable's retention by calling <c>trading.apply_retention()</c>, which
@@ -162,6 +163,12 @@ public sealed partial class TradingOperations
             await RefreshAsync(connection, options.DryRun, actions, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.RefreshScreenState)
+        {
+            await RequireFunctionAsync(connection, RefreshScreenStateProcedure, cancellationToken).ConfigureAwait(false);
+            await RefreshScreenStateAsync(connection, options.DryRun, actions, cancellationToken).ConfigureAwait(false);
+        }
+
         return new MaintenanceReport(connection.Database, server.Edition, options.DryRun, actions, retention, skipped);
     }
 
@@ -235,6 +242,49 @@ public sealed partial class TradingOperations
             }
 
             actions.Add(window);
+        }
+    }
+
+    /// <summary>
+    /// Refreshes the screen state of every width it holds (none: nothing to do), reporting each width's horizon before
+    /// and after. A dry run reports the horizon a refresh would reach.
+    /// </summary>
+    private static async Task RefreshScreenStateAsync(NpgsqlConnection connection, bool dryRun, List<MaintenanceAction> actions, CancellationToken cancellationToken)
+    {
+        // The horizon a refresh moves to: the bucket holding now() (days follow the exchange's calendar).
+        var horizons = $$"""
+            SELECT w.width, {{Micros("w.horizon")}},
+                   {{Micros("time_bucket(w.width, now(), CASE WHEN w.width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END)")}}
+            FROM trading.screen_state_widths AS w ORDER BY w.width
+            """;
+        var before = new List<(TimescaleInterval Width, Instant? Horizon, Instant? Next)>();
+        await foreach (var row in QueryAsync(connection, horizons, null, cancellationToken).ConfigureAwait(false))
+        {
+            before.Add((ReadInterval(row, 0)!.Value, ReadInstant(row, 1), ReadInstant(row, 2)));
+        }
+
+        if (before.Count == 0)
+        {
+            return;
+        }
+
+        var after = new Dictionary<TimescaleInterval, Instant?>();
+        if (!dryRun)
+        {
+            // CALL cannot run inside a transaction block; the pooled connection is in autocommit here. On community the
+            // procedure refreshes the aggregates the widths read, which a refresh policy may hold (55P03) for a moment.
+            await RetryOnJobConflictAsync(() => ExecuteAsync(connection, "CALL trading.refresh_screen_state()", cancellationToken), cancellationToken)
+                .ConfigureAwait(false);
+            await foreach (var row in QueryAsync(connection, horizons, null, cancellationToken).ConfigureAwait(false))
+            {
+                after[ReadInterval(row, 0)!.Value] = ReadInstant(row, 1);
+            }
+        }
+
+        foreach (var (width, horizon, next) in before)
+        {
+            actions.Add(new MaintenanceAction(MaintenanceActionKind.RefreshScreenState, "trading.screen_states", null, horizon,
+                dryRun ? next : after.GetValueOrDefault(width), width));
         }
     }
 

@@ -86,6 +86,41 @@ public sealed class MaintenanceTests(Infrastructure.TimescaleServerFixture serve
     }
 
     [Fact]
+    public async Task Maintain_refreshes_the_screen_state_of_the_widths_in_use_and_its_dry_run_only_reports_it()
+    {
+        await PauseJobsAsync();
+        await ExecuteAsync("""
+            INSERT INTO trading.stock_prices (symbol, timestamp, high_price, low_price, close_price, volume)
+            SELECT 'SCR', TIMESTAMPTZ '2026-03-10 15:55:00+00' - n * INTERVAL '5 minutes', 41, 39, 40 + (n % 5) * 0.1, 1000 + n
+            FROM generate_series(0, 59) AS n
+            """);
+        var screenOnly = new MaintenanceOptions { Retention = false, Compression = false, RefreshAggregates = false };
+
+        // Never refreshed: nothing to do.
+        Assert.Empty((await Trading.Operations.MaintainAsync(screenOnly, Ct)).Actions);
+
+        await ExecuteAsync("CALL trading.refresh_screen_state(ARRAY['5 minutes'])");
+        var horizon = await ScalarAsync<NodaTime.Instant>("SELECT horizon FROM trading.screen_state_widths");
+        await ExecuteAsync("INSERT INTO trading.stock_prices (symbol, timestamp, close_price) VALUES ('SCR', '2026-03-10 12:01:00+00', 44)");
+        const string Changed = "SELECT count(*) FROM trading.screen_state_symbols WHERE changed_from IS NOT NULL";
+        Assert.Equal(1L, await ScalarAsync<long>(Changed));
+
+        var dry = await Trading.Operations.MaintainAsync(new MaintenanceOptions { DryRun = true, Retention = false, Compression = false, RefreshAggregates = false }, Ct);
+        var planned = Assert.Single(dry.Actions);
+        Assert.Equal(MaintenanceActionKind.RefreshScreenState, planned.Kind);
+        Assert.Equal(TimescaleInterval.FromMinutes(5), planned.Width);
+        Assert.Equal(horizon, planned.RangeStart);
+        Assert.True(planned.RangeEnd >= planned.RangeStart);
+        Assert.Equal(1L, await ScalarAsync<long>(Changed));
+
+        var done = Assert.Single((await Trading.Operations.MaintainAsync(screenOnly, Ct)).Actions);
+        Assert.Equal(("trading.screen_states", TimescaleInterval.FromMinutes(5)), (done.Target, done.Width!.Value));
+        Assert.Equal(horizon, done.RangeStart);
+        Assert.Equal(await ScalarAsync<NodaTime.Instant>("SELECT horizon FROM trading.screen_state_widths"), done.RangeEnd);
+        Assert.Equal(0L, await ScalarAsync<long>(Changed));
+    }
+
+    [Fact]
     public async Task Apply_retention_reports_every_hypertable_with_its_dropped_chunks()
     {
         await PauseJobsAsync(); // exact counts: no retention job may drop a chunk first
