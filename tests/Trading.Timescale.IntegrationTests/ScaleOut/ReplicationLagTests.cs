@@ -24,7 +24,9 @@ public sealed class ReplicationLagTests(ReplicatedServerFixture fixture) : IClas
         await using var db = TradingDatabase.Create(multiHost);
         var check = new TradingTimescaleHealthCheck(db, new TradingTimescaleHealthCheckOptions { MaxStandbyLag = TimeSpan.FromSeconds(1) });
 
-        var caughtUp = await db.GetServersAsync(Ct);
+        // The primary writes a little WAL now and then (a running-transactions record every 15 s): wait until the
+        // standby has replayed everything, then read.
+        var caughtUp = await EventuallyAsync(() => db.GetServersAsync(Ct), s => s.Count == 2 && s[1].Lag is { Bytes: 0 });
         Assert.Equal(2, caughtUp.Count);
         Assert.Equal(("127.0.0.1", PrimaryPort, ServerRole.Primary), (caughtUp[0].Host, caughtUp[0].Port, caughtUp[0].Role));
         Assert.Equal(("127.0.0.1", fixture.Standby.Port, ServerRole.Standby), (caughtUp[1].Host, caughtUp[1].Port, caughtUp[1].Role));
@@ -36,7 +38,9 @@ public sealed class ReplicationLagTests(ReplicatedServerFixture fixture) : IClas
         Assert.Equal(0d, caughtUp[1].Lag!.Seconds);
         Assert.False(caughtUp[1].ReplayPaused);
 
-        var healthy = await check.CheckHealthAsync(new HealthCheckContext(), Ct);
+        var healthy = await EventuallyAsync(
+            () => check.CheckHealthAsync(new HealthCheckContext(), Ct),
+            h => h.Data.TryGetValue($"server.127.0.0.1:{fixture.Standby.Port}", out var standbyData) && ((string)standbyData).Contains(", 0 bytes not replayed", StringComparison.Ordinal));
         Assert.Equal(HealthStatus.Healthy, healthy.Status);
         Assert.Equal("primary, 1 standby(s) streaming", healthy.Data[$"server.127.0.0.1:{PrimaryPort}"]);
         Assert.StartsWith("standby, lag 0 s, 0 bytes not replayed", (string)healthy.Data[$"server.127.0.0.1:{fixture.Standby.Port}"], StringComparison.Ordinal);
@@ -109,5 +113,18 @@ public sealed class ReplicationLagTests(ReplicatedServerFixture fixture) : IClas
         var result = await new TradingTimescaleHealthCheck(db).CheckHealthAsync(new HealthCheckContext(), Ct);
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Contains($"server 127.0.0.1:{closedPort} cannot be reached", result.Description, StringComparison.Ordinal);
+    }
+
+    /// <summary>Calls <paramref name="read"/> until <paramref name="done"/> holds (at most 10 s), and returns the last value.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var value = await read();
+        for (var waited = 0; !done(value) && waited < 100; waited++)
+        {
+            await Task.Delay(100, Ct);
+            value = await read();
+        }
+
+        return value;
     }
 }
