@@ -308,6 +308,14 @@ BEGIN
 END
 $$;
 
+-- The horizon a refresh brings a width to: the start of the bucket holding now() (days follow the exchange's calendar).
+CREATE OR REPLACE FUNCTION trading.screen_state_next_horizon(p_width INTERVAL)
+RETURNS TIMESTAMPTZ
+LANGUAGE sql STABLE AS $$
+    SELECT time_bucket(p_width, now(), CASE WHEN p_width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END)
+$$;
+SELECT trading.pin_search_path('trading.screen_state_next_horizon(interval)');
+
 -- trading.refresh_screen_state(intervals, keep_bars): brings the screen state of each interval (NULL: the intervals
 -- refreshed before, or '5 minutes' when none was) up to the bucket holding now(), for every symbol with a raw row (and
 -- every symbol that has state), keeping each symbol's newest keep_bars bars.
@@ -347,7 +355,7 @@ BEGIN
     END IF;
     -- 1. Writes before the new horizons are recorded from now on.
     FOREACH bar_width IN ARRAY bar_widths LOOP
-        new_horizon := time_bucket(bar_width, now(), CASE WHEN bar_width >= INTERVAL '1 day' THEN zone ELSE 'UTC' END);
+        new_horizon := trading.screen_state_next_horizon(bar_width);
         new_horizons := new_horizons || new_horizon;
         INSERT INTO trading.screen_state_widths AS w (width, watched_to) VALUES (bar_width, new_horizon)
         ON CONFLICT ON CONSTRAINT screen_state_widths_pkey DO UPDATE SET watched_to = GREATEST(w.watched_to, excluded.watched_to);

@@ -9,27 +9,20 @@
 -- wrote (PostgreSQL's limit is 8,000). Subscribers read what is new from their own position, so a lost
 -- notification loses nothing.
 
+-- With the argument 'every_statement' (the one trigger without a transition table) it notifies after every statement;
+-- otherwise only after a statement that wrote a row.
 CREATE OR REPLACE FUNCTION trading.live_notify()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    -- Only whether the statement wrote a row: reading the first one is enough, whatever the statement's size.
-    IF EXISTS (SELECT FROM live_rows) THEN
-        PERFORM pg_notify('trading_live', json_build_object('table', TG_TABLE_NAME, 'op', TG_OP)::text);
+    IF TG_NARGS = 0 THEN
+        -- Only whether the statement wrote a row: reading the first one is enough, whatever the statement's size.
+        IF NOT EXISTS (SELECT FROM live_rows) THEN
+            RETURN NULL;
+        END IF;
     END IF;
-    RETURN NULL;
-END;
-$$;
-
--- The same notification after every statement, for the one trigger without a transition table.
-CREATE OR REPLACE FUNCTION trading.live_notify_statement()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
     PERFORM pg_notify('trading_live', json_build_object('table', TG_TABLE_NAME, 'op', TG_OP)::text);
     RETURN NULL;
 END;
@@ -37,7 +30,8 @@ $$;
 
 DROP TRIGGER IF EXISTS live_notify_insert ON trading.stock_prices;
 CREATE TRIGGER live_notify_insert AFTER INSERT ON trading.stock_prices
-    FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify_statement();
+    FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify('every_statement');
+DROP FUNCTION IF EXISTS trading.live_notify_statement();
 DROP TRIGGER IF EXISTS live_notify_update ON trading.stock_prices;
 CREATE TRIGGER live_notify_update AFTER UPDATE ON trading.stock_prices
     REFERENCING NEW TABLE AS live_rows FOR EACH STATEMENT EXECUTE FUNCTION trading.live_notify();

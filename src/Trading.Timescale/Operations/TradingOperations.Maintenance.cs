@@ -251,10 +251,8 @@ public sealed partial class TradingOperations
     /// </summary>
     private static async Task RefreshScreenStateAsync(NpgsqlConnection connection, bool dryRun, List<MaintenanceAction> actions, CancellationToken cancellationToken)
     {
-        // The horizon a refresh moves to: the bucket holding now() (days follow the exchange's calendar).
-        var horizons = $$"""
-            SELECT w.width, {{Micros("w.horizon")}},
-                   {{Micros("time_bucket(w.width, now(), CASE WHEN w.width >= INTERVAL '1 day' THEN trading.exchange_time_zone() ELSE 'UTC' END)")}}
+        var horizons = $"""
+            SELECT w.width, {Micros("w.horizon")}, {Micros("trading.screen_state_next_horizon(w.width)")}
             FROM trading.screen_state_widths AS w ORDER BY w.width
             """;
         var before = new List<(TimescaleInterval Width, Instant? Horizon, Instant? Next)>();
